@@ -1,0 +1,135 @@
+"""An archive on disk and the DuckDB connection over it.
+
+Layout::
+
+    ARCHIVE/
+      manifest.json            what was ingested and which data files are live (atomic swaps)
+      tweets/month=YYYY-MM/    Parquet parts (zstd); only the parts listed in the manifest count
+      quarantine/              one JSON-lines file per ingest run: file, line, reason, raw text
+      .lock                    held by a writer while it ingests
+
+A data file becomes visible only when a new manifest naming it has been renamed into place, so
+a crash at any point leaves the archive exactly as the last completed ingest left it; files that
+no manifest names are leftovers and are removed by the next ingest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from .errors import ArchiveError
+from .schema import TWEET_SCHEMA
+
+MANIFEST = "manifest.json"
+FORMAT_VERSION = 1
+
+
+@dataclass
+class Manifest:
+    files: list[dict] = field(default_factory=list)  # one entry per ingested input
+    parts: list[dict] = field(default_factory=list)  # live data files: {path, month, rows}
+    version: int = FORMAT_VERSION
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {"version": self.version, "files": self.files, "parts": self.parts}, indent=1, sort_keys=True
+        )
+
+    @property
+    def fingerprint(self) -> str:
+        """Identifies the archive content: the sha256 of the sorted list of input hashes and parts."""
+        h = hashlib.sha256()
+        for entry in sorted(f["sha256"] for f in self.files):
+            h.update(entry.encode())
+        for part in sorted(p["path"] for p in self.parts):
+            h.update(part.encode())
+        return h.hexdigest()[:16]
+
+
+class Archive:
+    """A kwo archive directory."""
+
+    def __init__(self, path: str | os.PathLike, *, must_exist: bool = True):
+        self.path = Path(path)
+        if must_exist and not (self.path / MANIFEST).is_file():
+            if not self.path.exists():
+                raise ArchiveError(f"{self.path}: no such archive (create one with `kwo ingest FILE --archive {self.path}`)")
+            raise ArchiveError(f"{self.path}: not a kwo archive (no {MANIFEST})")
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.path / MANIFEST
+
+    def read_manifest(self) -> Manifest:
+        try:
+            data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return Manifest()
+        except (OSError, ValueError) as exc:
+            raise ArchiveError(f"{self.manifest_path}: unreadable manifest: {exc}") from None
+        if data.get("version") != FORMAT_VERSION:
+            raise ArchiveError(f"{self.manifest_path}: archive format {data.get('version')} is not supported")
+        return Manifest(files=data.get("files", []), parts=data.get("parts", []))
+
+    def write_manifest(self, manifest: Manifest) -> None:
+        """Replace the manifest atomically (temp file, fsync, rename, fsync the directory)."""
+        tmp = self.path / f".{MANIFEST}.tmp-{os.getpid()}"
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(manifest.to_json())
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, self.manifest_path)
+        fsync_dir(self.path)
+
+    def part_paths(self, manifest: Manifest | None = None) -> list[str]:
+        manifest = manifest or self.read_manifest()
+        return [str(self.path / p["path"]) for p in manifest.parts]
+
+    def connect(self, *, threads: int | None = None, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
+        """An in-memory DuckDB connection with a ``tweets`` view over the live parts.
+
+        File paths reach DuckDB through the relational API, never formatted into SQL text.
+        """
+        con = duckdb.connect(":memory:", config=_config(threads, memory_limit))
+        parts = self.part_paths()
+        if parts:
+            rel = con.read_parquet(parts, hive_partitioning=False)
+        else:
+            # register() keeps a reference to the Arrow table for the connection's lifetime.
+            con.register("_kwo_empty_tweets", TWEET_SCHEMA.empty_table())
+            rel = con.table("_kwo_empty_tweets")
+        rel.create_view("tweets")
+        return con
+
+
+def _config(threads: int | None, memory_limit: str | None) -> dict:
+    cfg: dict = {}
+    if threads:
+        cfg["threads"] = threads
+    if memory_limit:
+        cfg["memory_limit"] = memory_limit
+    return cfg
+
+
+def fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def connect(archive: str | os.PathLike, **kwargs) -> duckdb.DuckDBPyConnection:
+    """Shorthand: ``kwo.connect("arch").sql("SELECT count(*) FROM tweets")``."""
+    return Archive(archive).connect(**kwargs)

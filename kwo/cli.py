@@ -1,0 +1,129 @@
+"""The command line. It parses options, calls the library and picks a renderer; nothing more."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from . import __version__
+from .errors import KwoError, UsageError
+
+
+class KwoGroup(click.Group):
+    """Turns every KwoError into ``Error: ...`` on stderr with exit code 1 (2 for usage errors)."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except UsageError as exc:
+            raise click.UsageError(str(exc), ctx) from None
+        except KwoError as exc:
+            raise click.ClickException(str(exc)) from None
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            ctx.exit(130)
+
+
+def archive_option(required: bool = True):
+    return click.option(
+        "--archive",
+        "-a",
+        "archive",
+        required=required,
+        type=click.Path(file_okay=False, path_type=str),
+        envvar="KWO_ARCHIVE",
+        help="Archive directory (or set KWO_ARCHIVE).",
+    )
+
+
+def stderr_is_terminal() -> bool:
+    return sys.stderr.isatty()
+
+
+@click.group(cls=KwoGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kwo")
+def cli():
+    """kwo: webcare figures from Twitter/X @-mention archives.
+
+    \b
+    Quick start:
+      kwo ingest tweets.jsonl.gz --archive arch
+      kwo report --archive arch --brands brands.csv
+    """
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True, type=str)
+@archive_option()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["auto", "v1", "v2", "twcs", "archive"]),
+    default="auto",
+    show_default=True,
+    help="Input format; auto detects it from the content.",
+)
+@click.option("--account", help="Owner handle of an account archive (tweets.js) when no manifest.js/account.js lies beside it.")
+@click.option("--strict", is_flag=True, help="Stop at the first record that cannot be parsed instead of quarantining it.")
+@click.option("--json", "as_json", is_flag=True, help="Print the accounting as one JSON object.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary (errors still go to stderr).")
+def ingest(inputs, archive, fmt, account, strict, as_json, quiet):
+    """Read tweet dumps into the archive (created if missing).
+
+    INPUT is a file (.json, .jsonl, .csv, .js; optionally .gz/.bz2/.zst) or - for stdin.
+    Ingesting a file again adds nothing; every record is accounted for:
+    records_read = tweets_written + duplicates + notices + quarantined.
+
+    \b
+    Example:
+      kwo ingest dump-2016-*.jsonl.gz --archive kwo16
+    """
+    from .ingest import ingest as run_ingest
+    from .report.progress import ingest_progress
+
+    with ingest_progress(enabled=not quiet and not as_json and stderr_is_terminal()) as progress:
+        result = run_ingest(list(inputs), archive, fmt=fmt, strict=strict, account=account, progress=progress)
+    if as_json:
+        click.echo(json.dumps(result.as_dict()))
+    elif not quiet:
+        from .report.ingest_summary import render_ingest_summary
+
+        render_ingest_summary(result)
+
+
+@cli.command()
+@click.argument("query")
+@archive_option()
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+def sql(query, archive, fmt):
+    """Run a read-only SQL query over the archive's views (tweets, ...).
+
+    \b
+    Example:
+      kwo sql "SELECT lang, count(*) FROM tweets GROUP BY 1 ORDER BY 2 DESC" --archive arch
+    """
+    from .sqlshell import run_readonly_sql
+    from .report.tables import print_relation
+
+    columns, rows = run_readonly_sql(archive, query)
+    print_relation(columns, rows, fmt)
+
+
+def _register_plugins() -> None:
+    # Command groups that live in their own modules (reports, samples, benchmarks).
+    from . import cli_report, cli_sample
+
+    cli_report.register(cli)
+    cli_sample.register(cli)
+
+
+_register_plugins()
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    cli(prog_name="kwo")
+
+
+__all__ = ["cli", "archive_option", "KwoGroup"]

@@ -1,0 +1,81 @@
+"""Input formats. One module per format; each exposes ``read(stream, ctx)``.
+
+The contract every reader keeps (the ingest relies on it):
+
+* ``read(stream, ctx)`` takes a buffered binary stream of *decompressed* bytes and yields
+  ``pyarrow.RecordBatch`` objects in :data:`kwo.schema.TWEET_SCHEMA`, built with
+  :class:`kwo.schema.RowBuilder` (``ctx.builder()``), never more than ``ctx.batch_rows`` rows
+  each, so memory stays flat whatever the input size.
+* Every top-level record ends up in exactly one place: a row with ``collected=True`` (a tweet of
+  the dump itself), ``ctx.notice()`` (stream notices, users, counts, compliance events, ...), or
+  ``ctx.quarantine(line, reason, raw)`` (cannot be parsed). Embedded tweets (retweeted/quoted
+  status, v2 ``includes.tweets``) are extra rows with ``collected=False``; they are not records.
+* Readers never raise anything but :class:`kwo.errors.KwoError` subclasses; a record that cannot
+  be parsed is quarantined, not raised (``ctx.quarantine`` raises by itself under ``--strict``).
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from typing import BinaryIO, Callable, Iterator
+
+import pyarrow as pa
+
+from ..errors import QuarantineError
+from ..schema import DEFAULT_BATCH_ROWS, RowBuilder
+
+#: format name -> (module, one-line description); the order is the order of the help text.
+FORMATS: dict[str, tuple[str, str]] = {
+    "v1": ("kwo.formats.v1", "Twitter API v1.1 tweet JSON (lines, arrays, search/premium responses, stream captures)"),
+    "v2": ("kwo.formats.v2", "Twitter API v2 JSON as written by twarc2 (pages, stream lines, flattened lines)"),
+    "twcs": ("kwo.formats.twcs", 'Kaggle "Customer Support on Twitter" CSV (twcs.csv)'),
+    "archive": ("kwo.formats.account_archive", "Twitter/X account archive data/tweets.js"),
+}
+
+
+def formats_help() -> str:
+    return "; ".join(f"{name}: {desc}" for name, (_, desc) in FORMATS.items())
+
+
+@dataclass
+class QuarantineEntry:
+    file: str
+    line: int | None
+    reason: str
+    raw: str
+
+
+@dataclass
+class ReadContext:
+    """What a reader needs besides the stream, and where it reports what it saw."""
+
+    path: str  # the input as the user named it; stored as source_file and used in messages
+    fs_path: str | None = None  # the real file on disk (None for stdin), for sibling files
+    strict: bool = False
+    account: str | None = None  # account-archive owner handle (--account)
+    batch_rows: int = DEFAULT_BATCH_ROWS
+    notices: int = 0
+    quarantined: list[QuarantineEntry] = field(default_factory=list)
+    on_progress: Callable[[int], None] | None = None
+
+    def builder(self) -> RowBuilder:
+        return RowBuilder(self.path, self.batch_rows)
+
+    def notice(self, n: int = 1) -> None:
+        self.notices += n
+
+    def quarantine(self, line: int | None, reason: str, raw: bytes | str) -> None:
+        if isinstance(raw, bytes):
+            raw = raw.decode("utf-8", "backslashreplace")
+        if self.strict:
+            raise QuarantineError(self.path, f"cannot parse record: {reason}", line)
+        self.quarantined.append(QuarantineEntry(self.path, line, reason, raw))
+
+
+Reader = Callable[[BinaryIO, ReadContext], Iterator[pa.RecordBatch]]
+
+
+def get_reader(name: str) -> Reader:
+    module_name, _ = FORMATS[name]
+    return importlib.import_module(module_name).read
