@@ -1,0 +1,534 @@
+"""Ingest: dump files -> deduplicated, month-partitioned Parquet, atomically, nothing lost.
+
+One run is one transaction:
+
+1. *Stage*: every input is streamed through its reader into a staging Parquet file under
+   ``ARCHIVE/.staging/<run>/``; the reader accounts for every record (tweet, notice, quarantine).
+2. *Commit*: DuckDB picks one row per tweet id over the staged rows and the archive (a collected
+   copy beats a context copy; otherwise the copy already in the archive, then the first one
+   staged, wins), writes the new rows as new month parts and rewrites the few parts whose context
+   rows were replaced by collected copies.
+3. *Publish*: a new ``manifest.json`` naming the new parts is renamed into place. Until that
+   rename nothing is visible; after it everything is. Leftovers of a crashed run (unnamed parts,
+   staging folders) are removed by the next run.
+
+Any error before the publish step leaves the archive exactly as it was.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .archive import MANIFEST, Archive, Manifest, fsync_dir
+from .errors import ArchiveError, InputError, KwoError, UnknownFormatError
+from .formats import FORMATS, ReadContext, formats_help, get_reader
+from .formats.detect import detect
+from .inputs import file_sha256, open_input
+from .schema import COLUMNS, TWEET_SCHEMA
+
+TWEETS_DIR = "tweets"
+QUARANTINE_DIR = "quarantine"
+STAGING_DIR = ".staging"
+LOCK_FILE = ".lock"
+
+# Row groups of this size keep two DuckDB threads busy per month file and let min/max statistics
+# on tweet_id prune most row groups when a reply looks up its parent.
+ROW_GROUP_ROWS = 131_072
+COMMIT_MEMORY_LIMIT = "1GB"  # DuckDB spills to disk beyond this: ingest RSS stays flat
+
+STAGED_SCHEMA = TWEET_SCHEMA.append(pa.field("_seq", pa.int64()))
+_SEQ_FILE_SHIFT = 40  # _seq = input index << 40 | row number: "first staged" is a plain ORDER BY
+
+
+@dataclass
+class FileResult:
+    """The accounting of one input: records_read = tweets_written + duplicates + notices + quarantined."""
+
+    path: str
+    format: str
+    size: int | None = None
+    sha256: str = ""
+    records_read: int = 0
+    tweets_written: int = 0
+    context_written: int = 0
+    duplicates: int = 0
+    notices: int = 0
+    quarantined: int = 0
+    skipped: bool = False  # already ingested (same sha256): nothing read, counts as duplicates
+
+    def to_manifest(self) -> dict:
+        entry = asdict(self)
+        entry.pop("skipped")
+        entry["ingested_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        return entry
+
+
+@dataclass
+class IngestResult:
+    per_file: list[FileResult] = field(default_factory=list)
+    archive: str = ""
+    quarantine_file: str | None = None
+
+    @property
+    def files(self) -> int:
+        return len(self.per_file)
+
+    def _sum(self, name: str) -> int:
+        return sum(getattr(f, name) for f in self.per_file)
+
+    records_read = property(lambda self: self._sum("records_read"))
+    tweets_written = property(lambda self: self._sum("tweets_written"))
+    context_written = property(lambda self: self._sum("context_written"))
+    duplicates = property(lambda self: self._sum("duplicates"))
+    notices = property(lambda self: self._sum("notices"))
+    quarantined = property(lambda self: self._sum("quarantined"))
+
+    def as_dict(self) -> dict:
+        return {
+            "files": self.files,
+            "records_read": self.records_read,
+            "tweets_written": self.tweets_written,
+            "context_written": self.context_written,
+            "duplicates": self.duplicates,
+            "notices": self.notices,
+            "quarantined": self.quarantined,
+            "per_file": [asdict(f) for f in self.per_file],
+            "quarantine_file": self.quarantine_file,
+        }
+
+
+class _NoProgress:
+    def start_file(self, path: str, total_bytes: int | None) -> None: ...
+    def advance(self, nbytes: int) -> None: ...
+    def end_file(self) -> None: ...
+
+
+# ---------------------------------------------------------------------------------------------
+# Public API
+
+
+def ingest(
+    inputs: Sequence[str],
+    archive: str | os.PathLike,
+    *,
+    fmt: str = "auto",
+    strict: bool = False,
+    account: str | None = None,
+    progress=None,
+    batch_rows: int | None = None,
+) -> IngestResult:
+    """Ingest dump files (or ``-`` for stdin) into ``archive``; see the module docstring."""
+    if fmt != "auto" and fmt not in FORMATS:
+        raise KwoError(f"unknown format {fmt!r}; kwo reads: {formats_help()}")
+    progress = progress or _NoProgress()
+    _check_inputs(inputs)
+    with _Writer(archive) as w:
+        for index, path in enumerate(inputs):
+            w.stage_file(index, path, fmt=fmt, strict=strict, account=account, progress=progress,
+                         batch_rows=batch_rows)
+        return w.commit()
+
+
+def ingest_batches(
+    batches: Iterable[pa.RecordBatch | pa.Table],
+    archive: str | os.PathLike,
+    *,
+    source: str = "batches",
+) -> IngestResult:
+    """Ingest rows already in :data:`kwo.schema.TWEET_SCHEMA` (e.g. built with RowBuilder).
+
+    Every collected row counts as one record; this is how tests build hand-made archives.
+    """
+    with _Writer(archive) as w:
+        w.stage_batches(0, source, batches)
+        return w.commit()
+
+
+def _check_inputs(inputs: Sequence[str]) -> None:
+    if not inputs:
+        raise KwoError("no input files given")
+    if list(inputs).count("-") > 1:
+        raise KwoError("standard input (-) can be read only once")
+    for path in inputs:
+        if path != "-" and not os.path.exists(path):
+            raise InputError(path, "no such file")
+
+
+# ---------------------------------------------------------------------------------------------
+# The transaction
+
+
+class _Writer:
+    def __init__(self, archive: str | os.PathLike):
+        self.archive = Archive(archive, must_exist=False)
+        self.root = self.archive.path
+        self.run_id = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + "-" + uuid.uuid4().hex[:8]
+        self.results: list[FileResult] = []
+        self.staged: list[str] = []
+        self.quarantine: list[dict] = []
+        self._lock_fd: int | None = None
+
+    # -- context management: lock, clean leftovers, remove staging whatever happens
+    def __enter__(self) -> _Writer:
+        self._prepare_root()
+        self._lock()
+        self.manifest = self.archive.read_manifest()
+        self._remove_leftovers()
+        self.staging = self.root / STAGING_DIR / self.run_id
+        self.staging.mkdir(parents=True)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)  # releases the flock
+
+    def _prepare_root(self) -> None:
+        root = self.root
+        if root.exists() and not root.is_dir():
+            raise ArchiveError(f"{root}: exists and is not a directory")
+        if root.is_dir() and not (root / MANIFEST).exists():
+            ours = {TWEETS_DIR, QUARANTINE_DIR, STAGING_DIR, LOCK_FILE}
+            foreign = [p.name for p in root.iterdir() if p.name not in ours and not p.name.startswith(f".{MANIFEST}")]
+            if foreign:
+                raise ArchiveError(
+                    f"{root}: directory is not empty and is not a kwo archive; "
+                    "choose a new or empty directory for --archive"
+                )
+        root.mkdir(parents=True, exist_ok=True)
+
+    def _lock(self) -> None:
+        fd = os.open(self.root / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise ArchiveError(
+                f"{self.root}: another kwo ingest is writing to this archive; wait for it to finish"
+            ) from None
+        self._lock_fd = fd
+
+    def _remove_leftovers(self) -> None:
+        """Parts no manifest names and staging folders are what a crashed run left behind."""
+        shutil.rmtree(self.root / STAGING_DIR, ignore_errors=True)
+        live = {p["path"] for p in self.manifest.parts}
+        tweets = self.root / TWEETS_DIR
+        if tweets.is_dir():
+            for f in tweets.rglob("*"):
+                if f.is_file() and f.relative_to(self.root).as_posix() not in live:
+                    f.unlink()
+        live_q = {f.get("quarantine_file") for f in self.manifest.files}
+        qdir = self.root / QUARANTINE_DIR
+        if qdir.is_dir():
+            for f in qdir.iterdir():
+                if f.name.startswith(".") or (QUARANTINE_DIR + "/" + f.name) not in live_q:
+                    f.unlink()
+
+    # -- staging
+    def _known(self, sha256: str) -> dict | None:
+        for entry in self.manifest.files:
+            if entry.get("sha256") == sha256:
+                return entry
+        return None
+
+    def _already_ingested(self, path: str) -> dict | None:
+        """The manifest entry of an identical file, hashing only when a size matches."""
+        if path == "-":
+            return None
+        size = os.path.getsize(path)
+        if not any(e.get("size") == size for e in self.manifest.files):
+            return None
+        return self._known(file_sha256(path))
+
+    def stage_file(self, index: int, path: str, *, fmt: str, strict: bool, account: str | None,
+                   progress, batch_rows: int | None) -> None:
+        known = self._already_ingested(path)
+        if known is not None:
+            self.results.append(_skipped_result(path, known))
+            return
+        progress.start_file(path, None if path == "-" else os.path.getsize(path))
+        try:
+            with open_input(path, on_bytes=progress.advance) as opened:
+                name = fmt if fmt != "auto" else detect(opened.head)
+                result = FileResult(path=path, format=name or "empty", size=opened.size)
+                if name is None:
+                    if opened.head.strip(b"\xef\xbb\xbf \t\r\n"):
+                        raise UnknownFormatError(path, f"unknown format; kwo reads: {formats_help()}")
+                    batches: Iterable[pa.RecordBatch] = ()
+                    ctx = ReadContext(path=path)
+                else:
+                    ctx = ReadContext(path=path, fs_path=None if path == "-" else os.path.abspath(path),
+                                      strict=strict, account=account)
+                    if batch_rows:
+                        ctx.batch_rows = batch_rows
+                    batches = get_reader(name)(opened.stream, ctx)
+                self._write_staged(index, batches, result)
+                opened.drain()
+                result.sha256 = opened.sha256()
+                if result.size is None:
+                    result.size = opened.bytes_read
+        finally:
+            progress.end_file()
+        result.notices = ctx.notices
+        result.quarantined = len(ctx.quarantined)
+        self.quarantine.extend(
+            {"file": q.file, "line": q.line, "reason": q.reason, "raw": q.raw, "run": self.run_id}
+            for q in ctx.quarantined
+        )
+        self.results.append(result)
+
+    def stage_batches(self, index: int, source: str, batches: Iterable[pa.RecordBatch | pa.Table]) -> None:
+        result = FileResult(path=source, format="arrow")
+        self._write_staged(index, (b for x in batches for b in _as_batches(x)), result)
+        result.sha256 = "arrow:" + uuid.uuid4().hex
+        self.results.append(result)
+
+    def _write_staged(self, index: int, batches: Iterable[pa.RecordBatch], result: FileResult) -> None:
+        target = self.staging / f"{index:06d}.parquet"
+        writer: pq.ParquetWriter | None = None
+        seq = index << _SEQ_FILE_SHIFT
+        try:
+            for batch in batches:
+                if batch.num_rows == 0:
+                    continue
+                if batch.schema != TWEET_SCHEMA:
+                    batch = pa.Table.from_batches([batch]).select(COLUMNS).cast(TWEET_SCHEMA).to_batches()[0]
+                seqs = pa.array(range(seq, seq + batch.num_rows), type=pa.int64())
+                seq += batch.num_rows
+                staged = pa.RecordBatch.from_arrays([*batch.columns, seqs], schema=STAGED_SCHEMA)
+                if writer is None:
+                    # Staging is read once, right away: fast compression beats small files.
+                    writer = pq.ParquetWriter(target, STAGED_SCHEMA, compression="lz4")
+                writer.write_batch(staged)
+        finally:
+            if writer is not None:
+                writer.close()
+        if writer is not None:
+            self.staged.append(str(target))
+
+    # -- commit and publish
+    def commit(self) -> IngestResult:
+        new_parts: list[dict] = []
+        replaced_parts: dict[str, dict] = {}
+        if self.staged:
+            new_parts, replaced_parts = self._merge()
+        quarantine_file = self._write_quarantine()
+        manifest = Manifest(files=list(self.manifest.files), parts=list(self.manifest.parts))
+        for r in self.results:
+            if not r.skipped:
+                entry = r.to_manifest()
+                if quarantine_file and r.quarantined:
+                    entry["quarantine_file"] = quarantine_file
+                manifest.files.append(entry)
+        manifest.parts = [replaced_parts.get(p["path"], p) for p in manifest.parts]
+        manifest.parts = [p for p in manifest.parts if p.get("rows", 1) > 0] + new_parts
+        self.archive.write_manifest(manifest)
+        # Only now, with the new manifest in place, are the replaced files garbage.
+        for old in replaced_parts:
+            (self.root / old).unlink(missing_ok=True)
+        return IngestResult(per_file=self.results, archive=str(self.root), quarantine_file=quarantine_file)
+
+    def _write_quarantine(self) -> str | None:
+        if not self.quarantine:
+            return None
+        qdir = self.root / QUARANTINE_DIR
+        qdir.mkdir(exist_ok=True)
+        rel = f"{QUARANTINE_DIR}/{self.run_id}.jsonl"
+        tmp = qdir / f".{self.run_id}.tmp"
+        with open(tmp, "w", encoding="utf-8") as f:
+            for entry in self.quarantine:
+                f.write(json.dumps(entry, ensure_ascii=False) + "\n")
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, self.root / rel)
+        return rel
+
+    def _merge(self) -> tuple[list[dict], dict[str, dict]]:
+        con = duckdb.connect(":memory:", config={
+            "memory_limit": COMMIT_MEMORY_LIMIT,
+            "temp_directory": str(self.staging / "spill"),
+            "preserve_insertion_order": False,
+        })
+        try:
+            con.read_parquet(self.staged).create_view("staged")
+            existing = self.archive.part_paths(self.manifest)
+            if existing:
+                con.read_parquet(existing, filename=True).create_view("archive_rows")
+            else:
+                con.register("_empty", TWEET_SCHEMA.append(pa.field("filename", pa.string())).empty_table())
+                con.table("_empty").create_view("archive_rows")
+            con.execute(_MERGE_SQL)
+            self._account(con)
+            replaced_parts = self._rewrite_replaced(con)
+            new_parts = self._write_new(con)
+        finally:
+            con.close()
+        return new_parts, replaced_parts
+
+    def _account(self, con: duckdb.DuckDBPyConnection) -> None:
+        counts = con.execute(
+            """
+            SELECT _seq >> 40 AS idx,
+                   count(*) FILTER (WHERE collected AND written) AS tweets_written,
+                   count(*) FILTER (WHERE collected AND NOT written) AS duplicates,
+                   count(*) FILTER (WHERE NOT collected AND written) AS context_written
+            FROM staged_outcome GROUP BY ALL
+            """
+        ).fetchall()
+        by_index = {idx: (t, d, c) for idx, t, d, c in counts}
+        # One result per input, in input order, so a result's position is its _seq file index.
+        for idx, result in enumerate(self.results):
+            if result.skipped:
+                continue
+            t, d, c = by_index.get(idx, (0, 0, 0))
+            result.tweets_written, result.duplicates, result.context_written = t, d, c
+            result.records_read = t + d + result.notices + result.quarantined
+
+    def _rewrite_replaced(self, con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
+        """Rewrite parts holding context rows that collected copies now replace."""
+        files = [r[0] for r in con.execute("SELECT DISTINCT filename FROM replaced ORDER BY 1").fetchall()]
+        out: dict[str, dict] = {}
+        for filename in files:
+            rel_old = Path(filename).resolve().relative_to(self.root.resolve()).as_posix()
+            rows = con.sql(
+                "SELECT * EXCLUDE (filename) FROM archive_rows WHERE filename = $f "
+                "AND tweet_id NOT IN (SELECT tweet_id FROM replaced WHERE filename = $f) ORDER BY tweet_id",
+                params={"f": filename},
+            ).to_arrow_table()
+            month = Path(rel_old).parent.name.removeprefix("month=")
+            rel_new = f"{TWEETS_DIR}/month={month}/part-{self.run_id}-r{len(out):04d}.parquet"
+            self._publishable_write(rel_new, [rows])
+            out[rel_old] = {"path": rel_new, "month": month, "rows": rows.num_rows}
+        return out
+
+    def _write_new(self, con: duckdb.DuckDBPyConnection) -> list[dict]:
+        reader = con.sql(
+            "SELECT * EXCLUDE (_seq, month), month FROM new_rows ORDER BY month, tweet_id"
+        ).to_arrow_reader(ROW_GROUP_ROWS)
+        parts: list[dict] = []
+        current: str | None = None
+        writer = None
+        rel = tmp = None
+        rows = 0
+
+        def close() -> None:
+            nonlocal writer
+            if writer is not None:
+                writer.close()
+                _fsync_file(tmp)
+                os.replace(tmp, self.root / rel)
+                parts.append({"path": rel, "month": current, "rows": rows})
+                writer = None
+
+        for batch in reader:
+            months = batch.column(batch.num_columns - 1)
+            data = pa.RecordBatch.from_arrays(batch.columns[:-1], schema=TWEET_SCHEMA)
+            # A batch may straddle months: split it where the month changes.
+            for month, piece in _split_by_month(data, months):
+                if month != current:
+                    close()
+                    current, rows = month, 0
+                    rel = f"{TWEETS_DIR}/month={month}/part-{self.run_id}.parquet"
+                    (self.root / rel).parent.mkdir(parents=True, exist_ok=True)
+                    tmp = self.root / (rel + ".tmp")
+                    writer = _parquet_writer(tmp)
+                writer.write_batch(piece, row_group_size=ROW_GROUP_ROWS)
+                rows += piece.num_rows
+        close()
+        for d in {Path(p["path"]).parent for p in parts}:
+            fsync_dir(self.root / d)
+        return parts
+
+    def _publishable_write(self, rel: str, tables: list[pa.Table]) -> None:
+        target = self.root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.root / (rel + ".tmp")
+        writer = _parquet_writer(tmp)
+        for t in tables:
+            writer.write_table(t.cast(TWEET_SCHEMA), row_group_size=ROW_GROUP_ROWS)
+        writer.close()
+        _fsync_file(tmp)
+        os.replace(tmp, target)
+
+
+# The dedup rule in one place. Ranks every copy of an id: collected beats context, then the copy
+# already in the archive, then the first staged.
+_MERGE_SQL = """
+CREATE TEMP TABLE staged_best AS
+    SELECT * FROM staged
+    QUALIFY row_number() OVER (PARTITION BY tweet_id ORDER BY collected DESC, _seq) = 1;
+
+CREATE TEMP TABLE existing AS
+    SELECT a.tweet_id, a.collected, a.filename
+    FROM archive_rows a SEMI JOIN staged_best s ON a.tweet_id = s.tweet_id;
+
+-- staged rows that will be written: ids new to the archive, or collected copies of context rows
+CREATE TEMP TABLE new_rows AS
+    SELECT s.*, strftime(s.created_at AT TIME ZONE 'UTC', '%Y-%m') AS month
+    FROM staged_best s LEFT JOIN existing e ON e.tweet_id = s.tweet_id
+    WHERE e.tweet_id IS NULL OR (s.collected AND NOT e.collected);
+
+CREATE TEMP TABLE replaced AS
+    SELECT e.tweet_id, e.filename FROM existing e JOIN new_rows n ON n.tweet_id = e.tweet_id
+    WHERE NOT e.collected;
+
+CREATE TEMP VIEW staged_outcome AS
+    SELECT s._seq, s.collected, (n._seq IS NOT NULL) AS written
+    FROM staged s LEFT JOIN new_rows n ON n._seq = s._seq;
+"""
+
+
+def _split_by_month(batch: pa.RecordBatch, months: pa.Array):
+    values = months.to_pylist()
+    start = 0
+    for i in range(1, len(values) + 1):
+        if i == len(values) or values[i] != values[start]:
+            yield values[start], batch.slice(start, i - start)
+            start = i
+
+
+def _as_batches(x: pa.RecordBatch | pa.Table) -> list[pa.RecordBatch]:
+    return x.to_batches() if isinstance(x, pa.Table) else [x]
+
+
+def _parquet_writer(path: Path) -> pq.ParquetWriter:
+    return pq.ParquetWriter(
+        path,
+        TWEET_SCHEMA,
+        compression="zstd",
+        compression_level=3,
+        write_statistics=True,
+    )
+
+
+def _fsync_file(path: Path) -> None:
+    with open(path, "rb") as f:
+        os.fsync(f.fileno())
+
+
+def _skipped_result(path: str, known: dict) -> FileResult:
+    """A file ingested before: its tweets are all duplicates now; notices and quarantine as then."""
+    tweets = known.get("tweets_written", 0) + known.get("duplicates", 0)
+    return FileResult(
+        path=path,
+        format=known.get("format", "?"),
+        size=known.get("size"),
+        sha256=known.get("sha256", ""),
+        records_read=known.get("records_read", 0),
+        duplicates=tweets,
+        notices=known.get("notices", 0),
+        quarantined=known.get("quarantined", 0),
+        skipped=True,
+    )

@@ -1,0 +1,58 @@
+"""``kwo sql``: user SQL over an archive, read-only by construction.
+
+Three locks, each enough on its own for most attacks, together for all we know of:
+only single SELECT-like statements are accepted; DuckDB's file access is switched off except
+for the archive directory (so no COPY TO, ATTACH, INSTALL or read_csv('/etc/passwd')); and the
+configuration is locked so that a query cannot switch it back on.
+"""
+
+from __future__ import annotations
+
+import os
+
+import duckdb
+
+from .archive import Archive
+from .errors import QueryError
+
+_ALLOWED = {"SELECT", "EXPLAIN"}
+
+
+def sandboxed_connection(archive: str | os.PathLike) -> duckdb.DuckDBPyConnection:
+    arch = Archive(archive)
+    con = arch.connect()
+    root = str(arch.path.resolve()) + os.sep
+    con.execute("SET allowed_directories = $1", [[root]])
+    con.execute("SET enable_external_access = false")
+    con.execute("SET autoinstall_known_extensions = false")
+    con.execute("SET autoload_known_extensions = false")
+    con.execute("SET lock_configuration = true")
+    return con
+
+
+def run_readonly_sql(archive: str | os.PathLike, query: str) -> tuple[list[str], list[tuple]]:
+    """Run one read-only statement; returns (column names, rows)."""
+    con = sandboxed_connection(archive)
+    try:
+        try:
+            statements = con.extract_statements(query)
+        except duckdb.Error as exc:
+            raise QueryError(f"SQL syntax error: {_first_line(exc)}") from None
+        if len(statements) != 1:
+            raise QueryError(f"kwo sql runs exactly one statement; got {len(statements)}")
+        kind = statements[0].type.name
+        if kind not in _ALLOWED:
+            raise QueryError(f"kwo sql is read-only: {kind} statements are refused (use SELECT)")
+        try:
+            rel = con.sql(query)
+            if rel is None:
+                return [], []
+            return list(rel.columns), rel.fetchall()
+        except duckdb.Error as exc:
+            raise QueryError(_first_line(exc)) from None
+    finally:
+        con.close()
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0]
