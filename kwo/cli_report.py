@@ -1,9 +1,201 @@
-"""Report commands (kwo report, answered, proactive, rush-hour, response-times, brands)."""
+"""Report commands (kwo report, answered, proactive, rush-hour, response-times, brands).
+
+The commands only parse options; :mod:`kwo.metrics` computes and :mod:`kwo.report` renders.
+"""
 
 from __future__ import annotations
 
+import os
+import sys
+
 import click
+
+from .metrics import DEFAULT_TZ
+
+
+def figure_options(fn):
+    """The options every report command shares: archive, roster, time zone, period, answer rule."""
+    from .cli import archive_option
+
+    decorators = [
+        archive_option(),
+        click.option(
+            "--brands",
+            "-b",
+            "brands",
+            type=click.Path(dir_okay=False, path_type=str),
+            envvar="KWO_BRANDS",
+            help="Brand roster CSV: handle,name,sector[,user_id][,hours][,tz] (or set KWO_BRANDS). "
+            "May be left out for twcs archives: the company accounts (inbound = false) are the brands.",
+        ),
+        click.option(
+            "--tz",
+            default=DEFAULT_TZ,
+            show_default=True,
+            envvar="KWO_TZ",
+            help="Report time zone (IANA name): hours of the day, weekdays and --since/--until dates.",
+        ),
+        click.option("--since", metavar="DATE", help="First day of the period (mention time, YYYY-MM-DD in --tz)."),
+        click.option("--until", metavar="DATE", help="Last day of the period, inclusive (YYYY-MM-DD in --tz)."),
+        click.option(
+            "--window",
+            metavar="DURATION",
+            help="Count an answer only when it came within this time of the mention: 7d, 48h, 30m, 1d12h.",
+        ),
+        click.option(
+            "--thread",
+            is_flag=True,
+            help="Count a reply by the brand anywhere later in the same conversation as an answer "
+            "(default: only a direct reply to the mention).",
+        ),
+    ]
+    for d in reversed(decorators):
+        fn = d(fn)
+    return fn
+
+
+def output_options(fn):
+    """--format and --output."""
+    from .report import formats
+
+    fn = click.option(
+        "--output",
+        "-o",
+        "output",
+        type=click.Path(dir_okay=False, writable=True, path_type=str),
+        help="Write to this file instead of standard output.",
+    )(fn)
+    fn = click.option(
+        "--format",
+        "-f",
+        "fmt",
+        type=click.Choice(formats()),
+        default="table",
+        show_default=True,
+        help="Output format; every format states the parameters the figures were computed with.",
+    )(fn)
+    return fn
+
+
+def _run(view: str, sections: tuple[str, ...] | None, archive, brands, tz, since, until, window, thread, fmt, output):
+    from .errors import UsageError
+    from .metrics import ReportOptions, open_metrics
+    from .report import render
+
+    options = ReportOptions(tz=tz, since=since, until=until, window=window, thread=thread)
+    try:
+        metrics = open_metrics(archive, brands, options)
+    except UsageError as exc:
+        # Raised here, with this command's context, the message shows `kwo <command>` usage.
+        raise click.UsageError(str(exc)) from None
+    try:
+        report = metrics.report(sections)
+    finally:
+        metrics.con.close()
+    if output:
+        text = render(report, fmt, view=view)
+        _write_atomically(output, text)
+    else:
+        render(report, fmt, view=view, out=sys.stdout)
+
+
+def _write_atomically(path: str, text: str) -> None:
+    from .errors import KwoError
+
+    tmp = f"{path}.tmp-{os.getpid()}"
+    try:
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except OSError as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise KwoError(f"{path}: cannot write the report: {exc.strerror or exc}") from None
+
+
+def _command(group: click.Group, name: str, sections: tuple[str, ...] | None, doc: str) -> click.Command:
+    def callback(**kwargs):
+        _run(name, sections, **kwargs)
+
+    callback.__doc__ = doc
+    callback.__name__ = name.replace("-", "_")
+    return group.command(name)(output_options(figure_options(callback)))
+
+
+# Which Report sections each command needs (None: all).
+_COMMANDS = {
+    "report": (
+        None,
+        """The KWO figures of an archive: mentions, answered %, response times, rush hour,
+        proactive replies, per brand and per sector.
+
+        A mention is a collected tweet, not a retweet, that @-mentions a roster brand and is not
+        by that brand; it is answered when the brand replied to it directly (--thread: anywhere
+        later in the conversation; --window: within that time). docs/methodology.md has the
+        full definitions.
+
+        \b
+        Examples:
+          kwo report --archive kwo16 --brands brands.csv
+          kwo report -a kwo16 -b brands.csv --since 2016-01-01 --until 2016-12-31 --window 7d
+          kwo report -a twcs-arch --format json --output report.json   # twcs: brands from inbound
+        """,
+    ),
+    "answered": (
+        ("sectors",),
+        """Mention tweets and the share answered, overall and per sector.
+
+        \b
+        Example:
+          kwo answered --archive kwo16 --brands brands.csv --window 48h
+        """,
+    ),
+    "proactive": (
+        ("brands",),
+        """Brand replies by parent: to a mention, proactive (to a tweet that neither is by the
+        brand nor mentions it), to the brand itself, or parent not in the archive.
+
+        \b
+        Example:
+          kwo proactive --archive kwo16 --brands brands.csv --format csv
+        """,
+    ),
+    "rush-hour": (
+        ("hourly", "weekday_hourly", "brands"),
+        """Mention tweets per hour of the day and per weekday in the report time zone, the peak
+        hour, and with opening hours in the roster the mentions that arrive while closed.
+
+        \b
+        Example:
+          kwo rush-hour --archive kwo16 --brands brands.csv --tz Europe/Amsterdam
+        """,
+    ),
+    "response-times": (
+        ("response_times",),
+        """Response times of the mention pairs: median, p90 and the buckets <=30 min, <=1 h,
+        <=4 h, <=8 h, <=24 h, <=48 h, >48 h and unanswered.
+
+        \b
+        Example:
+          kwo response-times --archive kwo16 --brands brands.csv --format markdown
+        """,
+    ),
+    "brands": (
+        ("brands",),
+        """The per-brand table: mentions, answered %, response times, replies by kind,
+        mentions while closed.
+
+        \b
+        Example:
+          kwo brands --archive kwo16 --brands brands.csv --format csv --output brands-figures.csv
+        """,
+    ),
+}
 
 
 def register(group: click.Group) -> None:
     """Attach the report commands to the ``kwo`` group."""
+    for name, (sections, doc) in _COMMANDS.items():
+        _command(group, name, sections, doc)

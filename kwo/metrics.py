@@ -1,0 +1,498 @@
+"""The KWO figures (DESIGN.md section 3) as a library.
+
+Every figure is one SQL file under ``queries/`` run over the tables of :mod:`kwo.views`, with
+values bound as ``$name`` parameters. Results come back as plain dataclasses.
+
+    >>> from kwo.metrics import build_report
+    >>> report = build_report("arch", brands="brands.csv", tz="Europe/Amsterdam", window="7d")
+    >>> report.totals.mention_tweets, report.totals.answered_pct
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import asdict, dataclass, field, fields
+from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from .errors import QueryError, UsageError
+
+DEFAULT_TZ = "Europe/Amsterdam"
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")  # ISO weekday = index + 1
+
+# ---------------------------------------------------------------------------------------------
+# Loading and running queries/*.sql
+
+
+def queries_dir() -> Path:
+    """Where the SQL files live: $KWO_QUERIES_DIR, or ``queries/`` beside the package."""
+    env = os.environ.get("KWO_QUERIES_DIR")
+    return Path(env) if env else Path(__file__).resolve().parent.parent / "queries"
+
+
+@lru_cache(maxsize=None)
+def _read_query(directory: str, name: str) -> str:
+    path = Path(directory) / f"{name}.sql"
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise QueryError(f"no query named {name!r} (looked for {path})") from None
+
+
+def load_query(name: str) -> str:
+    """The text of ``queries/<name>.sql`` (``name`` may contain a sub-folder: ``views/20_mentions``)."""
+    if not re.fullmatch(r"[\w/]+", name) or ".." in name:
+        raise QueryError(f"not a query name: {name!r}")
+    return _read_query(str(queries_dir()), name)
+
+
+_COMMENT_RE = re.compile(r"--[^\n]*")
+_PARAM_RE = re.compile(r"\$([A-Za-z_]\w*)")
+
+
+def query_parameters(sql: str) -> set[str]:
+    """The ``$name`` parameters a statement uses (comments ignored)."""
+    return set(_PARAM_RE.findall(_COMMENT_RE.sub("", sql)))
+
+
+def _bind(sql: str, bindings: dict | None) -> dict:
+    wanted = query_parameters(sql)
+    bindings = bindings or {}
+    missing = wanted - bindings.keys()
+    if missing:
+        raise QueryError(f"parameters not given: {', '.join(sorted(missing))}")
+    # DuckDB refuses parameters a statement does not use, so pass exactly the ones it names.
+    return {k: bindings[k] for k in wanted}
+
+
+def run_statement(con: duckdb.DuckDBPyConnection, name: str, bindings: dict | None = None) -> None:
+    sql = load_query(name)
+    try:
+        con.execute(sql, _bind(sql, bindings))
+    except duckdb.Error as exc:
+        raise QueryError(f"query {name}: {exc}") from None
+
+
+def run_query(con: duckdb.DuckDBPyConnection, name: str, bindings: dict | None = None) -> list[dict]:
+    """Run ``queries/<name>.sql`` and return its rows as dicts."""
+    sql = load_query(name)
+    try:
+        cur = con.execute(sql, _bind(sql, bindings))
+        cols = [d[0] for d in cur.description]
+        return [dict(zip(cols, row)) for row in cur.fetchall()]
+    except duckdb.Error as exc:
+        raise QueryError(f"query {name}: {exc}") from None
+
+
+# ---------------------------------------------------------------------------------------------
+# Options
+
+_WINDOW_RE = re.compile(r"(\d+)(w|d|h|m|min|s)")
+_WINDOW_UNITS_MS = {"w": 7 * 86_400_000, "d": 86_400_000, "h": 3_600_000, "m": 60_000, "min": 60_000, "s": 1000}
+
+
+def parse_window(text: str) -> int:
+    """``7d``, ``48h``, ``30m``, ``1d12h`` -> milliseconds. Raises UsageError."""
+    s = text.strip().lower().replace(" ", "")
+    parts = _WINDOW_RE.findall(s)
+    if not s or "".join(n + u for n, u in parts) != s:
+        raise UsageError(f"--window {text!r}: expected a duration such as 7d, 48h, 30m or 1d12h")
+    ms = sum(int(n) * _WINDOW_UNITS_MS[u] for n, u in parts)
+    if ms <= 0:
+        raise UsageError(f"--window {text!r}: the window must be longer than zero")
+    return ms
+
+
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?$")
+
+
+def parse_local_bound(text: str, option: str, *, end: bool) -> datetime:
+    """A ``--since``/``--until`` value as a naive wall-clock datetime in the report time zone.
+
+    A date means the whole day: ``--since 2016-03-01`` starts at 00:00 that day and
+    ``--until 2016-03-31`` ends at 24:00 on that day (inclusive). A date with a time is an instant
+    (``--until`` excludes it).
+    """
+    s = text.strip()
+    try:
+        if _DATE_RE.match(s):
+            d = date.fromisoformat(s)
+            start = datetime(d.year, d.month, d.day)
+            return start + timedelta(days=1) if end else start
+        if _DATETIME_RE.match(s):
+            return datetime.fromisoformat(s.replace(" ", "T"))
+    except ValueError:
+        pass
+    raise UsageError(f"{option} {text!r}: expected a date YYYY-MM-DD (or YYYY-MM-DDTHH:MM) in the report time zone")
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """What a report depends on besides the archive and the roster."""
+
+    tz: str = DEFAULT_TZ
+    since: str | None = None  # as the user wrote it (a date in the report time zone)
+    until: str | None = None
+    window: str | None = None  # "7d", "48h", ...
+    thread: bool = False
+
+    @property
+    def mode(self) -> str:
+        return "thread" if self.thread else "direct"
+
+
+def _to_utc(con: duckdb.DuckDBPyConnection, wall: datetime, tz: str) -> datetime:
+    # DuckDB's ICU converts the wall-clock time, so the bound uses the same tz rules as the hours.
+    (ms,) = con.execute("SELECT epoch_ms(timezone($tz, $wall::TIMESTAMP))", {"tz": tz, "wall": wall}).fetchone()
+    return datetime.fromtimestamp(ms / 1000, tz=timezone.utc)
+
+
+# ---------------------------------------------------------------------------------------------
+# Results
+
+
+@dataclass
+class Parameters:
+    tz: str
+    mode: str  # "direct" | "thread"
+    window: str | None
+    window_minutes: float | None
+    since: str | None
+    until: str | None
+    since_utc: str | None  # the instants the period bounds stand for (mention time >= since_utc)
+    until_utc: str | None  # (mention time < until_utc)
+    roster: str  # the roster file, or how the brands were derived
+    roster_sha256: str | None
+    roster_brands: int
+    archive: str
+    archive_fingerprint: str
+    kwo_version: str
+
+
+@dataclass
+class Totals:
+    mention_tweets: int
+    mention_pairs: int
+    answered: int
+    answered_pct: float | None
+    answered_pairs: int
+    brands_mentioned: int
+    brand_replies: int
+    replies_to_mentions: int
+    proactive_replies: int
+    replies_parent_missing: int
+    replies_to_self: int
+    peak_hour: int | None = None
+    peak_hour_mentions: int | None = None
+    median_response_minutes: float | None = None
+    p90_response_minutes: float | None = None
+    mean_response_minutes: float | None = None
+
+    @property
+    def peak_hour_label(self) -> str | None:
+        return hour_label(self.peak_hour) if self.peak_hour is not None else None
+
+
+@dataclass
+class HourRow:
+    hour: int
+    mentions: int
+    answered: int
+    answered_pct: float | None
+    median_response_minutes: float | None
+    p90_response_minutes: float | None
+    mentions_while_closed: int
+    closed_pct: float | None
+
+    @property
+    def label(self) -> str:
+        return hour_label(self.hour)
+
+
+@dataclass
+class WeekdayHourRow:
+    weekday: int  # ISO, 1 = Monday
+    hour: int
+    mentions: int
+    answered: int
+
+    @property
+    def weekday_name(self) -> str:
+        return WEEKDAYS[self.weekday - 1]
+
+
+@dataclass
+class BucketRow:
+    bucket: str
+    count: int
+    pct: float | None
+    answered_pct: float | None
+
+
+@dataclass
+class BrandRow:
+    handle: str
+    name: str
+    sector: str
+    mentions: int
+    answered: int
+    answered_pct: float | None
+    median_response_minutes: float | None
+    p90_response_minutes: float | None
+    brand_replies: int
+    replies_to_mentions: int
+    proactive_replies: int
+    replies_parent_missing: int
+    replies_to_self: int
+    hours: str | None
+    tz: str | None
+    mentions_while_closed: int | None
+    closed_pct: float | None
+
+
+@dataclass
+class SectorRow:
+    sector: str
+    brands: int
+    mention_tweets: int
+    answered: int
+    answered_pct: float | None
+    mention_pairs: int
+    answered_pairs: int
+    median_response_minutes: float | None
+    proactive_replies: int
+    replies_parent_missing: int
+
+
+@dataclass
+class Report:
+    parameters: Parameters
+    totals: Totals
+    hourly: list[HourRow] = field(default_factory=list)
+    weekday_hourly: list[WeekdayHourRow] = field(default_factory=list)
+    response_times: list[BucketRow] = field(default_factory=list)
+    brands: list[BrandRow] = field(default_factory=list)
+    sectors: list[SectorRow] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data; floats rounded to 3 decimals (counts are exact)."""
+        totals = _clean(asdict(self.totals))
+        totals["peak_hour_label"] = self.totals.peak_hour_label
+        hourly = []
+        for h in self.hourly:
+            row = _clean(asdict(h))
+            row["label"] = h.label
+            hourly.append(row)
+        weekday_hourly = []
+        for w in self.weekday_hourly:
+            row = _clean(asdict(w))
+            row["weekday_name"] = w.weekday_name
+            weekday_hourly.append(row)
+        return {
+            "parameters": asdict(self.parameters),
+            "totals": totals,
+            "hourly": hourly,
+            "weekday_hourly": weekday_hourly,
+            "response_times": [_clean(asdict(b)) for b in self.response_times],
+            "brands": [_clean(asdict(b)) for b in self.brands],
+            "sectors": [_clean(asdict(s)) for s in self.sectors],
+        }
+
+
+def hour_label(hour: int) -> str:
+    return f"{hour:02d}:00-{(hour + 1) % 24:02d}:00" if hour != 23 else "23:00-24:00"
+
+
+def _clean(d: dict) -> dict:
+    return {k: (round(v, 3) if isinstance(v, float) else v) for k, v in d.items()}
+
+
+def _rows(cls, rows: list[dict]):
+    names = {f.name for f in fields(cls)}
+    return [cls(**{k: v for k, v in r.items() if k in names}) for r in rows]
+
+
+# ---------------------------------------------------------------------------------------------
+# The library
+
+
+class Metrics:
+    """The KWO figures of one archive, roster and set of options, on one DuckDB connection.
+
+    Building it computes the mention pairs and the other tables of :mod:`kwo.views` once; every
+    method then runs one small query over them.
+    """
+
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        roster,
+        options: ReportOptions | None = None,
+        *,
+        archive_path: str = "",
+        archive_fingerprint: str = "",
+    ):
+        from . import __version__
+        from .roster import check_time_zone
+        from .views import ViewParameters, register_views
+
+        self.con = con
+        self.roster = roster
+        self.options = options = options or ReportOptions()
+        check_time_zone(options.tz)
+        window_ms = parse_window(options.window) if options.window else None
+        since = until = None
+        if options.since:
+            since = _to_utc(con, parse_local_bound(options.since, "--since", end=False), options.tz)
+        if options.until:
+            until = _to_utc(con, parse_local_bound(options.until, "--until", end=True), options.tz)
+        if since and until and since >= until:
+            raise UsageError(f"--since {options.since} is not before --until {options.until}")
+        self.view_parameters = ViewParameters(tz=options.tz, since=since, until=until, window_ms=window_ms,
+                                              mode=options.mode)
+        register_views(con, roster, self.view_parameters)
+        self.parameters = Parameters(
+            tz=options.tz,
+            mode=options.mode,
+            window=options.window,
+            window_minutes=window_ms / 60_000 if window_ms else None,
+            since=options.since,
+            until=options.until,
+            since_utc=_iso(since),
+            until_utc=_iso(until),
+            roster=roster.description,
+            roster_sha256=roster.sha256,
+            roster_brands=len(roster),
+            archive=archive_path,
+            archive_fingerprint=archive_fingerprint,
+            kwo_version=__version__,
+        )
+
+    def query(self, name: str) -> list[dict]:
+        return run_query(self.con, name, self.view_parameters.bindings())
+
+    def totals(self) -> Totals:
+        (row,) = self.query("totals")
+        t = Totals(**row)
+        peak = self.query("peak_hour")
+        if peak:
+            t.peak_hour, t.peak_hour_mentions = peak[0]["hour"], peak[0]["mentions"]
+        (rs,) = self.query("response_summary")
+        t.median_response_minutes = rs["median_minutes"]
+        t.p90_response_minutes = rs["p90_minutes"]
+        t.mean_response_minutes = rs["mean_minutes"]
+        return t
+
+    def hourly(self) -> list[HourRow]:
+        return _rows(HourRow, self.query("hourly"))
+
+    def weekday_hourly(self) -> list[WeekdayHourRow]:
+        return _rows(WeekdayHourRow, self.query("weekday_hourly"))
+
+    def response_times(self) -> list[BucketRow]:
+        return _rows(BucketRow, self.query("response_times"))
+
+    def brands(self) -> list[BrandRow]:
+        return _rows(BrandRow, self.query("brands"))
+
+    def sectors(self) -> list[SectorRow]:
+        return _rows(SectorRow, self.query("sectors"))
+
+    def report(self, sections: tuple[str, ...] | None = None) -> Report:
+        """The whole report, or only ``sections`` (names of the Report list fields) besides totals."""
+        wanted = set(sections) if sections is not None else set(SECTIONS)
+        unknown = wanted - set(SECTIONS)
+        if unknown:
+            raise ValueError(f"unknown sections: {sorted(unknown)}")
+        r = Report(parameters=self.parameters, totals=self.totals())
+        for name in SECTIONS:
+            if name in wanted:
+                setattr(r, name, getattr(self, name)())
+        return r
+
+
+#: The list sections of a report, in the order they are shown.
+SECTIONS = ("response_times", "hourly", "weekday_hourly", "brands", "sectors")
+
+
+def _iso(dt: datetime | None) -> str | None:
+    return dt.strftime("%Y-%m-%dT%H:%M:%SZ") if dt else None
+
+
+def resolve_roster(con: duckdb.DuckDBPyConnection, brands: str | os.PathLike | None):
+    """The roster file, or the archive's own company accounts when ``brands`` is None."""
+    from .roster import load_roster, roster_from_inbound
+
+    if brands is not None:
+        return load_roster(brands)
+    roster = roster_from_inbound(con)
+    if roster is None:
+        raise UsageError(
+            "this archive does not mark company accounts (no twcs rows with inbound = false): "
+            "pass the brands with --brands FILE (a CSV with handle,name,sector)"
+        )
+    return roster
+
+
+def open_metrics(
+    archive: str | os.PathLike,
+    brands: str | os.PathLike | None = None,
+    options: ReportOptions | None = None,
+    *,
+    threads: int | None = None,
+) -> Metrics:
+    """Open the archive, load (or derive) the roster and build the report tables."""
+    from .archive import Archive
+
+    arch = Archive(archive)
+    manifest = arch.read_manifest()
+    con = arch.connect(threads=threads)
+    roster = resolve_roster(con, brands)
+    return Metrics(con, roster, options, archive_path=str(archive), archive_fingerprint=manifest.fingerprint)
+
+
+def build_report(
+    archive: str | os.PathLike,
+    brands: str | os.PathLike | None = None,
+    *,
+    tz: str = DEFAULT_TZ,
+    since: str | None = None,
+    until: str | None = None,
+    window: str | None = None,
+    thread: bool = False,
+    sections: tuple[str, ...] | None = None,
+) -> Report:
+    """The KWO report of an archive (see :class:`Report`)."""
+    m = open_metrics(archive, brands, ReportOptions(tz=tz, since=since, until=until, window=window, thread=thread))
+    try:
+        return m.report(sections)
+    finally:
+        m.con.close()
+
+
+__all__ = [
+    "BrandRow",
+    "BucketRow",
+    "DEFAULT_TZ",
+    "HourRow",
+    "Metrics",
+    "Parameters",
+    "Report",
+    "ReportOptions",
+    "SECTIONS",
+    "SectorRow",
+    "Totals",
+    "WeekdayHourRow",
+    "build_report",
+    "load_query",
+    "open_metrics",
+    "parse_window",
+    "resolve_roster",
+    "run_query",
+]

@@ -1,0 +1,222 @@
+"""Renderers: a report view as a terminal table (rich), JSON, CSV or Markdown.
+
+Each renderer takes the data of :func:`kwo.report.sections.view_data` and a text stream.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import TextIO
+
+from .sections import (
+    COLUMNS,
+    SECTION_TITLES,
+    TABLE_BRAND_COLUMNS,
+    TABLE_HEADERS,
+    TOTALS_LABELS,
+    VIEWS,
+    fmt_value,
+    parameter_lines,
+)
+
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def _list_sections(data: dict) -> list[str]:
+    return [s for s in VIEWS[data["view"]].sections if s in data]
+
+
+# ---------------------------------------------------------------------------------------------
+# JSON
+
+
+def render_json(data: dict, out: TextIO) -> None:
+    out.write(json.dumps(data, indent=2, ensure_ascii=False))
+    out.write("\n")
+
+
+# ---------------------------------------------------------------------------------------------
+# CSV: the parameters as "# key: value" lines, then one block per section, blocks separated by a
+# blank line and each introduced by "# section: NAME" (read with pandas.read_csv(comment="#")
+# per block, or split on blank lines). Values are the JSON values.
+
+
+def render_csv(data: dict, out: TextIO) -> None:
+    w = csv.writer(out, lineterminator="\n")
+    out.write(f"# kwo {data['view']}\n")
+    for key, value in data["parameters"].items():
+        out.write(f"# {key}: {'' if value is None else value}\n")
+    if "totals" in data:
+        out.write("\n# section: totals\n")
+        w.writerow(["metric", "value"])
+        for key, value in data["totals"].items():
+            w.writerow([key, _csv_value(value)])
+    for section in _list_sections(data):
+        rows = data[section]
+        keys = [c.key for c in COLUMNS[section]] if section != "brands" else _brand_keys(rows)
+        out.write(f"\n# section: {section}\n")
+        w.writerow(keys)
+        for row in rows:
+            w.writerow([_csv_value(row.get(k)) for k in keys])
+
+
+def _brand_keys(rows: list[dict]) -> list[str]:
+    return list(rows[0]) if rows else [c.key for c in COLUMNS["brands"]]
+
+
+def _csv_value(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+# ---------------------------------------------------------------------------------------------
+# Markdown
+
+
+def render_markdown(data: dict, out: TextIO) -> None:
+    view = VIEWS[data["view"]]
+    out.write(f"# {view.title}\n\n")
+    for label, value in parameter_lines(data["parameters"]):
+        out.write(f"- **{label}**: {_md_escape(str(value))}\n")
+    if "totals" in data:
+        out.write(f"\n## {SECTION_TITLES['totals']}\n\n| metric | value |\n|---|---:|\n")
+        for key, value in data["totals"].items():
+            label, kind = TOTALS_LABELS[key]
+            out.write(f"| {label} | {fmt_value(value, kind)} |\n")
+    for section in _list_sections(data):
+        out.write(f"\n## {SECTION_TITLES[section]}\n\n")
+        if section == "weekday_hourly":
+            headers, rows, kinds = _weekday_matrix(data[section])
+        else:
+            cols = COLUMNS[section]
+            headers = [c.header for c in cols]
+            kinds = [c.kind for c in cols]
+            rows = [[row.get(c.key) for c in cols] for row in data[section]]
+        out.write("| " + " | ".join(headers) + " |\n")
+        out.write("|" + "|".join("---" if k == "str" else "---:" for k in kinds) + "|\n")
+        for row in rows:
+            out.write("| " + " | ".join(_md_escape(fmt_value(v, k)) for v, k in zip(row, kinds)) + " |\n")
+        if not rows:
+            out.write("\n_(none)_\n")
+
+
+def _md_escape(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def _weekday_matrix(rows: list[dict]) -> tuple[list[str], list[list], list[str]]:
+    """24 rows (hours) x 7 weekday columns + total: fits a screen, unlike 7 x 24."""
+    counts = {(r["weekday"], r["hour"]): r["mentions"] for r in rows}
+    headers = ["hour", *_WEEKDAYS, "total"]
+    kinds = ["str"] + ["int"] * 8
+    matrix = []
+    for h in range(24):
+        cells = [counts.get((d, h), 0) for d in range(1, 8)]
+        matrix.append([f"{h:02d}", *cells, sum(cells)])
+    return headers, matrix, kinds
+
+
+# ---------------------------------------------------------------------------------------------
+# Terminal table (rich)
+
+
+def render_table(data: dict, out: TextIO, *, color: bool | None = None, width: int | None = None) -> None:
+    from rich.console import Console
+
+    is_tty = hasattr(out, "isatty") and out.isatty()
+    # Off a terminal, render into a buffer and strip rich's padding: files and pipes get plain,
+    # diff-friendly text.
+    target = out if is_tty else io.StringIO()
+    console = Console(
+        file=target,
+        force_terminal=color if color is not None else None,
+        no_color=not (color if color is not None else is_tty),
+        width=width or (None if is_tty else 140),
+        highlight=False,
+    )
+    _table_body(console, data)
+    if target is not out:
+        out.write("\n".join(line.rstrip() for line in target.getvalue().split("\n")))
+
+
+def _table_body(console, data: dict) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    view = VIEWS[data["view"]]
+    params = Table(title=view.title, show_header=False, box=None, title_justify="left", title_style="bold")
+    params.add_column(style="dim")
+    params.add_column()
+    for label, value in parameter_lines(data["parameters"]):
+        params.add_row(label, str(value))
+    console.print(params)
+
+    if "totals" in data:
+        t = Table(title=SECTION_TITLES["totals"], title_justify="left")
+        t.add_column("metric")
+        t.add_column("value", justify="right")
+        for key, value in data["totals"].items():
+            label, kind = TOTALS_LABELS[key]
+            t.add_row(label, fmt_value(value, kind))
+        console.print()
+        console.print(t)
+
+    for section in _list_sections(data):
+        rows = data[section]
+        t = Table(title=SECTION_TITLES[section], title_justify="left")
+        if section == "weekday_hourly":
+            headers, matrix, kinds = _weekday_matrix(rows)
+            for h, k in zip(headers, kinds):
+                t.add_column(h, justify="left" if k == "str" else "right")
+            for r in matrix:
+                t.add_row(*(fmt_value(v, k) for v, k in zip(r, kinds)))
+        else:
+            cols = _table_columns(section, rows)
+            for c in cols:
+                header = TABLE_HEADERS.get((section, c.key), c.header)
+                t.add_column(header, justify="left" if c.kind == "str" else "right",
+                             no_wrap=c.kind != "str" or c.key in ("label", "handle", "bucket"),
+                             min_width=min(len(header), 8))
+            bars = section == "hourly"
+            if bars:
+                t.add_column("", justify="left", no_wrap=True)
+                peak = max((r["mentions"] for r in rows), default=0)
+            for r in rows:
+                cells = [fmt_value(r.get(c.key), c.kind) for c in cols]
+                if bars:
+                    n = round(16 * r["mentions"] / peak) if peak else 0
+                    cells.append(Text("█" * n, style="cyan"))
+                t.add_row(*cells)
+        console.print()
+        console.print(t)
+        if not rows:
+            console.print("  (none)")
+        if section == "brands" and rows:
+            console.print(
+                "  (--format json, csv or markdown add: replies, to mentions, to self, hours, tz, while closed)",
+                style="dim",
+            )
+
+
+def _table_columns(section: str, rows: list[dict]):
+    cols = COLUMNS[section]
+    if section == "brands":
+        cols = tuple(c for c in cols if c.key in TABLE_BRAND_COLUMNS)
+    elif section == "hourly":
+        cols = tuple(c for c in cols if c.key != "hour")  # the label says it
+    if not any(r.get("closed_pct") is not None for r in rows):  # no roster hours: nothing to show
+        cols = tuple(c for c in cols if c.key not in ("closed_pct", "mentions_while_closed"))
+    return cols
+
+
+RENDERERS = {
+    "table": render_table,
+    "json": render_json,
+    "csv": render_csv,
+    "markdown": render_markdown,
+}

@@ -1,0 +1,272 @@
+"""What each report section holds: its rows and columns, shared by every output format.
+
+A *view* is what one command prints (``kwo report`` prints them all, ``kwo answered`` a few);
+a *section* is one table of it. Every format (table, json, csv, markdown) renders the same
+sections with the same columns, so they carry the same numbers; only the terminal table trims
+the widest one (``brands``) to the columns that fit a screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..metrics import Report
+
+# Column kinds decide the formatting: int (thousands separators), pct (one decimal, %),
+# minutes (one decimal), str.
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    kind: str = "int"
+
+
+@dataclass(frozen=True)
+class View:
+    name: str  # the command
+    title: str
+    totals: tuple[str, ...]  # keys of the totals shown
+    sections: tuple[str, ...]  # list sections shown after the totals, in order
+
+
+TOTALS_LABELS: dict[str, tuple[str, str]] = {
+    "mention_tweets": ("mention tweets", "int"),
+    "mention_pairs": ("mention pairs (tweet, brand)", "int"),
+    "answered": ("answered mention tweets", "int"),
+    "answered_pct": ("answered %", "pct"),
+    "answered_pairs": ("answered mention pairs", "int"),
+    "brands_mentioned": ("brands mentioned", "int"),
+    "median_response_minutes": ("median response (min)", "minutes"),
+    "p90_response_minutes": ("p90 response (min)", "minutes"),
+    "mean_response_minutes": ("mean response (min)", "minutes"),
+    "peak_hour": ("peak hour", "int"),
+    "peak_hour_label": ("peak hour (local)", "str"),
+    "peak_hour_mentions": ("mention tweets in the peak hour", "int"),
+    "brand_replies": ("brand replies", "int"),
+    "replies_to_mentions": ("replies to mentions", "int"),
+    "proactive_replies": ("proactive replies", "int"),
+    "replies_parent_missing": ("replies, parent not in archive", "int"),
+    "replies_to_self": ("replies to own tweets", "int"),
+}
+ALL_TOTALS = tuple(TOTALS_LABELS)
+
+VIEWS: dict[str, View] = {
+    "report": View(
+        "report",
+        "KWO webcare report",
+        ALL_TOTALS,
+        ("response_times", "hourly", "weekday_hourly", "brands", "sectors"),
+    ),
+    "answered": View(
+        "answered",
+        "Answered mentions",
+        ("mention_tweets", "mention_pairs", "answered", "answered_pct", "answered_pairs", "brands_mentioned"),
+        ("sectors",),
+    ),
+    "proactive": View(
+        "proactive",
+        "Brand replies: reactive, proactive, parent missing",
+        ("brand_replies", "replies_to_mentions", "proactive_replies", "replies_parent_missing", "replies_to_self"),
+        ("proactive",),
+    ),
+    "rush-hour": View(
+        "rush-hour",
+        "Rush hour",
+        ("mention_tweets", "answered_pct", "peak_hour", "peak_hour_label", "peak_hour_mentions"),
+        ("hourly", "weekday_hourly", "opening_hours"),
+    ),
+    "response-times": View(
+        "response-times",
+        "Response times",
+        ("mention_pairs", "answered_pairs", "median_response_minutes", "p90_response_minutes", "mean_response_minutes"),
+        ("response_times",),
+    ),
+    "brands": View("brands", "Brands", (), ("brands",)),
+}
+
+SECTION_TITLES = {
+    "totals": "Totals",
+    "response_times": "Response times (mention pairs)",
+    "hourly": "Mention tweets per hour of the day",
+    "weekday_hourly": "Mention tweets per weekday and hour",
+    "brands": "Per brand",
+    "sectors": "Per sector",
+    "proactive": "Brand replies by parent",
+    "opening_hours": "Mentions while closed (roster opening hours)",
+}
+
+COLUMNS: dict[str, tuple[Column, ...]] = {
+    "response_times": (
+        Column("bucket", "response time", "str"),
+        Column("count", "pairs"),
+        Column("pct", "% of pairs", "pct"),
+        Column("answered_pct", "% of answered", "pct"),
+    ),
+    "hourly": (
+        Column("hour", "hour"),
+        Column("label", "local time", "str"),
+        Column("mentions", "mention tweets"),
+        Column("answered", "answered"),
+        Column("answered_pct", "answered %", "pct"),
+        Column("median_response_minutes", "median (min)", "minutes"),
+        Column("p90_response_minutes", "p90 (min)", "minutes"),
+        Column("mentions_while_closed", "pairs while closed"),
+        Column("closed_pct", "closed %", "pct"),
+    ),
+    "weekday_hourly": (
+        Column("weekday", "weekday"),
+        Column("weekday_name", "day", "str"),
+        Column("hour", "hour"),
+        Column("mentions", "mention tweets"),
+        Column("answered", "answered"),
+    ),
+    "brands": (
+        Column("handle", "handle", "str"),
+        Column("name", "name", "str"),
+        Column("sector", "sector", "str"),
+        Column("mentions", "mentions"),
+        Column("answered", "answered"),
+        Column("answered_pct", "answered %", "pct"),
+        Column("median_response_minutes", "median (min)", "minutes"),
+        Column("p90_response_minutes", "p90 (min)", "minutes"),
+        Column("brand_replies", "replies"),
+        Column("replies_to_mentions", "to mentions"),
+        Column("proactive_replies", "proactive"),
+        Column("replies_parent_missing", "parent missing"),
+        Column("replies_to_self", "to self"),
+        Column("hours", "hours", "str"),
+        Column("tz", "tz", "str"),
+        Column("mentions_while_closed", "while closed"),
+        Column("closed_pct", "closed %", "pct"),
+    ),
+    "sectors": (
+        Column("sector", "sector", "str"),
+        Column("brands", "brands"),
+        Column("mention_tweets", "mention tweets"),
+        Column("answered", "answered"),
+        Column("answered_pct", "answered %", "pct"),
+        Column("mention_pairs", "pairs"),
+        Column("answered_pairs", "answered pairs"),
+        Column("median_response_minutes", "median (min)", "minutes"),
+        Column("proactive_replies", "proactive"),
+        Column("replies_parent_missing", "parent missing"),
+    ),
+    "proactive": (
+        Column("handle", "handle", "str"),
+        Column("name", "name", "str"),
+        Column("brand_replies", "replies"),
+        Column("replies_to_mentions", "to mentions"),
+        Column("proactive_replies", "proactive"),
+        Column("replies_parent_missing", "parent missing"),
+        Column("replies_to_self", "to self"),
+    ),
+    "opening_hours": (
+        Column("handle", "handle", "str"),
+        Column("name", "name", "str"),
+        Column("hours", "hours", "str"),
+        Column("tz", "tz", "str"),
+        Column("mentions", "mentions"),
+        Column("mentions_while_closed", "while closed"),
+        Column("closed_pct", "closed %", "pct"),
+    ),
+}
+
+#: Shorter headers for the terminal table, where width is scarce (section, key) -> header.
+TABLE_HEADERS = {
+    ("hourly", "label"): "hour",
+    ("hourly", "mentions"): "mentions",
+    ("hourly", "answered_pct"): "answ. %",
+    ("hourly", "median_response_minutes"): "median min",
+    ("hourly", "p90_response_minutes"): "p90 min",
+    ("hourly", "mentions_while_closed"): "closed",
+    ("hourly", "closed_pct"): "closed %",
+    ("sectors", "mention_tweets"): "mentions",
+    ("sectors", "answered_pct"): "answ. %",
+    ("sectors", "answered_pairs"): "answ. pairs",
+    ("sectors", "median_response_minutes"): "median min",
+    ("sectors", "replies_parent_missing"): "no parent",
+    ("brands", "answered_pct"): "answ. %",
+    ("brands", "median_response_minutes"): "median min",
+    ("brands", "p90_response_minutes"): "p90 min",
+    ("brands", "replies_parent_missing"): "no parent",
+    ("proactive", "replies_parent_missing"): "no parent",
+}
+
+#: The brand columns the terminal table keeps (the other formats carry them all).
+TABLE_BRAND_COLUMNS = (
+    "handle", "name", "sector", "mentions", "answered", "answered_pct", "median_response_minutes",
+    "p90_response_minutes", "proactive_replies", "replies_parent_missing", "closed_pct",
+)
+
+
+def view(name: str) -> View:
+    return VIEWS[name]
+
+
+def section_rows(data: dict, section: str) -> list[dict]:
+    """The rows of a list section from ``Report.as_dict()`` data, projected to its columns."""
+    keys = [c.key for c in COLUMNS[section]]
+    if section == "proactive":
+        source = [b for b in data["brands"] if b["brand_replies"]]
+    elif section == "opening_hours":
+        source = [b for b in data["brands"] if b["hours"]]
+    else:
+        source = data[section]
+    return [{k: row.get(k) for k in keys} for row in source]
+
+
+def view_data(report: Report, view_name: str) -> dict:
+    """The JSON-ready content of a view: parameters, totals (the view's keys) and its sections."""
+    v = VIEWS[view_name]
+    full = report.as_dict()
+    out: dict = {"view": v.name, "parameters": full["parameters"]}
+    if v.totals:
+        out["totals"] = {k: full["totals"].get(k) for k in v.totals}
+    for s in v.sections:
+        if s == "brands":
+            out[s] = full["brands"]  # every brand column
+        elif s == "opening_hours" and not any(b["hours"] for b in full["brands"]):
+            continue  # no roster hours: nothing to say
+        else:
+            out[s] = section_rows(full, s)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Value formatting for the human formats (table, markdown)
+
+
+def fmt_value(value, kind: str) -> str:
+    if value is None:
+        return "–"
+    if kind == "int":
+        return f"{value:,}" if isinstance(value, int) else str(value)
+    if kind == "pct":
+        return f"{value:,.1f}%"
+    if kind == "minutes":
+        return f"{value:,.1f}"
+    return str(value)
+
+
+def parameter_lines(params: dict) -> list[tuple[str, str]]:
+    """(label, value) pairs describing how the figures were computed, for the human formats."""
+    mode = params["mode"]
+    rule = "direct reply by the brand" if mode == "direct" else "reply by the brand later in the same conversation"
+    out = [
+        ("time zone", params["tz"]),
+        ("answer rule", f"{mode} ({rule})"),
+        ("answer window", params["window"] or "none"),
+        ("period (mention time, report tz)", f"{params['since'] or 'start'} .. {params['until'] or 'end'}"),
+    ]
+    if params["since_utc"] or params["until_utc"]:
+        out.append(("period (UTC)", f"[{params['since_utc'] or '-inf'}, {params['until_utc'] or '+inf'})"))
+    out += [
+        ("roster", f"{params['roster']} ({params['roster_brands']} brand{'s' if params['roster_brands'] != 1 else ''})"),
+        ("roster sha256", params["roster_sha256"] or "–"),
+        ("archive", params["archive"]),
+        ("archive fingerprint", params["archive_fingerprint"]),
+        ("kwo version", params["kwo_version"]),
+    ]
+    return out

@@ -1,0 +1,396 @@
+"""The brand roster: which accounts are brands (``brands.csv``) and when their webcare is open.
+
+``brands.csv`` has the columns ``handle,name,sector`` and optionally ``user_id``, ``hours`` and
+``tz``. Several handles may share one ``name`` (an organisation with a brand account and a care
+account). Lines starting with ``#`` and blank lines are ignored.
+
+``hours`` lists the opening hours in the brand's time zone (``tz``, default: the report's)::
+
+    mon-fri 08:00-22:00; sat 10:00-18:00           days not listed are closed
+    mon,wed 08:00-12:00,13:00-17:00; sun closed    several days and ranges
+    mon-sun 00:00-24:00                            always open
+    fri 22:00-02:00                                past midnight: open until 02:00 on Saturday
+
+An empty ``hours`` cell means "not known" (the brand gets no closed-hours share), not "closed".
+
+Every validation error names the file and the line.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pyarrow as pa
+
+from .errors import RosterError
+
+REQUIRED_COLUMNS = ("handle", "name", "sector")
+OPTIONAL_COLUMNS = ("user_id", "hours", "tz")
+UNKNOWN_SECTOR = "unknown"
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # ISO weekday = index + 1
+_DAY_ALIASES = {d: i for i, d in enumerate(DAYS)} | {
+    name: i
+    for i, name in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))
+}
+_HANDLE_RE = re.compile(r"^\w{1,50}$", re.ASCII)
+_TIME_RANGE_RE = re.compile(r"^(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$")
+
+HOURS_EXAMPLE = "mon-fri 08:00-22:00; sat 10:00-18:00"
+
+
+@dataclass(frozen=True)
+class OpenSlot:
+    """One stretch of opening time within a day: ISO weekday (1 = Monday), minutes [start, end)."""
+
+    weekday: int
+    start_min: int
+    end_min: int
+
+
+@dataclass(frozen=True)
+class Brand:
+    handle: str  # lowercase, without "@"
+    name: str
+    sector: str
+    user_id: str | None = None
+    hours: str | None = None  # the spec as written in the roster
+    tz: str | None = None  # None: the report's time zone
+    slots: tuple[OpenSlot, ...] = ()
+    line: int | None = None  # line in brands.csv, for messages
+
+    @property
+    def has_hours(self) -> bool:
+        return self.hours is not None
+
+
+@dataclass
+class Roster:
+    brands: list[Brand]
+    source: str | None = None  # the roster file, or None when derived from the archive
+    sha256: str | None = None  # of the roster file's bytes
+    derived_from: str | None = None  # "inbound" when the brands are the twcs company accounts
+    _by_handle: dict[str, Brand] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self._by_handle = {b.handle: b for b in self.brands}
+
+    def __len__(self) -> int:
+        return len(self.brands)
+
+    def __iter__(self):
+        return iter(self.brands)
+
+    def get(self, handle: str) -> Brand | None:
+        return self._by_handle.get(handle.lstrip("@").lower())
+
+    @property
+    def description(self) -> str:
+        if self.source:
+            return self.source
+        if self.derived_from == "inbound":
+            return "derived from the archive (twcs company accounts, inbound = false)"
+        return "(in memory)"
+
+    def brands_table(self) -> pa.Table:
+        """One row per brand; ``brand_key`` is the row number, used for joins inside DuckDB."""
+        return pa.table(
+            {
+                "brand_key": pa.array(range(len(self.brands)), pa.int32()),
+                "handle": pa.array([b.handle for b in self.brands], pa.string()),
+                "name": pa.array([b.name for b in self.brands], pa.string()),
+                "sector": pa.array([b.sector for b in self.brands], pa.string()),
+                "user_id": pa.array([b.user_id for b in self.brands], pa.string()),
+                "hours": pa.array([b.hours for b in self.brands], pa.string()),
+                "tz": pa.array([b.tz for b in self.brands], pa.string()),
+                "has_hours": pa.array([b.has_hours for b in self.brands], pa.bool_()),
+            }
+        )
+
+    def hours_table(self) -> pa.Table:
+        """Opening slots: (brand_key, weekday 1-7, start_min, end_min), end exclusive."""
+        keys, days, starts, ends = [], [], [], []
+        for key, b in enumerate(self.brands):
+            for s in b.slots:
+                keys.append(key)
+                days.append(s.weekday)
+                starts.append(s.start_min)
+                ends.append(s.end_min)
+        return pa.table(
+            {
+                "brand_key": pa.array(keys, pa.int32()),
+                "weekday": pa.array(days, pa.int8()),
+                "start_min": pa.array(starts, pa.int16()),
+                "end_min": pa.array(ends, pa.int16()),
+            }
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading and validation
+
+
+def load_roster(path: str | Path) -> Roster:
+    """Read and validate ``brands.csv``. Raises :class:`RosterError` naming the file and line."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise RosterError(f"{p}: no such roster file") from None
+    except OSError as exc:
+        raise RosterError(f"{p}: cannot read the roster: {exc.strerror or exc}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise RosterError(f"{p}: the roster is not UTF-8 text (byte {exc.start})") from None
+    brands = parse_roster(text, str(p))
+    return Roster(brands, source=str(p), sha256=hashlib.sha256(data).hexdigest())
+
+
+def parse_roster(text: str, name: str = "brands.csv") -> list[Brand]:
+    """Parse roster CSV text; ``name`` is used in messages."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header: list[str] | None = None
+    header_line = 0
+    brands: list[Brand] = []
+    seen_handles: dict[str, int] = {}
+    seen_ids: dict[str, int] = {}
+    try:
+        for row in reader:
+            line = reader.line_num
+            if not row or all(not c.strip() for c in row) or row[0].lstrip().startswith("#"):
+                continue
+            if header is None:
+                header, header_line = _check_header(row, name, line), line
+                continue
+            brands.append(_parse_row(row, header, name, line, seen_handles, seen_ids))
+    except csv.Error as exc:
+        raise RosterError(f"{name}:{reader.line_num}: malformed CSV: {exc}") from None
+    if header is None:
+        raise RosterError(f"{name}: the roster is empty (expected a header line: handle,name,sector[,user_id][,hours][,tz])")
+    if not brands:
+        raise RosterError(f"{name}: the roster has a header (line {header_line}) but no brands")
+    return brands
+
+
+def _check_header(row: list[str], name: str, line: int) -> list[str]:
+    cols = [c.strip().lower() for c in row]
+    missing = [c for c in REQUIRED_COLUMNS if c not in cols]
+    if missing:
+        raise RosterError(
+            f"{name}:{line}: header lacks column(s) {', '.join(missing)} "
+            f"(expected handle,name,sector[,user_id][,hours][,tz]; got {','.join(row)})"
+        )
+    allowed = set(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)
+    unknown = [c for c in cols if c not in allowed]
+    if unknown:
+        raise RosterError(
+            f"{name}:{line}: unknown column(s) {', '.join(repr(c) for c in unknown)} "
+            f"(allowed: {', '.join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)})"
+        )
+    dup = sorted({c for c in cols if cols.count(c) > 1})
+    if dup:
+        raise RosterError(f"{name}:{line}: column(s) {', '.join(dup)} appear more than once in the header")
+    return cols
+
+
+def _parse_row(
+    row: list[str],
+    header: list[str],
+    name: str,
+    line: int,
+    seen_handles: dict[str, int],
+    seen_ids: dict[str, int],
+) -> Brand:
+    if len(row) > len(header):
+        raise RosterError(f"{name}:{line}: {len(row)} fields but the header has {len(header)}")
+    values = {col: (row[i].strip() if i < len(row) else "") for i, col in enumerate(header)}
+    raw_handle = values["handle"]
+    handle = raw_handle.lstrip("@").lower()
+    if not handle:
+        raise RosterError(f"{name}:{line}: empty handle")
+    if not _HANDLE_RE.match(handle):
+        raise RosterError(f"{name}:{line}: {raw_handle!r} is not a handle (letters, digits and _ only)")
+    if handle in seen_handles:
+        raise RosterError(
+            f"{name}:{line}: duplicate handle {handle!r} (already on line {seen_handles[handle]}; "
+            "handles are compared case-insensitively)"
+        )
+    seen_handles[handle] = line
+    user_id = values.get("user_id") or None
+    if user_id is not None:
+        if any(ch.isspace() for ch in user_id):
+            raise RosterError(f"{name}:{line}: user_id {user_id!r} contains white space")
+        if user_id in seen_ids:
+            raise RosterError(f"{name}:{line}: duplicate user_id {user_id!r} (already on line {seen_ids[user_id]})")
+        seen_ids[user_id] = line
+    tz = values.get("tz") or None
+    if tz is not None and not is_known_time_zone(tz):
+        raise RosterError(f"{name}:{line}: unknown time zone {tz!r} (use an IANA name such as Europe/Amsterdam)")
+    hours = values.get("hours") or None
+    slots: tuple[OpenSlot, ...] = ()
+    if hours is not None:
+        try:
+            slots = parse_hours(hours)
+        except ValueError as exc:
+            raise RosterError(f"{name}:{line}: malformed hours {hours!r}: {exc} (example: {HOURS_EXAMPLE!r})") from None
+    return Brand(
+        handle=handle,
+        name=values["name"] or handle,
+        sector=values["sector"] or UNKNOWN_SECTOR,
+        user_id=user_id,
+        hours=hours,
+        tz=tz,
+        slots=slots,
+        line=line,
+    )
+
+
+def parse_hours(spec: str) -> tuple[OpenSlot, ...]:
+    """``mon-fri 08:00-22:00; sat 10:00-18:00`` -> opening slots. Raises ValueError.
+
+    A range ending before it starts runs past midnight into the next day; ``24:00`` ends a day.
+    """
+    slots: list[OpenSlot] = []
+    seen_days: set[int] = set()
+    parts = [p.strip() for p in spec.split(";")]
+    if not any(parts):
+        raise ValueError("no days given")
+    for part in parts:
+        if not part:
+            continue
+        pieces = part.split(None, 1)
+        if len(pieces) != 2:
+            raise ValueError(f"{part!r} needs days and times, e.g. 'mon-fri 08:00-17:00'")
+        days = _parse_days(pieces[0])
+        dup = seen_days.intersection(days)
+        if dup:
+            raise ValueError(f"{DAYS[min(dup)]} is given more than once")
+        seen_days.update(days)
+        times = pieces[1].strip().lower()
+        if times == "closed":
+            continue
+        for rng in (r.strip() for r in times.replace(" ", "").split(",")):
+            start, end = _parse_range(rng)
+            for d in days:
+                if end > start:
+                    slots.append(OpenSlot(d + 1, start, end))
+                else:  # past midnight: the rest of day d and the start of the next day
+                    slots.append(OpenSlot(d + 1, start, 24 * 60))
+                    if end:
+                        slots.append(OpenSlot((d + 1) % 7 + 1, 0, end))
+    return tuple(sorted(slots, key=lambda s: (s.weekday, s.start_min)))
+
+
+def _parse_days(token: str) -> list[int]:
+    out: list[int] = []
+    for group in token.lower().split(","):
+        if "-" in group:
+            a, _, b = group.partition("-")
+            lo, hi = _day(a), _day(b)
+            out.extend(range(lo, hi + 1) if lo <= hi else [*range(lo, 7), *range(0, hi + 1)])
+        else:
+            out.append(_day(group))
+    return out
+
+
+def _day(token: str) -> int:
+    try:
+        return _DAY_ALIASES[token.strip()]
+    except KeyError:
+        raise ValueError(f"unknown day {token!r} (use mon tue wed thu fri sat sun)") from None
+
+
+def _parse_range(token: str) -> tuple[int, int]:
+    m = _TIME_RANGE_RE.match(token)
+    if not m:
+        raise ValueError(f"{token!r} is not a time range HH:MM-HH:MM")
+    h1, m1, h2, m2 = (int(g) for g in m.groups())
+    if h1 > 23 or m1 > 59 or h2 > 24 or m2 > 59 or (h2 == 24 and m2):
+        raise ValueError(f"{token!r} has an impossible time")
+    start, end = h1 * 60 + m1, h2 * 60 + m2
+    if start == end:
+        raise ValueError(f"{token!r} is an empty range (write 00:00-24:00 for a whole day)")
+    return start, end
+
+
+@lru_cache(maxsize=1)
+def _time_zones() -> frozenset[str]:
+    # DuckDB's ICU does the conversions, so its list is the one that counts.
+    import duckdb
+
+    con = duckdb.connect(":memory:")
+    try:
+        return frozenset(r[0] for r in con.sql("SELECT name FROM pg_timezone_names()").fetchall())
+    finally:
+        con.close()
+
+
+def is_known_time_zone(tz: str) -> bool:
+    return tz in _time_zones()
+
+
+def check_time_zone(tz: str) -> str:
+    """Return ``tz`` when DuckDB knows it; raise a :class:`kwo.errors.UsageError` otherwise."""
+    from .errors import UsageError
+
+    if not is_known_time_zone(tz):
+        raise UsageError(f"unknown time zone {tz!r} (use an IANA name such as Europe/Amsterdam or UTC)")
+    return tz
+
+
+# ---------------------------------------------------------------------------------------------
+# Brands from the archive itself
+
+
+def roster_from_inbound(con) -> Roster | None:
+    """The twcs company accounts (``inbound = false``) as a roster, or None when there are none.
+
+    handle = lower(author_id) (twcs keeps the company's screen name as its author_id), name =
+    author_id, sector ``unknown``; matching by user_id = author_id as well.
+    """
+    rows = con.execute(
+        "SELECT DISTINCT author_id FROM tweets WHERE inbound = false AND collected AND author_id IS NOT NULL "
+        "ORDER BY author_id"
+    ).fetchall()
+    if not rows:
+        return None
+    brands: list[Brand] = []
+    seen: set[str] = set()
+    for (author_id,) in rows:
+        handle = author_id.lstrip("@").lower()
+        if handle in seen:  # two ids differing only in case: one brand
+            continue
+        seen.add(handle)
+        brands.append(Brand(handle=handle, name=author_id, sector=UNKNOWN_SECTOR, user_id=author_id))
+    return Roster(brands, source=None, sha256=None, derived_from="inbound")
+
+
+def make_roster(brands: list[Brand]) -> Roster:
+    """A roster built in code (tests, notebooks)."""
+    seen: set[str] = set()
+    for b in brands:
+        if b.handle in seen:
+            raise RosterError(f"duplicate handle {b.handle!r}")
+        seen.add(b.handle)
+    return Roster(list(brands))
+
+
+__all__ = [
+    "Brand",
+    "OpenSlot",
+    "Roster",
+    "check_time_zone",
+    "is_known_time_zone",
+    "load_roster",
+    "make_roster",
+    "parse_hours",
+    "parse_roster",
+    "roster_from_inbound",
+]

@@ -1,0 +1,14 @@
+-- mention_tweets: one row per mention tweet (the KWO headline unit), with its local time in the
+-- report time zone and whether at least one of its (tweet, brand) pairs was answered.
+-- Depends on: mention_answers. Parameters: $tz (IANA time zone of the report).
+CREATE OR REPLACE TEMP TABLE mention_tweets AS
+SELECT tweet_id,
+       any_value(created_at) AS created_at,
+       timezone($tz, any_value(created_at)) AS local_time,
+       hour(timezone($tz, any_value(created_at))) AS hour,
+       isodow(timezone($tz, any_value(created_at))) AS weekday,
+       count(*) AS brands_mentioned,
+       bool_or(first_reply_at IS NOT NULL) AS answered,
+       min(response_minutes) AS first_response_minutes
+FROM mention_answers
+GROUP BY tweet_id;
