@@ -1,0 +1,231 @@
+"""Reader for the Kaggle "Customer Support on Twitter" CSV (twcs.csv) and its re-saved copies.
+
+Copies found in the wild differ from the original: pandas adds an unnamed leading index column,
+Excel writes TRUE/FALSE and CRLF line ends, pandas writes ids as ``3.0``. Some text fields hold
+bare carriage returns *without* quotes around them. Python's csv module ends a record at any
+CR, so lines are split on the file's own line separator only, and a CR that is not part of it is
+hidden from csv behind a placeholder and put back in the fields afterwards.
+
+Customer handles are anonymised to numeric author ids, and texts mention them the same way
+(``@115712``), so a numeric mention carries its digits as user id: the id is the join key.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterator
+from typing import BinaryIO, NamedTuple
+
+import pyarrow as pa
+
+from ..errors import UnknownFormatError
+from ..schema import RowBuilder, mentions_from_text, parse_id, parse_twitter_date, unescape_text
+from . import ReadContext
+
+REQUIRED_COLUMNS = ("tweet_id", "author_id", "inbound", "created_at", "text", "in_response_to_tweet_id")
+
+_CHUNK = 1 << 20
+# A twcs record is a few hundred bytes; a longer line is a broken file, and cutting it keeps
+# memory bounded whatever the input.
+MAX_LINE_BYTES = 1 << 20
+# Strict UTF-8 decoding never yields a lone surrogate, so this placeholder cannot clash with text.
+_PLACEHOLDER = "\ud800"
+_BOOLS = {"true": True, "false": False}
+
+
+class _LineTooLong(Exception):
+    """Raised through csv.reader when a physical line was cut at MAX_LINE_BYTES."""
+
+
+class _Columns(NamedTuple):
+    width: int
+    tweet_id: int
+    author_id: int
+    inbound: int
+    created_at: int
+    text: int
+    reply: int
+
+
+def _line_separator(head: bytes) -> bytes:
+    """LF (also for CRLF files), or CR for old Mac files whose first line ends in a bare CR."""
+    cr, lf = head.find(b"\r"), head.find(b"\n")
+    if cr >= 0 and (lf < 0 or cr < lf - 1) and head[cr + 1 : cr + 2] != b"":
+        return b"\r"
+    return b"\n"
+
+
+def _physical_lines(stream: BinaryIO, buf: bytes, sep: bytes) -> Iterator[tuple[bytes, bool]]:
+    """(line with its separator, cut) pairs; a line over MAX_LINE_BYTES comes cut, its rest skipped."""
+    skipping = False
+    while True:
+        parts = buf.split(sep)
+        tail = parts.pop()
+        for part in parts:
+            if skipping:
+                skipping = False  # this part is the end of a line already reported as cut
+                continue
+            yield (part[:MAX_LINE_BYTES], True) if len(part) > MAX_LINE_BYTES else (part + sep, False)
+        if len(tail) > MAX_LINE_BYTES:
+            if not skipping:
+                yield tail[:MAX_LINE_BYTES], True
+            skipping, tail = True, b""
+        chunk = stream.read(_CHUNK)
+        if not chunk:
+            if tail and not skipping:
+                yield tail, False
+            return
+        buf = tail + chunk
+
+
+class _RecordLines:
+    """The line iterator csv.reader pulls from; it remembers the raw lines of the current record.
+
+    csv.reader asks for exactly the lines one record needs (no look-ahead), so after each record
+    ``start`` and ``raw`` describe that record, for quarantine entries.
+    """
+
+    def __init__(self, lines: Iterator[tuple[bytes, bool]], sep: bytes):
+        self._lines = lines
+        # CR inside a line of an LF file (but not the CR of a CRLF end, nor a CR ending the file);
+        # LF anywhere in a CR file.
+        self._stray = "\n" if sep == b"\r" else "\r"
+        self._stray_re = re.compile("\n" if sep == b"\r" else r"\r(?!\n|\Z)")
+        self.line_no = 0
+        self.start = 1
+        self.raw: list[bytes] = []
+        self.undecodable = False
+        self.protected = False
+
+    def __iter__(self) -> _RecordLines:
+        return self
+
+    def __next__(self) -> str:
+        line, cut = next(self._lines)
+        self.line_no += 1
+        if not self.raw:
+            self.start = self.line_no
+        self.raw.append(line)
+        if cut:
+            raise _LineTooLong
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError:
+            self.undecodable = True  # csv still needs the line to find where the record ends
+            text = line.decode("utf-8", "replace")
+        if self._stray in text:
+            text, n = self._stray_re.subn(_PLACEHOLDER, text)
+            self.protected = self.protected or n > 0
+        return text
+
+    def restore(self, fields: list[str]) -> list[str]:
+        if not self.protected:
+            return fields
+        return [f.replace(_PLACEHOLDER, self._stray) for f in fields]
+
+    def raw_record(self) -> bytes:
+        return b"".join(self.raw)
+
+    def next_record(self) -> None:
+        self.raw = []
+        self.undecodable = self.protected = False
+
+
+def _header(rows: Iterator[list[str]], lines: _RecordLines, ctx: ReadContext) -> _Columns:
+    try:
+        fields = next(f for f in rows if f)
+    except StopIteration:
+        raise UnknownFormatError(ctx.path, "empty file: no twcs header line") from None
+    except _LineTooLong:
+        raise UnknownFormatError(ctx.path, f"twcs header line longer than {MAX_LINE_BYTES} bytes") from None
+    except csv.Error as exc:
+        raise UnknownFormatError(ctx.path, f"unreadable twcs header line: {exc}") from None
+    lines.next_record()
+    names = [f.lstrip("\ufeff").strip().lower() for f in fields]
+    index: dict[str, int] = {}
+    for i, name in enumerate(names):
+        index.setdefault(name, i)
+    missing = [c for c in REQUIRED_COLUMNS if c not in index]
+    if missing:
+        raise UnknownFormatError(
+            ctx.path, f"twcs header lacks column(s) {', '.join(missing)} (header: {','.join(fields)[:300]})"
+        )
+    return _Columns(len(fields), *(index[c] for c in REQUIRED_COLUMNS))
+
+
+def _id(value: str, column: str) -> int | None:
+    try:
+        return parse_id(value)
+    except ValueError as exc:
+        raise ValueError(f"{column}: {exc}") from None
+
+
+def _mentions(text: str) -> list[tuple[str | None, str | None]]:
+    return [(h if h.isdigit() else None, h) for _, h in mentions_from_text(text)]
+
+
+def _add_row(builder: RowBuilder, fields: list[str], cols: _Columns) -> None:
+    """Append one data row; raises ValueError (the quarantine reason) before touching the builder."""
+    if len(fields) != cols.width:
+        raise ValueError(f"{len(fields)} fields where the header has {cols.width}")
+    tweet_id = _id(fields[cols.tweet_id], "tweet_id")
+    if tweet_id is None:
+        raise ValueError("empty tweet_id")
+    author = fields[cols.author_id]
+    if not author.strip():
+        raise ValueError("empty author_id")
+    inbound = _BOOLS.get(fields[cols.inbound].strip().lower())
+    if inbound is None:
+        raise ValueError(f"inbound is neither true nor false: {fields[cols.inbound][:50]!r}")
+    created_at = parse_twitter_date(fields[cols.created_at].strip())
+    reply_to = _id(fields[cols.reply], "in_response_to_tweet_id")
+    text = unescape_text(fields[cols.text])
+    builder.add(
+        tweet_id,
+        created_at,
+        author,
+        author,
+        text,
+        in_reply_to_tweet_id=reply_to,
+        mentions=_mentions(text),
+        inbound=inbound,
+    )
+
+
+def _record(
+    builder: RowBuilder, fields: list[str], cols: _Columns, lines: _RecordLines, ctx: ReadContext
+) -> None:
+    if lines.undecodable:
+        ctx.quarantine(lines.start, "invalid UTF-8", lines.raw_record())
+        return
+    try:
+        _add_row(builder, fields, cols)
+    except ValueError as exc:
+        ctx.quarantine(lines.start, str(exc), lines.raw_record())
+
+
+def read(stream: BinaryIO, ctx: ReadContext) -> Iterator[pa.RecordBatch]:
+    head = stream.read(_CHUNK)
+    sep = _line_separator(head)
+    lines = _RecordLines(_physical_lines(stream, head, sep), sep)
+    rows = csv.reader(lines)
+    cols = _header(rows, lines, ctx)
+    builder = ctx.builder()
+    while True:
+        try:
+            fields = next(rows)
+        except StopIteration:
+            break
+        except _LineTooLong:
+            ctx.quarantine(lines.start, f"line longer than {MAX_LINE_BYTES} bytes", lines.raw_record())
+        except csv.Error as exc:
+            ctx.quarantine(lines.start, f"CSV error: {exc}", lines.raw_record())
+        else:
+            if fields:  # a blank line is no record
+                _record(builder, lines.restore(fields), cols, lines, ctx)
+        lines.next_record()
+        if builder.full:
+            yield builder.flush()
+    if batch := builder.flush():
+        yield batch
