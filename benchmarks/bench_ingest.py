@@ -67,7 +67,7 @@ def main() -> None:
                    [PYTHON, "-c", DUCKDB_PEER, str(gz), str(work / "peer.parquet")], args.repeat),
     ]
     base = {"plain": runs[2].seconds, "gzip": runs[3].seconds}
-    print(f"\n| run | seconds | tweets/s | MB/s (plain-equivalent) | peak RSS MB | time vs duckdb |")
+    print("\n| run | seconds | tweets/s | MB/s (plain-equivalent) | peak RSS MB | time vs duckdb |")
     print("|---|---|---|---|---|---|")
     for r in runs:
         kind = "gzip" if "gzip" in r.name else "plain"

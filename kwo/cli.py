@@ -104,8 +104,8 @@ def sql(query, archive, fmt):
     Example:
       kwo sql "SELECT lang, count(*) FROM tweets GROUP BY 1 ORDER BY 2 DESC" --archive arch
     """
-    from .sqlshell import run_readonly_sql
     from .report.tables import print_relation
+    from .sqlshell import run_readonly_sql
 
     columns, rows = run_readonly_sql(archive, query)
     print_relation(columns, rows, fmt)

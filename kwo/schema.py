@@ -12,6 +12,7 @@ same Arrow types. Two columns go beyond DESIGN.md section 2:
 from __future__ import annotations
 
 import calendar
+import functools
 import html
 import re
 from collections.abc import Iterable
@@ -149,14 +150,21 @@ def parse_twitter_date(value: str) -> int:
     month = _MONTHS.get(value[4:7])
     if month is None:
         raise ValueError(f"unrecognised month in created_at {value!r}")
-    day, year = int(value[8:10]), int(value[26:30])
     hh, mm, ss = int(value[11:13]), int(value[14:16]), int(value[17:19])
     sign = -1 if value[20] == "-" else 1
     offset_min = sign * (int(value[21:23]) * 60 + int(value[23:25]))
-    if not (1 <= day <= 31 and hh < 24 and mm < 60 and ss < 61):
+    if not (hh < 24 and mm < 60 and ss < 61):
         raise ValueError(f"out-of-range created_at {value!r}")
-    secs = calendar.timegm((year, month, day, hh, mm, ss, 0, 0, 0)) - offset_min * 60
+    secs = _day_epoch(int(value[26:30]), month, int(value[8:10])) + hh * 3600 + mm * 60 + ss - offset_min * 60
     return secs * 1000
+
+
+@functools.lru_cache(maxsize=4096)
+def _day_epoch(year: int, month: int, day: int) -> int:
+    """Seconds since the epoch at the start of a UTC day; cached: dumps hold few distinct days."""
+    if not 1 <= day <= calendar.monthrange(year, month)[1]:
+        raise ValueError(f"no day {day} in {year}-{month:02d}")
+    return calendar.timegm((year, month, day, 0, 0, 0, 0, 0, 0))
 
 
 _ISO_RE = re.compile(
@@ -196,18 +204,19 @@ def parse_id(value) -> int | None:
     if isinstance(value, bool):
         raise ValueError(f"not an id: {value!r}")
     if isinstance(value, int):
-        return value
-    if isinstance(value, str):
+        v = value
+    elif isinstance(value, str):
         s = value.strip()
         if s.endswith(".0"):
             s = s[:-2]
-        if not s.isdigit():
+        if not (s.isascii() and s.isdigit()):
             raise ValueError(f"not an id: {value!r}")
         v = int(s)
-        if v >= 2**63:
-            raise ValueError(f"id out of range: {value!r}")
-        return v
-    raise ValueError(f"not an id: {value!r}")
+    else:
+        raise ValueError(f"not an id: {value!r}")
+    if not 0 <= v < 2**63:
+        raise ValueError(f"id out of range: {value!r}")
+    return v
 
 
 # A mention in text: @ not preceded by a word character, 1-15 word characters (Twitter's rule).
