@@ -153,9 +153,13 @@ def parse_twitter_date(value: str) -> int:
     hh, mm, ss = int(value[11:13]), int(value[14:16]), int(value[17:19])
     sign = -1 if value[20] == "-" else 1
     offset_min = sign * (int(value[21:23]) * 60 + int(value[23:25]))
-    if not (hh < 24 and mm < 60 and ss < 61):
+    try:
+        day = _day_epoch(int(value[26:30]), month, int(value[8:10]))
+    except ValueError:
+        day = None
+    if day is None or not (hh < 24 and mm < 60 and ss < 61):
         raise ValueError(f"out-of-range created_at {value!r}")
-    secs = _day_epoch(int(value[26:30]), month, int(value[8:10])) + hh * 3600 + mm * 60 + ss - offset_min * 60
+    secs = day + hh * 3600 + mm * 60 + ss - offset_min * 60
     return secs * 1000
 
 
