@@ -92,7 +92,7 @@ def run_query(con: duckdb.DuckDBPyConnection, name: str, bindings: dict | None =
 # ---------------------------------------------------------------------------------------------
 # Options
 
-_WINDOW_RE = re.compile(r"(\d+)(w|d|h|m|min|s)")
+_WINDOW_RE = re.compile(r"(\d+)(min|w|d|h|m|s)")
 _WINDOW_UNITS_MS = {"w": 7 * 86_400_000, "d": 86_400_000, "h": 3_600_000, "m": 60_000, "min": 60_000, "s": 1000}
 
 

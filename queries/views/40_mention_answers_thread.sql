@@ -5,7 +5,7 @@
 -- by following in_reply_to_tweet_id upwards through the archive (a recursive walk): the first
 -- tweet without a parent, or the id of the first parent that is not in the archive, so that
 -- replies to the same missing tweet still share a conversation. The walk stops at 1,000 steps
--- (a guard against reply cycles in corrupt data).
+-- (a guard against reply cycles in corrupt data; a direct reply counts whatever the walk found).
 -- Depends on: tweets, mentions, brand_replies.
 -- Parameters: $window_ms (BIGINT or NULL for no window).
 CREATE OR REPLACE TEMP TABLE mention_answers AS
@@ -32,19 +32,31 @@ roots AS (
     GROUP BY tweet_id
 ),
 mention_roots AS (
-    SELECT m.*, r.root FROM mentions m JOIN roots r USING (tweet_id)
+    SELECT m.tweet_id, m.brand_key, m.created_at, r.root FROM mentions m JOIN roots r USING (tweet_id)
 ),
 reply_roots AS (
     SELECT b.*, r.root FROM brand_replies b JOIN roots r USING (tweet_id)
+),
+candidates AS (
+    -- direct replies (always an answer, even where the walk could not settle a root)
+    SELECT m.tweet_id, m.brand_key, r.created_at
+    FROM mentions m JOIN brand_replies r
+      ON r.in_reply_to_tweet_id = m.tweet_id AND r.brand_key = m.brand_key
+    UNION ALL
+    -- replies later in the same conversation
+    SELECT m.tweet_id, m.brand_key, r.created_at
+    FROM mention_roots m JOIN reply_roots r
+      ON r.root = m.root AND r.brand_key = m.brand_key
+     AND r.created_at >= m.created_at AND r.tweet_id <> m.tweet_id
+),
+first_answers AS (
+    SELECT c.tweet_id, c.brand_key, min(c.created_at) AS first_reply_at
+    FROM candidates c JOIN mentions m USING (tweet_id, brand_key)
+    WHERE $window_ms::BIGINT IS NULL OR epoch_ms(c.created_at) - epoch_ms(m.created_at) <= $window_ms::BIGINT
+    GROUP BY c.tweet_id, c.brand_key
 )
 SELECT m.tweet_id, m.brand_key, m.created_at,
-       min(r.created_at) AS first_reply_at,
-       (epoch_ms(min(r.created_at)) - epoch_ms(m.created_at)) / 60000.0 AS response_minutes
-FROM mention_roots m
-LEFT JOIN reply_roots r
-       ON r.root = m.root
-      AND r.brand_key = m.brand_key
-      AND r.tweet_id <> m.tweet_id
-      AND (r.in_reply_to_tweet_id = m.tweet_id OR r.created_at >= m.created_at)
-      AND ($window_ms::BIGINT IS NULL OR epoch_ms(r.created_at) - epoch_ms(m.created_at) <= $window_ms::BIGINT)
-GROUP BY m.tweet_id, m.brand_key, m.created_at;
+       f.first_reply_at,
+       (epoch_ms(f.first_reply_at) - epoch_ms(m.created_at)) / 60000.0 AS response_minutes
+FROM mentions m
+LEFT JOIN first_answers f USING (tweet_id, brand_key);

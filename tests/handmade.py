@@ -1,0 +1,272 @@
+"""Hand-made archives small enough to count by hand, shared by the metric tests and the checks of
+the independent plain-Python implementation (tests/test_realdata_figures.py).
+
+Every expected figure below was counted by hand from the rows; the reasoning is in the comments.
+Times are UTC. 2016-03-01 is a Tuesday; Amsterdam is UTC+1 then (CET). The last Sundays of
+March and October 2016 are the 27th and the 30th; daylight saving starts/ends at 01:00 UTC, so
+00:30 UTC is 01:30 CET on 27 March (hour 1) and 02:30 CEST on 30 October (hour 2).
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+
+
+def ms(ts: str) -> int:
+    """'2016-03-01 10:00' (UTC) -> epoch milliseconds."""
+    d, t = ts.split(" ")
+    y, mo, da = (int(x) for x in d.split("-"))
+    h, mi = (int(x) for x in t.split(":"))
+    return calendar.timegm((y, mo, da, h, mi, 0, 0, 0, 0)) * 1000
+
+
+@dataclass
+class Row:
+    tweet_id: int
+    at: str  # UTC, 'YYYY-MM-DD HH:MM'
+    author_id: str | None
+    author_handle: str | None  # written as-is into the archive (mixed case kept on purpose)
+    mentions: list[tuple[str | None, str | None]] = field(default_factory=list)  # as-is, too
+    reply_to: int | None = None
+    is_retweet: bool = False
+    collected: bool = True
+    conversation_id: int | None = None
+    text: str = ""
+
+
+# ---------------------------------------------------------------------------------------------
+# Case set 1: the default (direct reply) rules
+
+ROSTER_CSV = """handle,name,sector,user_id,hours,tz
+# KPN has a brand account and a care account: two handles, one name
+@KPN,KPN,telecom,1,mon-fri 08:00-22:00; sat 10:00-18:00,
+kpnwebcare,KPN,telecom,2,,
+ing,ING,finance,3,mon-fri 09:00-11:30,Europe/London
+ns_online,NS,transport,4,,
+"""
+
+ROWS = [
+    # A: a tweet mentioning two brands; kpn answers after 20 min, ing never.
+    Row(101, "2016-03-01 10:00", "100", "alice", [("1", "kpn"), ("3", "ing")]),
+    Row(102, "2016-03-01 10:20", "1", "kpn", [("100", "alice")], reply_to=101),
+    # B: a retweet of that mention: not a mention.
+    Row(103, "2016-03-01 10:05", "101", "bob", [("100", "alice"), ("1", "kpn"), ("3", "ing")], is_retweet=True),
+    # C: kpn mentions itself (not counted) and ing (counted, never answered).
+    Row(104, "2016-03-01 11:00", "1", "kpn", [("1", "kpn"), ("3", "ing")]),
+    # kpn replies to its own tweet: neither a reply to a mention nor proactive ("to_self").
+    Row(126, "2016-03-01 11:05", "1", "kpn", [], reply_to=104),
+    # D: a reply to a reply. carol mentions kpn (answered after 30 min), replies to kpn's answer
+    # mentioning kpn again (a second mention tweet), answered after 60 min.
+    Row(105, "2016-03-01 12:00", "102", "carol", [("1", "kpn")]),
+    Row(106, "2016-03-01 12:30", "1", "kpn", [("102", "carol")], reply_to=105),
+    Row(107, "2016-03-01 12:45", "102", "carol", [("1", "kpn")], reply_to=106),
+    Row(108, "2016-03-01 13:45", "1", "kpn", [("102", "carol")], reply_to=107),
+    # E: two replies to one mention: 111 (60 min) has the higher id but the earlier time, and
+    # counts; 110 (120 min) does not.
+    Row(109, "2016-03-01 14:00", "103", "dave", [("3", "ing")]),
+    Row(110, "2016-03-01 16:00", "3", "ing", [("103", "dave")], reply_to=109),
+    Row(111, "2016-03-01 15:00", "3", "ing", [("103", "dave")], reply_to=109),
+    # F: proactive replies: ns to a collected tweet without a mention, kpn to a context tweet.
+    Row(112, "2016-03-01 09:00", "104", "erin", []),
+    Row(113, "2016-03-01 09:10", "4", "ns_online", [("104", "erin")], reply_to=112),
+    Row(114, "2016-03-01 08:00", "105", "frank", [], collected=False),
+    Row(115, "2016-03-01 08:30", "1", "kpn", [("105", "frank")], reply_to=114),
+    # G: a reply whose parent is not in the archive: parent missing, never proactive.
+    Row(116, "2016-03-01 17:00", "3", "ing", [], reply_to=999),
+    # H: mentions at 00:30 UTC on the last Sunday of March and of October.
+    Row(117, "2016-03-27 00:30", "106", "gina", [("3", "ing")]),
+    Row(118, "2016-10-30 00:30", "106", "gina", [("3", "ing")]),
+    # I: handles differing only in case: the mention "Kpn" (no user id) and the author "KPN"
+    # (no author id) are kpn (roster "@KPN"); answered after 5 min.
+    Row(119, "2016-03-02 09:00", "107", "hank", [(None, "Kpn")]),
+    Row(120, "2016-03-02 09:05", None, "KPN", [("107", "hank")], reply_to=119),
+    # J: ns changed its handle: tweets as "ns_old" with user id 4 are still ns; answered after 40 min.
+    Row(121, "2016-03-02 10:00", "108", "ivy", [("4", "ns_old")]),
+    Row(122, "2016-03-02 10:40", "4", "ns_old", [("108", "ivy")], reply_to=121),
+    # A mention matching ns by user id AND by handle is one pair, not two.
+    Row(123, "2016-03-02 11:00", "109", "jack", [("4", "ns_online")]),
+    # A context tweet mentioning kpn is not a mention; kpn's reply to it is a reply to a mention.
+    Row(124, "2016-03-02 12:00", "110", "kim", [("1", "kpn")], collected=False),
+    Row(125, "2016-03-02 12:10", "1", "kpn", [("110", "kim")], reply_to=124),
+]
+
+# Mention pairs: (101,kpn) (101,ing) (104,ing) (105,kpn) (107,kpn) (109,ing) (117,ing) (118,ing)
+# (119,kpn) (121,ns) (123,ns) = 11; mention tweets 101 104 105 107 109 117 118 119 121 123 = 10.
+# Answered pairs and response minutes: (119,kpn) 5, (101,kpn) 20, (105,kpn) 30, (121,ns) 40,
+# (107,kpn) 60, (109,ing) 60 -> 6 pairs; tweets 101 105 107 109 119 121 -> 6 of 10 = 60 %.
+# Median of 5 20 30 40 60 60 = 35; p90 (linear) = position 4.5 of 0..5 = 60; mean = 215/6.
+# Brand replies: to a mention 102 106 108 110 111 120 122 125 (8); proactive 113 115 (2);
+# parent missing 116 (1); to self 126 (1) -> 12.
+# Amsterdam hours of the mention tweets: 101 11, 104 12, 105 13, 107 13, 109 15, 117 1, 118 2,
+# 119 10, 121 11, 123 12 -> 11, 12 and 13 have 2 each: the peak is 11 (earlier on a tie).
+EXPECTED_TOTALS = {
+    "mention_tweets": 10,
+    "mention_pairs": 11,
+    "answered": 6,
+    "answered_pct": 60.0,
+    "answered_pairs": 6,
+    "brands_mentioned": 3,
+    "brand_replies": 12,
+    "replies_to_mentions": 8,
+    "proactive_replies": 2,
+    "replies_parent_missing": 1,
+    "replies_to_self": 1,
+    "peak_hour": 11,
+    "peak_hour_mentions": 2,
+    "median_response_minutes": 35.0,
+    "p90_response_minutes": 60.0,
+}
+EXPECTED_MEAN_RESPONSE = 215 / 6
+
+EXPECTED_HOURLY = {  # hour -> (mention tweets, answered tweets)
+    1: (1, 0), 2: (1, 0), 10: (1, 1), 11: (2, 2), 12: (2, 0), 13: (2, 2), 15: (1, 1),
+}
+# Median response of the answered pairs per hour: 11 -> 20 and 40 -> 30; 13 -> 30 and 60 -> 45.
+EXPECTED_HOURLY_MEDIAN = {10: 5.0, 11: 30.0, 13: 45.0, 15: 60.0}
+EXPECTED_WEEKDAY_HOURLY = {  # (ISO weekday, hour) -> mention tweets
+    (2, 11): 1, (2, 12): 1, (2, 13): 2, (2, 15): 1, (3, 10): 1, (3, 11): 1, (3, 12): 1, (7, 1): 1, (7, 2): 1,
+}
+
+EXPECTED_BUCKETS = {
+    "<=30 min": 3, "<=1 h": 3, "<=4 h": 0, "<=8 h": 0, "<=24 h": 0, "<=48 h": 0, ">48 h": 0, "unanswered": 5,
+}
+
+# Per brand: mentions, answered, answered %, median, p90, replies, to mentions, proactive,
+# parent missing, to self, mentions while closed.
+# kpn: 101 105 107 119 all answered (20 30 60 5): median 25, p90 30 + 0.7*30 = 51; replies
+#   102 106 108 115 120 125 126; all four mentions on weekdays 10:00-14:00 Amsterdam: open.
+# ing (hours mon-fri 09:00-11:30 London): 101 (Tue 10:00 London) open, 104 (11:00) open,
+#   109 (14:00) closed, 117 and 118 (Sunday) closed -> 3 of 5 closed. (In Amsterdam time 104
+#   would be 12:00 and closed: the brand's own tz matters.)
+# ns: 121 answered (40), 123 not; replies 113 (proactive) 122 (to a mention); no hours.
+EXPECTED_BRANDS = {
+    "kpn": dict(mentions=4, answered=4, answered_pct=100.0, median_response_minutes=25.0, p90_response_minutes=51.0,
+                brand_replies=7, replies_to_mentions=5, proactive_replies=1, replies_parent_missing=0,
+                replies_to_self=1, mentions_while_closed=0, closed_pct=0.0),
+    "ing": dict(mentions=5, answered=1, answered_pct=20.0, median_response_minutes=60.0, p90_response_minutes=60.0,
+                brand_replies=3, replies_to_mentions=2, proactive_replies=0, replies_parent_missing=1,
+                replies_to_self=0, mentions_while_closed=3, closed_pct=60.0),
+    "ns_online": dict(mentions=2, answered=1, answered_pct=50.0, median_response_minutes=40.0,
+                      p90_response_minutes=40.0, brand_replies=2, replies_to_mentions=1, proactive_replies=1,
+                      replies_parent_missing=0, replies_to_self=0, mentions_while_closed=None, closed_pct=None),
+    "kpnwebcare": dict(mentions=0, answered=0, answered_pct=None, median_response_minutes=None,
+                       p90_response_minutes=None, brand_replies=0, replies_to_mentions=0, proactive_replies=0,
+                       replies_parent_missing=0, replies_to_self=0, mentions_while_closed=None, closed_pct=None),
+}
+EXPECTED_SECTORS = {
+    # sector: brands, mention tweets, answered, answered %, pairs, answered pairs, median, proactive, parent missing
+    "telecom": (2, 4, 4, 100.0, 4, 4, 25.0, 1, 0),
+    "finance": (1, 5, 1, 20.0, 5, 1, 60.0, 0, 1),
+    "transport": (1, 2, 1, 50.0, 2, 1, 40.0, 1, 0),
+}
+# Hours with mention pairs of brands with opening hours (kpn, ing): closed pairs / such pairs.
+# 11: (101,kpn) (101,ing) open; 12: (104,ing) open; 13: kpn open x2; 10: (119,kpn) open;
+# 15: (109,ing) closed; 1: (117,ing) closed; 2: (118,ing) closed.
+EXPECTED_HOURLY_CLOSED = {1: (1, 100.0), 2: (1, 100.0), 10: (0, 0.0), 11: (0, 0.0), 12: (0, 0.0), 13: (0, 0.0),
+                          15: (1, 100.0)}
+
+# Periods (dates in Amsterdam time; --until is inclusive):
+# --since 2016-03-02 --until 2016-03-27 = [2016-03-01 23:00Z, 2016-03-27 22:00Z) (DST began that
+# day): mentions 117 119 121 123; answered 119 121; replies in the period 120 122 125 (all to
+# mentions).
+EXPECTED_PERIOD_MARCH = dict(mention_tweets=4, answered=2, answered_pct=50.0, proactive_replies=0,
+                             replies_parent_missing=0, brand_replies=3)
+# --until 2016-03-01: mentions 101 104 105 107 109, answered 101 105 107 109; replies of that
+# day 102 106 108 110 111 113 115 116 126: proactive 113 115, parent missing 116.
+EXPECTED_PERIOD_FIRST_DAY = dict(mention_tweets=5, answered=4, answered_pct=80.0, proactive_replies=2,
+                                 replies_parent_missing=1, brand_replies=9)
+# --window 30m: (119,kpn) 5, (101,kpn) 20, (105,kpn) 30 (bound inclusive) -> tweets 101 105 119.
+EXPECTED_WINDOW_30M = dict(mention_tweets=10, answered=3, answered_pct=30.0, answered_pairs=3,
+                           median_response_minutes=20.0)
+
+# ---------------------------------------------------------------------------------------------
+# Case set 2: thread mode
+
+THREAD_ROSTER_CSV = """handle,name,sector,user_id
+kpn,KPN,telecom,1
+ing,ING,finance,3
+"""
+
+THREAD_ROWS = [
+    # u1 mentions kpn twice in a row; kpn replies to the second tweet only (29 min after it,
+    # 30 min after the first). Thread mode answers both.
+    Row(201, "2016-05-01 10:00", "11", "u1", [("1", "kpn")]),
+    Row(202, "2016-05-01 10:01", "11", "u1", [("1", "kpn")], reply_to=201),
+    Row(203, "2016-05-01 10:30", "1", "kpn", [("11", "u1")], reply_to=202),
+    # Two replies to the same missing tweet 900 share a conversation (its root is 900):
+    # ing answers 205 directly after 15 min; in thread mode also 204 (20 min).
+    Row(204, "2016-05-01 11:00", "12", "u2", [("3", "ing")], reply_to=900),
+    Row(205, "2016-05-01 11:05", "13", "u3", [("3", "ing")], reply_to=900),
+    Row(206, "2016-05-01 11:20", "3", "ing", [("13", "u3")], reply_to=205),
+    # ing's own thread: its reply 209 comes BEFORE u4's mention 208, so it answers nothing.
+    Row(207, "2016-05-01 12:00", "3", "ing", []),
+    Row(209, "2016-05-01 12:01", "3", "ing", [], reply_to=207),
+    Row(208, "2016-05-01 12:05", "14", "u4", [("3", "ing")], reply_to=207),
+    # conversation_id (v2) links tweets whose parents are missing or siblings: kpn's reply 213 to
+    # the root answers 212 in thread mode (10 min), its reply 215 answers 214 (30 min).
+    Row(211, "2016-05-02 09:00", "16", "u6", [], conversation_id=211),
+    Row(212, "2016-05-02 10:00", "15", "u5", [("1", "kpn")], reply_to=211, conversation_id=211),
+    Row(213, "2016-05-02 10:10", "1", "kpn", [], reply_to=211, conversation_id=211),
+    Row(214, "2016-05-02 11:00", "17", "u7", [("1", "kpn")], reply_to=998, conversation_id=211),
+    Row(215, "2016-05-02 11:30", "1", "kpn", [], reply_to=997, conversation_id=211),
+]
+# Mention pairs: 201 202 204 205 208 212 214 (one brand each) = 7.
+# Direct: 202 (29) and 205 (15) answered -> 2 of 7.
+# Thread: 201 (30) 202 (29) 204 (20) 205 (15) 212 (10) 214 (30) -> 6 of 7; 208 not answered.
+# Median of 10 15 20 29 30 30 = 24.5. With --window 25m: 204 205 212 -> 3 of 7.
+# Replies: 203 206 to mentions, 209 to self, 213 proactive (211 mentions nobody), 215 parent missing.
+EXPECTED_THREAD_DIRECT = dict(mention_tweets=7, answered=2, median_response_minutes=22.0,
+                              proactive_replies=1, replies_parent_missing=1, replies_to_self=1, replies_to_mentions=2)
+EXPECTED_THREAD = dict(mention_tweets=7, answered=6, median_response_minutes=24.5)
+EXPECTED_THREAD_WINDOW_25M = dict(mention_tweets=7, answered=3, median_response_minutes=15.0)
+EXPECTED_THREAD_ANSWERED = {201: 30.0, 202: 29.0, 204: 20.0, 205: 15.0, 212: 10.0, 214: 30.0}
+
+
+# ---------------------------------------------------------------------------------------------
+# Building archives
+
+
+def to_batch(rows: list[Row], source: str = "handmade") -> pa.RecordBatch:
+    """Rows as a batch in TWEET_SCHEMA, keeping handles exactly as written (RowBuilder would
+    lowercase them; the case-insensitive matching is what the tests are after)."""
+    from kwo.schema import TWEET_SCHEMA
+
+    cols = {
+        "tweet_id": [r.tweet_id for r in rows],
+        "created_at": [ms(r.at) for r in rows],
+        "author_id": [r.author_id for r in rows],
+        "author_handle": [r.author_handle for r in rows],
+        "text": [r.text or " ".join(f"@{h}" for _, h in r.mentions if h) for r in rows],
+        "in_reply_to_tweet_id": [r.reply_to for r in rows],
+        "in_reply_to_user_id": [None] * len(rows),
+        "in_reply_to_handle": [None] * len(rows),
+        "conversation_id": [r.conversation_id for r in rows],
+        "retweet_of_id": [None] * len(rows),
+        "quote_of_id": [None] * len(rows),
+        "is_retweet": [r.is_retweet for r in rows],
+        "mentions": [[{"user_id": u, "handle": h} for u, h in r.mentions] for r in rows],
+        "lang": [None] * len(rows),
+        "source": [None] * len(rows),
+        "inbound": [None] * len(rows),
+        "collected": [r.collected for r in rows],
+        "source_file": [source] * len(rows),
+    }
+    arrays = [pa.array(cols[f.name], type=f.type) for f in TWEET_SCHEMA]
+    return pa.RecordBatch.from_arrays(arrays, schema=TWEET_SCHEMA)
+
+
+def build_archive(root: Path, rows: list[Row], roster_csv: str | None = None) -> tuple[Path, Path | None]:
+    """Ingest ``rows`` into ``root/archive`` and write the roster; returns (archive, roster path)."""
+    from kwo.ingest import ingest_batches
+
+    archive = root / "archive"
+    ingest_batches([to_batch(rows)], archive, source="handmade")
+    roster = None
+    if roster_csv is not None:
+        roster = root / "brands.csv"
+        roster.write_text(roster_csv, encoding="utf-8")
+    return archive, roster
