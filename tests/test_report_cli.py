@@ -1,0 +1,302 @@
+"""kwo report and its section commands through the CLI (CliRunner)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kwo.cli import cli
+
+from . import handmade as hm
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+@pytest.fixture(scope="module")
+def case(tmp_path_factory):
+    return hm.build_archive(tmp_path_factory.mktemp("cli"), hm.ROWS, hm.ROSTER_CSV)
+
+
+def run(*args, ok=True):
+    result = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+    if ok:
+        assert result.exit_code == 0, result.output
+    return result
+
+
+@pytest.fixture(scope="module")
+def as_json(case):
+    archive, roster = case
+    return json.loads(run("report", "-a", archive, "-b", roster, "--format", "json").stdout)
+
+
+def test_json_carries_every_key_of_design_section_4(as_json, case):
+    archive, roster = case
+    data = as_json
+    assert {"mention_tweets", "mention_pairs", "answered", "answered_pct", "proactive_replies",
+            "replies_parent_missing", "peak_hour"} <= set(data["totals"])
+    assert len(data["hourly"]) == 24
+    assert all({"hour", "mentions", "answered_pct"} <= set(h) for h in data["hourly"])
+    assert all({"handle", "mentions", "answered", "answered_pct", "median_response_minutes", "proactive_replies"}
+               <= set(b) for b in data["brands"])
+    assert [b["bucket"] for b in data["response_times"]] == list(hm.EXPECTED_BUCKETS)
+    assert all({"bucket", "count"} <= set(b) for b in data["response_times"])
+    p = data["parameters"]
+    assert {"tz", "window", "mode", "since", "until", "roster", "roster_sha256", "archive_fingerprint",
+            "kwo_version"} <= set(p)
+    from kwo.archive import Archive
+
+    assert p["archive_fingerprint"] == Archive(archive).read_manifest().fingerprint
+    import hashlib
+
+    assert p["roster_sha256"] == hashlib.sha256(roster.read_bytes()).hexdigest()
+    # and the values are the hand-counted ones
+    for key, value in hm.EXPECTED_TOTALS.items():
+        assert data["totals"][key] == value, key
+    assert {b["handle"]: b["mentions"] for b in data["brands"]} == {
+        h: e["mentions"] for h, e in hm.EXPECTED_BRANDS.items()}
+
+
+def _csv_blocks(text: str) -> tuple[dict, dict[str, list[dict]]]:
+    params, blocks, name, lines = {}, {}, None, []
+    for line in text.splitlines() + [""]:
+        if line.startswith("# section: "):
+            name, lines = line[len("# section: "):], []
+        elif line.startswith("# ") and ": " in line and name is None:
+            k, _, v = line[2:].partition(": ")
+            params[k] = v
+        elif line == "":
+            if name is not None:
+                blocks[name] = list(csv.DictReader(io.StringIO("\n".join(lines))))
+                name = None
+        elif name is not None:
+            lines.append(line)
+    return params, blocks
+
+
+def _num(text: str):
+    if text in ("", "–"):
+        return None
+    return float(text.replace(",", "").rstrip("%"))
+
+
+def test_csv_carries_the_same_numbers(as_json, case):
+    archive, roster = case
+    text = run("report", "-a", archive, "-b", roster, "--format", "csv").stdout
+    params, blocks = _csv_blocks(text)
+    assert params["tz"] == "Europe/Amsterdam" and params["roster_sha256"] == as_json["parameters"]["roster_sha256"]
+    assert params["archive_fingerprint"] == as_json["parameters"]["archive_fingerprint"]
+    totals = {r["metric"]: r["value"] for r in blocks["totals"]}
+    for k, v in as_json["totals"].items():
+        assert totals[k] == ("" if v is None else str(v)), k
+    for section in ("hourly", "weekday_hourly", "response_times", "brands", "sectors"):
+        rows = blocks[section]
+        assert len(rows) == len(as_json[section]), section
+        for got, want in zip(rows, as_json[section]):
+            for k, v in want.items():
+                assert got[k] == ("" if v is None else str(v)), (section, k)
+
+
+def test_markdown_carries_the_same_numbers(as_json, case):
+    archive, roster = case
+    text = run("report", "-a", archive, "-b", roster, "--format", "markdown").stdout
+    assert "- **time zone**: Europe/Amsterdam" in text
+    assert f"- **roster sha256**: {as_json['parameters']['roster_sha256']}" in text
+    assert f"- **archive fingerprint**: {as_json['parameters']['archive_fingerprint']}" in text
+    tables = _markdown_tables(text)
+    totals = {row[0]: row[1] for row in tables["Totals"]}
+    t = as_json["totals"]
+    assert _num(totals["mention tweets"]) == t["mention_tweets"]
+    assert _num(totals["answered %"]) == round(t["answered_pct"], 1)
+    assert _num(totals["proactive replies"]) == t["proactive_replies"]
+    assert _num(totals["replies, parent not in archive"]) == t["replies_parent_missing"]
+    assert totals["peak hour (local)"] == "11:00-12:00"
+    brands = {row[0]: row for row in tables["Per brand"]}
+    header = tables["Per brand"].header
+    for b in as_json["brands"]:
+        row = dict(zip(header, brands[b["handle"]]))
+        assert _num(row["mentions"]) == b["mentions"]
+        assert _num(row["answered"]) == b["answered"]
+        assert _num(row["answered %"]) == (None if b["answered_pct"] is None else round(b["answered_pct"], 1))
+        assert _num(row["median (min)"]) == (None if b["median_response_minutes"] is None
+                                             else round(b["median_response_minutes"], 1))
+        assert _num(row["proactive"]) == b["proactive_replies"]
+        assert _num(row["parent missing"]) == b["replies_parent_missing"]
+    hourly = tables["Mention tweets per hour of the day"]
+    assert [_num(r[2]) for r in hourly] == [h["mentions"] for h in as_json["hourly"]]
+    buckets = {r[0]: _num(r[1]) for r in tables["Response times (mention pairs)"]}
+    assert buckets == {b["bucket"]: b["count"] for b in as_json["response_times"]}
+    matrix = tables["Mention tweets per weekday and hour"]
+    assert sum(_num(r[-1]) for r in matrix) == t["mention_tweets"]
+    assert _num(matrix[1][7]) == 1  # Sunday 01:00 (27 March, CET)
+
+
+class _Table(list):
+    header: list[str]
+
+
+def _markdown_tables(text: str) -> dict[str, _Table]:
+    tables, title = {}, None
+    for line in text.splitlines():
+        if line.startswith("## "):
+            title = line[3:]
+            tables[title] = _Table()
+        elif line.startswith("|") and title:
+            cells = [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", line.strip())[1:-1]]
+            if not hasattr(tables[title], "header"):
+                tables[title].header = cells
+            elif not all(set(c) <= set("-:") for c in cells):
+                tables[title].append(cells)
+    return tables
+
+
+def test_golden_markdown(case):
+    """The whole markdown report of the hand-made archive, parameters that vary per run masked."""
+    archive, roster = case
+    text = run("report", "-a", archive, "-b", roster, "--format", "markdown").stdout
+    text = re.sub(r"(- \*\*(roster|archive|archive fingerprint|kwo version)\*\*: ).*", r"\1<varies>", text)
+    golden = GOLDEN / "handmade_report.md"
+    if os.environ.get("KWO_UPDATE_GOLDEN"):
+        golden.parent.mkdir(exist_ok=True)
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8")
+
+
+def test_table_format(case):
+    archive, roster = case
+    out = run("report", "-a", archive, "-b", roster).stdout
+    assert "KWO webcare report" in out and "Europe/Amsterdam" in out
+    assert re.search(r"answered %\s*│\s*60\.0%", out)
+    assert re.search(r"mention tweets\s*│\s*10 │", out)
+    assert "Per brand" in out and "Per sector" in out and "11:00-12:00" in out
+    assert "roster sha256" in out and "archive fingerprint" in out
+    assert not any(line != line.rstrip() for line in out.splitlines())  # no padding in files/pipes
+
+
+@pytest.mark.parametrize(
+    "command, keys",
+    [
+        ("answered", {"view", "parameters", "totals", "sectors"}),
+        ("proactive", {"view", "parameters", "totals", "proactive"}),
+        ("rush-hour", {"view", "parameters", "totals", "hourly", "weekday_hourly", "opening_hours"}),
+        ("response-times", {"view", "parameters", "totals", "response_times"}),
+        ("brands", {"view", "parameters", "brands"}),
+    ],
+)
+def test_section_commands(case, as_json, command, keys):
+    archive, roster = case
+    data = json.loads(run(command, "-a", archive, "-b", roster, "-f", "json").stdout)
+    assert set(data) == keys
+    assert data["view"] == command
+    for k, v in data.get("totals", {}).items():
+        assert v == as_json["totals"][k]
+    if command == "proactive":
+        assert {b["handle"]: (b["proactive_replies"], b["replies_parent_missing"]) for b in data["proactive"]} == {
+            "kpn": (1, 0), "ing": (0, 1), "ns_online": (1, 0)}
+    if command == "rush-hour":
+        assert data["totals"]["peak_hour"] == 11
+        assert {b["handle"]: b["closed_pct"] for b in data["opening_hours"]} == {"kpn": 0.0, "ing": 60.0}
+    if command == "brands":
+        assert data["brands"] == as_json["brands"]
+    # every format of every command states its parameters
+    for fmt, marker in (("table", "time zone"), ("markdown", "**time zone**"), ("csv", "# tz: ")):
+        assert marker in run(command, "-a", archive, "-b", roster, "-f", fmt).stdout
+
+
+def test_options_reach_the_figures(case):
+    archive, roster = case
+    data = json.loads(run("answered", "-a", archive, "-b", roster, "-f", "json", "--window", "30m").stdout)
+    assert data["totals"]["answered"] == 3 and data["parameters"]["window"] == "30m"
+    data = json.loads(run("answered", "-a", archive, "-b", roster, "-f", "json",
+                          "--since", "2016-03-02", "--until", "2016-03-27").stdout)
+    assert data["totals"]["mention_tweets"] == 4
+    assert (data["parameters"]["since"], data["parameters"]["until"]) == ("2016-03-02", "2016-03-27")
+    data = json.loads(run("rush-hour", "-a", archive, "-b", roster, "-f", "json", "--tz", "UTC").stdout)
+    assert data["totals"]["peak_hour"] == 0 and data["parameters"]["tz"] == "UTC"
+    data = json.loads(run("answered", "-a", archive, "-b", roster, "-f", "json", "--thread").stdout)
+    assert data["parameters"]["mode"] == "thread"
+
+
+def test_output_file(case, tmp_path):
+    archive, roster = case
+    target = tmp_path / "r.json"
+    result = run("report", "-a", archive, "-b", roster, "-f", "json", "-o", target)
+    assert result.stdout == ""
+    assert json.loads(target.read_text())["totals"]["mention_tweets"] == 10
+    target = tmp_path / "r.txt"
+    run("brands", "-a", archive, "-b", roster, "-o", target)
+    assert "Per brand" in target.read_text() and "\x1b[" not in target.read_text()
+
+
+def test_environment_variables(case):
+    archive, roster = case
+    result = CliRunner().invoke(cli, ["answered", "-f", "json"],
+                                env={"KWO_ARCHIVE": str(archive), "KWO_BRANDS": str(roster), "KWO_TZ": "UTC"})
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["parameters"]["tz"] == "UTC"
+
+
+@pytest.mark.parametrize(
+    "extra, code, message",
+    [
+        (["--window", "soon"], 2, "--window 'soon': expected a duration"),
+        (["--tz", "Mars/Olympus"], 2, "unknown time zone 'Mars/Olympus'"),
+        (["--since", "2016-04-01", "--until", "2016-03-01"], 2, "is not before"),
+        (["--since", "yesterday"], 2, "--since 'yesterday'"),
+        (["-f", "pdf"], 2, "Invalid value for '--format'"),
+    ],
+)
+def test_usage_errors(case, extra, code, message):
+    archive, roster = case
+    result = run("report", "-a", archive, "-b", roster, *extra, ok=False)
+    assert result.exit_code == code
+    assert message in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_no_roster_on_an_archive_without_inbound(case):
+    archive, _ = case
+    result = run("report", "-a", archive, ok=False)
+    assert result.exit_code == 2
+    assert "report [OPTIONS]" in result.stderr  # the usage of the command, not of the group
+    assert "pass the brands with --brands FILE" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("handle,name,sector\nkpn,KPN,t\nKPN,KPN,t\n", ":3: duplicate handle 'kpn'"),
+        ("handle,name,sector,hours\nkpn,KPN,t,mon-fri 9-17\n", ":2: malformed hours 'mon-fri 9-17'"),
+        ("handle,name,sector,tz\nkpn,KPN,t,CET/Amsterdam\n", ":2: unknown time zone 'CET/Amsterdam'"),
+        ("", ": the roster is empty"),
+    ],
+)
+def test_roster_errors(case, tmp_path, text, message):
+    archive, _ = case
+    bad = tmp_path / "bad.csv"
+    bad.write_text(text)
+    result = run("report", "-a", archive, "-b", bad, ok=False)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: {bad}{message}")
+    assert "Traceback" not in result.output
+
+
+def test_missing_archive(tmp_path):
+    result = run("report", "-a", tmp_path / "nope", "-b", tmp_path / "b.csv", ok=False)
+    assert result.exit_code == 1
+    assert "no such archive" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["report", "answered", "proactive", "rush-hour", "response-times", "brands"])
+def test_help_has_an_example(command):
+    out = run(command, "--help").stdout
+    assert "Example" in out and f"kwo {command}" in out
+    for option in ("--archive", "--brands", "--tz", "--since", "--until", "--window", "--thread", "--format", "--output"):
+        assert option in out
