@@ -59,7 +59,7 @@ class RowBuilder:
     ``created_at`` is epoch milliseconds (int).
     """
 
-    __slots__ = ("source_file", "batch_rows", "_cols", "_n")
+    __slots__ = ("source_file", "batch_rows", "_cols", "_n", "_m_offsets", "_m_ids", "_m_handles")
 
     def __init__(self, source_file: str, batch_rows: int = DEFAULT_BATCH_ROWS):
         self.source_file = source_file
@@ -67,7 +67,11 @@ class RowBuilder:
         self._reset()
 
     def _reset(self) -> None:
-        self._cols: list[list] = [[] for _ in range(len(COLUMNS) - 1)]  # source_file is constant
+        # one list per column except mentions (three flat child lists) and source_file (constant)
+        self._cols: list[list] = [[] for _ in range(len(COLUMNS) - 2)]
+        self._m_offsets: list[int] = [0]
+        self._m_ids: list[str | None] = []
+        self._m_handles: list[str | None] = []
         self._n = 0
 
     def __len__(self) -> int:
@@ -110,22 +114,32 @@ class RowBuilder:
         c[9].append(retweet_of_id)
         c[10].append(quote_of_id)
         c[11].append(is_retweet or retweet_of_id is not None)
-        c[12].append(
-            [{"user_id": u, "handle": h.lower() if h else None} for u, h in mentions]
-            if mentions
-            else []
-        )
-        c[13].append(lang)
-        c[14].append(source)
-        c[15].append(inbound)
-        c[16].append(collected)
+        if mentions:
+            ids, handles = self._m_ids, self._m_handles
+            for uid, handle in mentions:
+                ids.append(uid)
+                handles.append(handle.lower() if handle else None)
+        self._m_offsets.append(len(self._m_ids))
+        c[12].append(lang)
+        c[13].append(source)
+        c[14].append(inbound)
+        c[15].append(collected)
         self._n += 1
 
     def flush(self) -> pa.RecordBatch | None:
         """Return the rows gathered so far as one batch (None when empty) and start anew."""
         if not self._n:
             return None
-        arrays = [pa.array(col, type=TWEET_SCHEMA.field(i).type) for i, col in enumerate(self._cols)]
+        cols = self._cols
+        types = [f.type for f in TWEET_SCHEMA]
+        arrays = [pa.array(cols[i], type=types[i]) for i in range(12)]
+        children = pa.StructArray.from_arrays(
+            [pa.array(self._m_ids, pa.string()), pa.array(self._m_handles, pa.string())],
+            fields=list(MENTION_TYPE),
+        )
+        arrays.append(pa.ListArray.from_arrays(pa.array(self._m_offsets, pa.int32()), children,
+                                               type=types[12]))
+        arrays += [pa.array(cols[i], type=types[i + 1]) for i in range(12, 16)]
         arrays.append(pa.array([self.source_file] * self._n, type=pa.string()))
         batch = pa.RecordBatch.from_arrays(arrays, schema=TWEET_SCHEMA)
         self._reset()
