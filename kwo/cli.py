@@ -68,8 +68,10 @@ def cli():
 @click.option("--account", help="Owner handle of an account archive (tweets.js) when no manifest.js/account.js lies beside it.")
 @click.option("--strict", is_flag=True, help="Stop at the first record that cannot be parsed instead of quarantining it.")
 @click.option("--json", "as_json", is_flag=True, help="Print the accounting as one JSON object.")
+@click.option("--workers", "-j", type=click.IntRange(min=1), default=None,
+              help="Parsing processes (default: the number of CPUs, or KWO_WORKERS).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary (errors still go to stderr).")
-def ingest(inputs, archive, fmt, account, strict, as_json, quiet):
+def ingest(inputs, archive, fmt, account, strict, as_json, workers, quiet):
     """Read tweet dumps into the archive (created if missing).
 
     INPUT is a file (.json, .jsonl, .csv, .js; optionally .gz/.bz2/.zst) or - for stdin.
@@ -84,7 +86,8 @@ def ingest(inputs, archive, fmt, account, strict, as_json, quiet):
     from .report.progress import ingest_progress
 
     with ingest_progress(enabled=not quiet and not as_json and stderr_is_terminal()) as progress:
-        result = run_ingest(list(inputs), archive, fmt=fmt, strict=strict, account=account, progress=progress)
+        result = run_ingest(list(inputs), archive, fmt=fmt, strict=strict, account=account,
+                            progress=progress, workers=workers)
     if as_json:
         click.echo(json.dumps(result.as_dict()))
     elif not quiet:

@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import fcntl
 import json
+import multiprocessing
 import os
 import shutil
 import time
 import uuid
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -32,11 +34,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .archive import MANIFEST, Archive, Manifest, fsync_dir
-from .errors import ArchiveError, InputError, KwoError, UnknownFormatError
-from .formats import FORMATS, ReadContext, formats_help, get_reader
-from .formats.detect import detect
-from .inputs import file_sha256, open_input
-from .schema import COLUMNS, TWEET_SCHEMA
+from .errors import ArchiveError, InputError, KwoError
+from .formats import FORMATS, formats_help
+from .inputs import file_sha256
+from .schema import TWEET_SCHEMA
+from .staging import Outcome, Task, hash_and_count_lines, is_plain_jsonl, split_lines, stage, write_staged
 
 TWEETS_DIR = "tweets"
 QUARANTINE_DIR = "quarantine"
@@ -48,8 +50,21 @@ LOCK_FILE = ".lock"
 ROW_GROUP_ROWS = 131_072
 COMMIT_MEMORY_LIMIT = "1GB"  # DuckDB spills to disk beyond this: ingest RSS stays flat
 
-STAGED_SCHEMA = TWEET_SCHEMA.append(pa.field("_seq", pa.int64()))
-_SEQ_FILE_SHIFT = 40  # _seq = input index << 40 | row number: "first staged" is a plain ORDER BY
+# A plain JSON-lines file at least this big is parsed by several processes, in ranges of at
+# least RANGE_MIN_BYTES; below it, starting workers costs more than it saves.
+PARALLEL_MIN_BYTES = 32 << 20
+RANGE_MIN_BYTES = 8 << 20
+
+
+def default_workers() -> int:
+    env = os.environ.get("KWO_WORKERS")
+    if env and env.isdigit() and int(env) > 0:
+        return int(env)
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+
+
+def tasks_path(tasks: list[Task], index: int) -> str:
+    return next(t.path for t in tasks if t.index == index)
 
 
 @dataclass
@@ -128,17 +143,21 @@ def ingest(
     account: str | None = None,
     progress=None,
     batch_rows: int | None = None,
+    workers: int | None = None,
 ) -> IngestResult:
-    """Ingest dump files (or ``-`` for stdin) into ``archive``; see the module docstring."""
+    """Ingest dump files (or ``-`` for stdin) into ``archive``; see the module docstring.
+
+    ``workers`` processes parse in parallel (default: the number of CPUs, or ``KWO_WORKERS``).
+    """
     if fmt != "auto" and fmt not in FORMATS:
         raise KwoError(f"unknown format {fmt!r}; kwo reads: {formats_help()}")
     progress = progress or _NoProgress()
     _check_inputs(inputs)
+    workers = workers or default_workers()
     with _Writer(archive) as w:
-        for index, path in enumerate(inputs):
-            w.stage_file(index, path, fmt=fmt, strict=strict, account=account, progress=progress,
-                         batch_rows=batch_rows)
-        return w.commit()
+        w.stage_inputs(inputs, fmt=fmt, strict=strict, account=account, progress=progress,
+                       batch_rows=batch_rows, workers=workers)
+        return w.commit(threads=workers)
 
 
 def ingest_batches(
@@ -252,78 +271,111 @@ class _Writer:
             return None
         return self._known(file_sha256(path))
 
-    def stage_file(self, index: int, path: str, *, fmt: str, strict: bool, account: str | None,
-                   progress, batch_rows: int | None) -> None:
-        known = self._already_ingested(path)
-        if known is not None:
-            self.results.append(_skipped_result(path, known))
-            return
-        progress.start_file(path, None if path == "-" else os.path.getsize(path))
+    def stage_inputs(self, inputs: Sequence[str], *, fmt: str, strict: bool, account: str | None,
+                     progress, batch_rows: int | None, workers: int) -> None:
+        """Plan one task per input (or per byte range of a large plain JSON-lines file) and run them."""
+        results: list[FileResult | None] = [None] * len(inputs)
+        tasks: list[Task] = []
+        ranged: dict[int, list[tuple[int, int]]] = {}
+        for index, path in enumerate(inputs):
+            known = self._already_ingested(path)
+            if known is not None:
+                results[index] = _skipped_result(path, known)
+                continue
+            common = dict(index=index, path=path, fmt=fmt, strict=strict, account=account, batch_rows=batch_rows)
+            size = None if path == "-" else os.path.getsize(path)
+            name = None
+            if workers > 1 and size is not None and size >= PARALLEL_MIN_BYTES:
+                name = is_plain_jsonl(path)
+                if fmt != "auto" and name != fmt:
+                    name = None
+            if name:
+                ranges = split_lines(path, size, max(2, min(workers * 4, size // RANGE_MIN_BYTES)))
+                ranged[index] = ranges
+                for part, (start, end) in enumerate(ranges):
+                    tasks.append(Task(**{**common, "fmt": name}, part=part, start=start, end=end,
+                                      target=str(self.staging / f"{index:06d}-{part:03d}.parquet")))
+            else:
+                tasks.append(Task(**common, target=str(self.staging / f"{index:06d}-000.parquet")))
+        big = sum(t.end - t.start for t in tasks if t.start is not None) + sum(
+            os.path.getsize(t.path) for t in tasks if t.start is None and t.path != "-")
+        if workers > 1 and len(tasks) > 1 and big >= PARALLEL_MIN_BYTES and all(t.path != "-" for t in tasks):
+            outcomes, hashes = self._run_pool(tasks, ranged, workers, progress)
+        else:
+            outcomes, hashes = self._run_inline(tasks, progress), {}
+        by_input: dict[int, list[Outcome]] = {}
+        for o in outcomes:
+            by_input.setdefault(o.task.index, []).append(o)
+        for index, outs in by_input.items():
+            results[index] = self._combine(inputs[index], outs, ranged.get(index), hashes.get(index))
+        self.results.extend(r for r in results if r is not None)
+
+    def _run_inline(self, tasks: list[Task], progress) -> list[Outcome]:
+        outcomes = []
+        for task in tasks:
+            progress.start_file(task.path, None if task.path == "-" else os.path.getsize(task.path))
+            try:
+                outcomes.append(stage(task, on_bytes=progress.advance))
+            finally:
+                progress.end_file()
+        return outcomes
+
+    def _run_pool(self, tasks: list[Task], ranged: dict, workers: int, progress):
+        """Workers parse; meanwhile this process hashes the ranged files and counts their lines."""
+        total = sum((t.end - t.start) if t.start is not None else os.path.getsize(t.path) for t in tasks)
+        label = tasks[0].path if len({t.path for t in tasks}) == 1 else f"{len({t.path for t in tasks})} files"
+        progress.start_file(label, total)
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
         try:
-            with open_input(path, on_bytes=progress.advance) as opened:
-                name = fmt if fmt != "auto" else detect(opened.head)
-                result = FileResult(path=path, format=name or "empty", size=opened.size)
-                if name is None:
-                    if opened.head.strip(b"\xef\xbb\xbf \t\r\n"):
-                        raise UnknownFormatError(path, f"unknown format; kwo reads: {formats_help()}")
-                    batches: Iterable[pa.RecordBatch] = ()
-                    ctx = ReadContext(path=path)
-                else:
-                    ctx = ReadContext(path=path, fs_path=None if path == "-" else os.path.abspath(path),
-                                      strict=strict, account=account)
-                    if batch_rows:
-                        ctx.batch_rows = batch_rows
-                    batches = get_reader(name)(opened.stream, ctx)
-                self._write_staged(index, batches, result)
-                opened.drain()
-                result.sha256 = opened.sha256()
-                if result.size is None:
-                    result.size = opened.bytes_read
+            futures = [pool.submit(stage, t) for t in tasks]
+            hashes = {}
+            for index, ranges in ranged.items():
+                hashes[index] = hash_and_count_lines(tasks_path(tasks, index), ranges)
+            outcomes = []
+            for fut in as_completed(futures):
+                o = fut.result()
+                t = o.task
+                progress.advance((t.end - t.start) if t.start is not None else (o.size or 0))
+                outcomes.append(o)
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
         finally:
             progress.end_file()
-        result.notices = ctx.notices
-        result.quarantined = len(ctx.quarantined)
-        self.quarantine.extend(
-            {"file": q.file, "line": q.line, "reason": q.reason, "raw": q.raw, "run": self.run_id}
-            for q in ctx.quarantined
-        )
-        self.results.append(result)
+        pool.shutdown(wait=True)
+        return outcomes, hashes
+
+    def _combine(self, path: str, outs: list[Outcome], ranges, hashed) -> FileResult:
+        outs.sort(key=lambda o: o.task.part)
+        result = FileResult(path=path, format=outs[0].format)
+        if hashed is not None:
+            result.sha256, result.size, before = hashed
+        else:
+            result.sha256, result.size, before = outs[0].sha256 or "", outs[0].size, [0]
+        for o, offset in zip(outs, before, strict=True):
+            result.notices += o.notices
+            result.quarantined += len(o.quarantined)
+            for q in o.quarantined:
+                line = q.line + offset if q.line is not None else None
+                self.quarantine.append(
+                    {"file": q.file, "line": line, "reason": q.reason, "raw": q.raw, "run": self.run_id})
+            if o.rows:
+                self.staged.append(o.task.target)
+        return result
 
     def stage_batches(self, index: int, source: str, batches: Iterable[pa.RecordBatch | pa.Table]) -> None:
-        result = FileResult(path=source, format="arrow")
-        self._write_staged(index, (b for x in batches for b in _as_batches(x)), result)
-        result.sha256 = "arrow:" + uuid.uuid4().hex
-        self.results.append(result)
-
-    def _write_staged(self, index: int, batches: Iterable[pa.RecordBatch], result: FileResult) -> None:
-        target = self.staging / f"{index:06d}.parquet"
-        writer: pq.ParquetWriter | None = None
-        seq = index << _SEQ_FILE_SHIFT
-        try:
-            for batch in batches:
-                if batch.num_rows == 0:
-                    continue
-                if batch.schema != TWEET_SCHEMA:
-                    batch = pa.Table.from_batches([batch]).select(COLUMNS).cast(TWEET_SCHEMA).to_batches()[0]
-                seqs = pa.array(range(seq, seq + batch.num_rows), type=pa.int64())
-                seq += batch.num_rows
-                staged = pa.RecordBatch.from_arrays([*batch.columns, seqs], schema=STAGED_SCHEMA)
-                if writer is None:
-                    # Staging is read once, right away: fast compression beats small files.
-                    writer = pq.ParquetWriter(target, STAGED_SCHEMA, compression="lz4")
-                writer.write_batch(staged)
-        finally:
-            if writer is not None:
-                writer.close()
-        if writer is not None:
-            self.staged.append(str(target))
+        task = Task(index=index, path=source, target=str(self.staging / f"{index:06d}-000.parquet"))
+        rows = write_staged(task, (b for x in batches for b in _as_batches(x)))
+        if rows:
+            self.staged.append(task.target)
+        self.results.append(FileResult(path=source, format="arrow", sha256="arrow:" + uuid.uuid4().hex))
 
     # -- commit and publish
-    def commit(self) -> IngestResult:
+    def commit(self, threads: int | None = None) -> IngestResult:
         new_parts: list[dict] = []
         replaced_parts: dict[str, dict] = {}
         if self.staged:
-            new_parts, replaced_parts = self._merge()
+            new_parts, replaced_parts = self._merge(threads)
         quarantine_file = self._write_quarantine()
         manifest = Manifest(files=list(self.manifest.files), parts=list(self.manifest.parts))
         for r in self.results:
@@ -355,8 +407,9 @@ class _Writer:
         os.replace(tmp, self.root / rel)
         return rel
 
-    def _merge(self) -> tuple[list[dict], dict[str, dict]]:
+    def _merge(self, threads: int | None) -> tuple[list[dict], dict[str, dict]]:
         con = duckdb.connect(":memory:", config={
+            "threads": threads or default_workers(),
             "memory_limit": COMMIT_MEMORY_LIMIT,
             "temp_directory": str(self.staging / "spill"),
             "preserve_insertion_order": False,
@@ -380,7 +433,7 @@ class _Writer:
     def _account(self, con: duckdb.DuckDBPyConnection) -> None:
         counts = con.execute(
             """
-            SELECT _seq >> 40 AS idx,
+            SELECT _seq >> 40 AS idx,  -- staging.FILE_SHIFT
                    count(*) FILTER (WHERE collected AND written) AS tweets_written,
                    count(*) FILTER (WHERE collected AND NOT written) AS duplicates,
                    count(*) FILTER (WHERE NOT collected AND written) AS context_written

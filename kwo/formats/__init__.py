@@ -56,9 +56,12 @@ class ReadContext:
     strict: bool = False
     account: str | None = None  # account-archive owner handle (--account)
     batch_rows: int = DEFAULT_BATCH_ROWS
+    # True when the stream is known to hold one JSON value per line (a byte range of a JSON-lines
+    # file cut at line ends for parallel ingest): a reader must then not decide the layout from
+    # the first line, which may be a broken record.
+    jsonl: bool = False
     notices: int = 0
     quarantined: list[QuarantineEntry] = field(default_factory=list)
-    on_progress: Callable[[int], None] | None = None
 
     def builder(self) -> RowBuilder:
         return RowBuilder(self.path, self.batch_rows)

@@ -1,0 +1,221 @@
+"""Staging: one input (or one byte range of it) through its reader into a staging Parquet file.
+
+A :class:`Task` is picklable and :func:`stage` is a module-level function, so the same code runs
+inline and in worker processes. A large plain JSON-lines file is cut into byte ranges at line
+ends (:func:`split_lines`) so that both cores parse it; compressed input is one task (a gzip
+stream cannot be entered in the middle).
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .errors import InputError, UnknownFormatError
+from .formats import QuarantineEntry, ReadContext, formats_help, get_reader
+from .formats.detect import detect
+from .inputs import open_input
+from .schema import COLUMNS, TWEET_SCHEMA
+
+STAGED_SCHEMA = TWEET_SCHEMA.append(pa.field("_seq", pa.int64()))
+# _seq = input index << 40 | range number << 32 | row number: "first seen" is a plain ORDER BY,
+# and the input a staged row came from is _seq >> 40.
+FILE_SHIFT = 40
+RANGE_SHIFT = 32
+MAX_RANGES = 1 << (FILE_SHIFT - RANGE_SHIFT)
+
+_BLANK = b"\xef\xbb\xbf \t\r\n"
+
+
+@dataclass
+class Task:
+    index: int  # position of the input on the command line
+    path: str
+    target: str  # staging Parquet file to write
+    fmt: str = "auto"  # a format name, or auto to detect from the content
+    part: int = 0  # byte-range number within the input
+    start: int | None = None  # byte range [start, end) of a plain file; None = the whole stream
+    end: int | None = None
+    strict: bool = False
+    account: str | None = None
+    batch_rows: int | None = None
+
+
+@dataclass
+class Outcome:
+    task: Task
+    format: str = "empty"
+    rows: int = 0
+    notices: int = 0
+    quarantined: list[QuarantineEntry] = field(default_factory=list)
+    sha256: str | None = None  # whole-stream tasks only
+    size: int | None = None
+
+
+def stage(task: Task, on_bytes=None) -> Outcome:
+    """Read one task's input and write its rows to ``task.target``."""
+    if task.start is not None:
+        return _stage_range(task)
+    with open_input(task.path, on_bytes=on_bytes) as opened:
+        name = task.fmt if task.fmt != "auto" else detect(opened.head)
+        outcome = Outcome(task, format=name or "empty", size=opened.size)
+        if name is None:
+            if opened.head.strip(_BLANK):
+                raise UnknownFormatError(task.path, f"unknown format; kwo reads: {formats_help()}")
+            ctx = _context(task)
+        else:
+            ctx = _context(task)
+            outcome.rows = write_staged(task, get_reader(name)(opened.stream, ctx))
+        opened.drain()
+        outcome.sha256 = opened.sha256()
+        if outcome.size is None:
+            outcome.size = opened.bytes_read
+    outcome.notices, outcome.quarantined = ctx.notices, ctx.quarantined
+    return outcome
+
+
+def _stage_range(task: Task) -> Outcome:
+    ctx = _context(task)
+    ctx.jsonl = True
+    try:
+        raw = open(task.path, "rb")
+    except OSError as exc:
+        raise InputError(task.path, f"cannot open: {exc.strerror or exc}") from None
+    with raw:
+        raw.seek(task.start)
+        stream = io.BufferedReader(_Window(raw, task.end - task.start), 1 << 20)
+        rows = write_staged(task, get_reader(task.fmt)(stream, ctx))
+    return Outcome(task, format=task.fmt, rows=rows, notices=ctx.notices, quarantined=ctx.quarantined)
+
+
+def _context(task: Task) -> ReadContext:
+    ctx = ReadContext(
+        path=task.path,
+        fs_path=None if task.path == "-" else os.path.abspath(task.path),
+        strict=task.strict,
+        account=task.account,
+    )
+    if task.batch_rows:
+        ctx.batch_rows = task.batch_rows
+    return ctx
+
+
+class _Window(io.RawIOBase):
+    """At most ``length`` bytes of a file from its current position."""
+
+    def __init__(self, raw, length: int):
+        self._raw = raw
+        self._left = length
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        if self._left <= 0:
+            return 0
+        view = memoryview(b)[: min(len(b), self._left)]
+        n = self._raw.readinto(view) or 0
+        self._left -= n
+        return n
+
+
+def write_staged(task: Task, batches: Iterable[pa.RecordBatch]) -> int:
+    """Write batches with their _seq to the task's staging file; returns the number of rows."""
+    writer: pq.ParquetWriter | None = None
+    seq = (task.index << FILE_SHIFT) | (task.part << RANGE_SHIFT)
+    rows = 0
+    try:
+        for batch in batches:
+            if batch.num_rows == 0:
+                continue
+            if batch.schema != TWEET_SCHEMA:
+                batch = pa.Table.from_batches([batch]).select(COLUMNS).cast(TWEET_SCHEMA).to_batches()[0]
+            seqs = pa.array(range(seq + rows, seq + rows + batch.num_rows), type=pa.int64())
+            rows += batch.num_rows
+            staged = pa.RecordBatch.from_arrays([*batch.columns, seqs], schema=STAGED_SCHEMA)
+            if writer is None:
+                # Staging is read once, right away: fast compression beats small files.
+                writer = pq.ParquetWriter(task.target, STAGED_SCHEMA, compression="lz4")
+            writer.write_batch(staged)
+    finally:
+        if writer is not None:
+            writer.close()
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# Splitting a plain JSON-lines file
+
+
+def is_plain_jsonl(path: str) -> str | None:
+    """The format of ``path`` when it is an uncompressed JSON-lines file of v1 or v2 records."""
+    with open_input(path) as opened:
+        if opened.compression is not None:
+            return None
+        name = detect(opened.head)
+        if name not in ("v1", "v2"):
+            return None
+        first = opened.head.lstrip(_BLANK).split(b"\n", 1)
+        if len(first) < 2:  # one line, or a first line longer than the probe: not line-shaped
+            return None
+        import msgspec
+
+        try:
+            value = msgspec.json.decode(first[0])
+        except msgspec.DecodeError:
+            return None
+        return name if isinstance(value, dict) else None
+
+
+def split_lines(path: str, size: int, parts: int) -> list[tuple[int, int]]:
+    """Cut a file into about ``parts`` byte ranges that start and end at line ends."""
+    parts = max(1, min(parts, MAX_RANGES))
+    bounds = [0]
+    with open(path, "rb") as f:
+        for k in range(1, parts):
+            pos = max(bounds[-1], size * k // parts)
+            f.seek(pos)
+            f.readline()  # move to the start of the next line
+            nxt = f.tell()
+            if nxt >= size:
+                break
+            if nxt > bounds[-1]:
+                bounds.append(nxt)
+    bounds.append(size)
+    return list(itertools.pairwise(bounds))
+
+
+def hash_and_count_lines(path: str, ranges: list[tuple[int, int]], on_bytes=None) -> tuple[str, int, list[int]]:
+    """sha256 of the file, its size and the number of line ends before each range starts.
+
+    The main process does this while the workers parse, so quarantined records of a range get
+    their line number in the whole file.
+    """
+    import hashlib
+
+    h = hashlib.sha256()
+    starts = [s for s, _ in ranges]
+    before: list[int] = []
+    newlines = pos = 0
+    nxt = 0
+    with open(path, "rb") as f:
+        while chunk := f.read(8 << 20):
+            end = pos + len(chunk)
+            while nxt < len(starts) and starts[nxt] < end:
+                before.append(newlines + chunk.count(b"\n", 0, starts[nxt] - pos))
+                nxt += 1
+            newlines += chunk.count(b"\n")
+            h.update(chunk)
+            pos = end
+            if on_bytes:
+                on_bytes(len(chunk))
+    while nxt < len(starts):
+        before.append(newlines)
+        nxt += 1
+    return h.hexdigest(), pos, before
