@@ -1,9 +1,104 @@
-"""Sample-archive commands (kwo sample, kwo demo)."""
+"""Sample-archive commands (kwo sample)."""
 
 from __future__ import annotations
 
 import click
 
 
+def _sample_options(fn):
+    from .sample import DEFAULT_BRANDS, DEFAULT_SEED, DEFAULT_TWEETS, FORMATS, MAX_BRANDS, MIN_TWEETS
+
+    decorators = [
+        click.option("--out", "-o", "out", required=True, type=click.Path(file_okay=False, path_type=str),
+                     help="Directory to write the dump files, brands.csv and truth.json to (created if missing)."),
+        click.option("--tweets", "-n", type=click.IntRange(min=MIN_TWEETS), default=DEFAULT_TWEETS,
+                     show_default=True,
+                     help="Mention tweets to produce (the KWO16 count by default). Proactive replies scale with "
+                     "it: round(N x 79,012 / 1,508,812). Answers, follow-ups, retweets and stream notices come "
+                     "on top, about 1.75 lines per mention tweet."),
+        click.option("--seed", "-s", type=int, default=DEFAULT_SEED, show_default=True,
+                     help="Random seed: the same seed and options give byte-identical files."),
+        click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default="v1", show_default=True,
+                     help="v1: API v1.1 JSON lines, one file per month; v2: twarc2 search pages (JSONL), one "
+                     "file per month; twcs: the Kaggle customer-support CSV (no retweets or stream notices)."),
+        click.option("--brands", "-b", "n_brands", type=click.IntRange(2, MAX_BRANDS), default=DEFAULT_BRANDS,
+                     show_default=True, help="Number of fictional organisations."),
+        click.option("--gzip/--no-gzip", "compress", default=True, show_default=True,
+                     help="Gzip the dump files (isal, level 1, no time stamp in the header)."),
+        click.option("--workers", "-j", type=click.IntRange(1, 64), default=None,
+                     help="Processes that write files in parallel [default: the CPU count, at most 4]. "
+                     "The bytes do not depend on it."),
+        click.option("--json", "as_json", is_flag=True, help="Print the totals of truth.json as one JSON object."),
+        click.option("--quiet", "-q", is_flag=True, help="Print nothing (errors still go to stderr)."),
+    ]
+    for d in reversed(decorators):
+        fn = d(fn)
+    return fn
+
+
 def register(group: click.Group) -> None:
     """Attach the sample commands to the ``kwo`` group."""
+
+    @group.command("sample")
+    @_sample_options
+    def sample(out, tweets, seed, fmt, n_brands, compress, workers, as_json, quiet):
+        """Write a synthetic archive with the published shape of KWO16.
+
+        About 100 fictional Dutch organisations and one year (2016) of @-mentions, webcare
+        answers, follow-up conversations, retweets, proactive replies and stream noise, as real
+        dump files, plus brands.csv (the roster, with opening hours) and truth.json (the figures
+        the generator decided, in the layout of `kwo report --format json`).
+
+        With the defaults the analysis finds exactly 1,508,812 mention tweets, 58% answered,
+        79,012 proactive replies and the most mentions between 17:00 and 18:00.
+
+        \b
+        Example:
+          kwo sample --out kwo16 --tweets 100000 --seed 1
+          kwo ingest kwo16/*.jsonl.gz --archive arch
+          kwo report --archive arch --brands kwo16/brands.csv
+        """
+        import json
+        import sys
+        import time
+
+        from .sample import generate
+
+        started = time.perf_counter()
+        progress = None
+        if not quiet and not as_json and sys.stderr.isatty():
+            def progress(msg: str) -> None:
+                click.echo(f"[{time.perf_counter() - started:5.1f}s] {msg}", err=True)
+
+        result = generate(out, tweets=tweets, seed=seed, fmt=fmt, brands=n_brands, compress=compress,
+                          workers=workers, progress=progress)
+        if quiet:
+            return
+        totals = result.truth["totals"]
+        if as_json:
+            click.echo(json.dumps(totals))
+            return
+        _print_summary(result, totals)
+
+
+def _print_summary(result, totals: dict) -> None:
+    from .sample import KWO16_ANSWERED_PCT, KWO16_MENTION_TWEETS, KWO16_PEAK_HOUR, KWO16_PROACTIVE
+
+    files = result.truth["archive"]["files"]
+    size = sum(f["bytes"] for f in files)
+    click.echo(f"Wrote {len(files)} dump file(s) ({size / 1e6:,.1f} MB, {result.truth['archive']['records']:,} "
+               f"records), brands.csv and truth.json to {result.out} in {result.seconds:.1f} s")
+    peak = totals["peak_hour"]
+    rows = [
+        ("mention tweets", f"{totals['mention_tweets']:,}", f"{KWO16_MENTION_TWEETS:,}"),
+        ("answered", f"{totals['answered_pct']:.1f}%", f"{KWO16_ANSWERED_PCT}%"),
+        ("proactive replies", f"{totals['proactive_replies']:,}", f"{KWO16_PROACTIVE:,}"),
+        ("peak hour", f"{peak:02d}:00-{(peak + 1) % 24:02d}:00", f"{KWO16_PEAK_HOUR}:00-{KWO16_PEAK_HOUR + 1}:00"),
+    ]
+    click.echo(f"  {'':<18} {'sample':>12}  {'KWO16':>12}")
+    for name, ours, published in rows:
+        click.echo(f"  {name:<18} {ours:>12}  {published:>12}")
+    first = files[0]["name"]
+    inputs = first if len(files) == 1 else "*." + first.split(".", 1)[1]
+    click.echo(f"Next: kwo ingest {result.out}/{inputs} --archive ARCHIVE && "
+               f"kwo report --archive ARCHIVE --brands {result.out}/brands.csv")

@@ -1980,10 +1980,14 @@ def _previous_files(out_dir: Path) -> set[str]:
         return set()
 
 
+#: Below this many rows the files are written in-process: starting workers would cost more.
+PARALLEL_MIN_ROWS = 200_000
+
+
 def _run_jobs(jobs: list[tuple], workers: int) -> list[tuple]:
     # Largest files first, so two processes finish together.
     ordered = sorted(jobs, key=lambda j: j[1] - j[2])
-    if workers <= 1 or len(jobs) <= 1 or sum(j[2] - j[1] for j in jobs) < 200_000:
+    if workers <= 1 or len(jobs) <= 1 or sum(j[2] - j[1] for j in jobs) < PARALLEL_MIN_ROWS:
         return [_write_job(j) for j in ordered]
     import multiprocessing as mp
 
