@@ -276,8 +276,8 @@ _LAST = ("de Vries", "Jansen", "van den Berg", "van Dijk", "Bakker", "Janssen", 
          "Schouten", "van Beek", "Willems", "van Vliet", "van de Ven", "Hoekstra", "Maas", "Verhoeven", "Koster",
          "van Dam", "van der Wal", "Prins", "Blom", "Huisman", "Kuipers", "Veenstra", "Kramer", "Scholten",
          "van Wijk", "Postma", "Martens", "Vink", "de Ridder", "El Amrani", "Yilmaz", "Öztürk", "Bouzid")
-_NICK = ("koffieleut", "fietsfan", "treinreiziger", "mama", "papa", "oranjefan", "boekenwurm", "hardloper",
-         "tuinier", "gamer", "foodie", "zzper", "student", "forens", "kaaskop")
+_NICK = ("koffie", "fietser", "forens", "mama", "papa", "oranje", "lezer", "loper", "tuinier", "gamer", "foodie",
+         "zzper", "student", "kaaskop", "voetbal")
 _CITIES = ("Amsterdam", "Rotterdam", "Utrecht", "Den Haag", "Eindhoven", "Groningen", "Tilburg", "Almere",
            "Breda", "Nijmegen", "Arnhem", "Haarlem", "Zwolle", "Leiden", "Maastricht", "Nederland", "Friesland",
            "Zeeland", "", "")
@@ -755,45 +755,51 @@ def _build_accounts(brands: list[SampleBrand], n_customers: int, rng: np.random.
     li = rng.integers(0, len(_LAST), n_customers)
     ni = rng.integers(0, len(_NICK), n_customers)
     pattern = rng.integers(0, 6, n_customers)
-    num = rng.integers(1, 100, n_customers)
     yy = rng.integers(60, 100, n_customers)
     name_style = rng.integers(0, 4, n_customers)
+    # Handles: a base from the name (6 patterns), numbered when the base is taken, as people do.
+    # The numbering is the rank within the base (vectorised); the loop only glues strings.
+    f_ascii = [f.translate(_ASCII) for f in _FIRST]
+    f_low = [f.lower() for f in f_ascii]
+    l_ascii = [x.translate(_ASCII) for x in _LAST]
+    l_low = [x.lower() for x in l_ascii]
+    n_f, n_l, n_n = len(_FIRST), len(_LAST), len(_NICK)
+    bases = ([f_ascii[a][:5] + l_ascii[b][:6] for a in range(n_f) for b in range(n_l)]
+             + [f"{f_low[a][:5]}_{l_low[b][:5]}" for a in range(n_f) for b in range(n_l)]
+             + [f"{f_low[a]}{y}" for a in range(n_f) for y in range(60, 100)]
+             + [f"{f_ascii[a]}{l_ascii[b][0]}" for a in range(n_f) for b in range(n_l)]
+             + [f"{_NICK[k]}_{f_low[a][:4]}" for k in range(n_n) for a in range(n_f)]
+             + [f"{f_low[a][0]}{l_low[b][:9]}" for a in range(n_f) for b in range(n_l)])
+    bases = [b[:11] for b in bases]  # room for a number of up to 4 digits
+    base_ids: dict[str, int] = {}
+    base_id = np.array([base_ids.setdefault(b.lower(), len(base_ids)) for b in bases])
+    offsets = np.cumsum([0, n_f * n_l, n_f * n_l, n_f * 40, n_f * n_l, n_n * n_f])
+    code = offsets[pattern] + np.select(
+        [pattern == 0, pattern == 1, pattern == 2, pattern == 3, pattern == 4],
+        [fi * n_l + li, fi * n_l + li, fi * 40 + (yy - 60), fi * n_l + li, ni * n_f + fi], fi * n_l + li)
+    order = np.argsort(base_id[code], kind="stable")
+    sc = base_id[code][order]
+    group_start = np.maximum.accumulate(np.where(_starts(sc), np.arange(len(sc)), 0))
+    rank = np.empty(n_customers, dtype=np.int64)
+    rank[order] = np.arange(len(sc)) - group_start
+    # Some patterns always carry a number; the others only from the second holder of the base.
+    always = (pattern == 3)
+    suffix = np.where(always, rank + 1, rank)
+    handles = [bases[c] + (str(x) if x else "") for c, x in zip(code.tolist(), suffix.tolist(), strict=True)]
     taken = {b.handle.lower() for b in brands}
-    next_suffix: dict[str, int] = {}
-    handles, names, firsts = [], [], []
-    for i in range(n_customers):
-        first = _FIRST[fi[i]]
-        last = _LAST[li[i]]
-        f_ascii = first.translate(_ASCII)
-        l_ascii = last.translate(_ASCII)
-        p = pattern[i]
-        if p == 0:
-            h = f_ascii + l_ascii
-        elif p == 1:
-            h = f"{f_ascii.lower()}_{l_ascii.lower()}"
-        elif p == 2:
-            h = f"{f_ascii.lower()}{yy[i]}"
-        elif p == 3:
-            h = f"{f_ascii}{l_ascii[0]}{num[i]}"
-        elif p == 4:
-            h = f"{_NICK[ni[i]]}_{f_ascii.lower()}"
-        else:
-            h = f"{f_ascii[0]}{l_ascii}".lower()
-        h = h[:15]
+    for i, h in enumerate(handles):  # bases may still meet ("tim6"+"8" and "tim"+"68"): renumber those
         low = h.lower()
-        if low in taken:
-            base = h[:10]
-            j = next_suffix.get(base.lower(), 2)
-            while f"{base}{j}".lower() in taken:
-                j += 1
-            next_suffix[base.lower()] = j + 1
-            h = f"{base}{j}"
+        j = 2
+        while low in taken:
+            h = f"{handles[i][:11]}{j}"
             low = h.lower()
+            j += 1
+        handles[i] = h
         taken.add(low)
-        handles.append(h)
-        s = name_style[i]
-        names.append(first if s == 0 else f"{first} {last[0].upper()}." if s == 1 else f"{first} {last}")
-        firsts.append(first)
+    display = [[f, f"{f} {x[0].upper()}.", f"{f} {x}"] for f in _FIRST for x in _LAST]
+    names = [display[a * n_l + b][min(st, 2)]
+             for a, b, st in zip(fi.tolist(), li.tolist(), name_style.tolist(), strict=True)]
+    firsts = [_FIRST[a] for a in fi.tolist()]
     n_all = k + n_customers
     brand_created = rng.integers(int(datetime(2009, 3, 1).timestamp()), int(datetime(2013, 6, 1).timestamp()), k)
     return _Accounts(
@@ -1653,6 +1659,18 @@ class _Accts:
         return s
 
 
+_ACCTS: dict[str, _Accts] = {}
+
+
+def _accts(world: _World, fmt: str) -> _Accts:
+    """One account table per process and format: a worker writing several months reuses the
+    user objects it has built (customers come back month after month)."""
+    a = _ACCTS.get(fmt)
+    if a is None or a.world is not world:
+        a = _ACCTS[fmt] = _Accts(world, fmt)
+    return a
+
+
 def _likes(tid: int) -> int:
     return ((tid * 2654435761) >> 17) % 4
 
@@ -1660,7 +1678,7 @@ def _likes(tid: int) -> int:
 class _V1Writer:
     def __init__(self, world: _World, rows: _Rows):
         self.rows = rows
-        self.accts = _Accts(world, "v1")
+        self.accts = _accts(world, "v1")
         self.texts = _Texts(world, self.accts.handles, rows)
         src_c, src_b, _, _ = _sources_json()
         self.k = len(world.brands)
@@ -1713,7 +1731,7 @@ class _V2Writer:
 
     def __init__(self, world: _World, rows: _Rows):
         self.rows = rows
-        self.accts = _Accts(world, "v2")
+        self.accts = _accts(world, "v2")
         self.texts = _Texts(world, self.accts.handles, rows)
         _, _, self.src_c, self.src_b = _sources_json()
         self.k = len(world.brands)
@@ -1823,7 +1841,7 @@ def _csv_field(s: str) -> str:
 def _write_twcs(world: _World, sink: _Sink, rows: _Rows) -> int:
     ev = world.ev
     k = len(world.brands)
-    accts = _Accts(world, "twcs")
+    accts = _accts(world, "twcs")
     texts = _Texts(world, accts.handles, rows)
     kind = ev["kind"]
     keep = (kind < DEL) & (kind != RT)
@@ -1948,6 +1966,7 @@ def generate(
         raise KwoError(f"--out {out_dir}: cannot write: {exc.strerror or exc}") from None
     finally:
         _WORLD = None
+        _ACCTS.clear()
     by_name = {r[0]: r for r in results}
     files_info = []
     for name, _, _ in world.files:
