@@ -1242,6 +1242,20 @@ def _p90(x: np.ndarray):
     return _r3(np.percentile(x, 90)) if len(x) else None  # linear, like DuckDB's quantile_cont
 
 
+def _generator_info() -> dict:
+    """What the bytes depend on besides the options: numpy's random streams and isal's deflate."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from . import __version__
+
+    info = {"name": "kwo sample", "kwo": __version__, "numpy": np.__version__}
+    try:
+        info["isal"] = version("isal")
+    except PackageNotFoundError:  # pragma: no cover
+        info["isal"] = None
+    return info
+
+
 def _truth(world: _World, clock: _Clock, open_mask: np.ndarray) -> dict:
     """The figures of DESIGN.md section 3, counted on the generated tweets (not by kwo's queries),
     in the layout of ``kwo report --format json``; checked against the plan."""
@@ -1369,7 +1383,7 @@ def _truth(world: _World, clock: _Clock, open_mask: np.ndarray) -> dict:
 
     kinds = {name: int(c) for name, c in zip(KIND_NAMES, np.bincount(kind, minlength=len(KIND_NAMES)), strict=True)}
     return {
-        "generator": "kwo sample",
+        "generator": _generator_info(),
         "parameters": {"seed": world.seed, "tweets": plan.tweets, "format": world.fmt, "brands": k,
                        "year": YEAR, "tz": TZ_NAME, "mode": "direct", "window": None},
         "totals": {

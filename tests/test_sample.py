@@ -356,3 +356,21 @@ def test_acceptance_v2_and_twcs(tmp_path, fmt):
     sample.generate(out, tweets=20_000, seed=11, fmt=fmt)
     truth = truth_of(out)
     assert_report_matches_truth(truth, report_json(out, tmp_path / "archive"))
+
+
+# ---------------------------------------------------------------------------------------------
+# sample_data/ is what its README says
+
+
+def test_sample_data_regenerates(tmp_path):
+    committed = Path(__file__).resolve().parents[1] / "sample_data"
+    readme = (committed / "README.md").read_text(encoding="utf-8")
+    assert "kwo sample --out sample_data --tweets 10000 --seed 1" in readme
+    out = tmp_path / "sample_data"
+    run("sample", "--out", out, "--tweets", 10000, "--seed", 1, "--quiet")
+    old, new = truth_of(committed), truth_of(out)
+    # The figures never depend on library versions; file sizes (archive) may.
+    skip = ("generator", "archive")
+    assert {k: v for k, v in old.items() if k not in skip} == {k: v for k, v in new.items() if k not in skip}
+    if old["generator"] == new["generator"]:  # the same numpy and isal: the same bytes
+        assert file_bytes(out) == {n: b for n, b in file_bytes(committed).items() if n != "README.md"}
