@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import click
 
+# The defaults of kwo.sample, repeated here so that building the CLI does not import numpy
+# (tests/test_sample.py checks that they agree).
+DEFAULT_TWEETS = 1_508_812
+DEFAULT_SEED = 2016
+DEFAULT_BRANDS = 100
+MIN_TWEETS = 100
+MAX_BRANDS = 500
+FORMATS = ("v1", "v2", "twcs")
+
 
 def _sample_options(fn):
-    from .sample import DEFAULT_BRANDS, DEFAULT_SEED, DEFAULT_TWEETS, FORMATS, MAX_BRANDS, MIN_TWEETS
-
     decorators = [
         click.option("--out", "-o", "out", required=True, type=click.Path(file_okay=False, path_type=str),
                      help="Directory to write the dump files, brands.csv and truth.json to (created if missing)."),

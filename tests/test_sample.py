@@ -281,6 +281,13 @@ def test_cli_json_and_summary(tmp_path):
     assert "1,508,812" in text and "mention tweets" in text and "brands.csv" in text
 
 
+def test_cli_defaults_are_the_library_defaults():
+    from kwo import cli_sample
+
+    for name in ("DEFAULT_TWEETS", "DEFAULT_SEED", "DEFAULT_BRANDS", "MIN_TWEETS", "MAX_BRANDS", "FORMATS"):
+        assert getattr(cli_sample, name) == getattr(sample, name), name
+
+
 def test_cli_usage_errors(tmp_path):
     assert run("sample", "--out", tmp_path / "x", "--tweets", 5, ok=False).exit_code == 2
     assert run("sample", "--out", tmp_path / "x", "--format", "v3", ok=False).exit_code == 2
