@@ -1088,7 +1088,8 @@ class _Gen:
         rt_of = rng.choice(n_roots, size=plan.retweets, p=pop / pop.sum())
         rt_author = self.customers(plan.retweets)
         rt_author = np.where(rt_author == author[rt_of], self.k + (rt_author - self.k + 1) % plan.customers, rt_author)
-        by_brand = rng.random(plan.retweets) < 0.08
+        root_tone = np.where(is_double, 1, tone_of[self.sector_idx[brand1], tpl])
+        by_brand = (root_tone[rt_of] == 2) & (rng.random(plan.retweets) < 0.5)  # praise
         rt_author = np.where(by_brand, brand1[rt_of], rt_author)
         b.add(RT, self.customer_delay(t_root[rt_of], 40.0), rt_author, aux=root0 + rt_of)
 
