@@ -1966,7 +1966,6 @@ def generate(
     gen = _Gen(plan, brands, seed)
     ev = _finish(gen, gen.run(), fmt)
     world = _World(plan=plan, fmt=fmt, seed=seed, brands=gen.brands, acc=gen.acc, ev=ev)
-    truth = _truth(world, gen.clock, gen.open_mask)
     world.files = _plan_files(world, compress)
 
     old_files = _previous_files(out_dir)
@@ -1976,9 +1975,15 @@ def generate(
     say(f"writing {len(jobs)} file(s) with {min(n_workers, len(jobs))} process(es)")
     _WORLD = world
     try:
-        results = _run_jobs(jobs, n_workers)
-    except OSError as exc:
-        raise KwoError(f"--out {out_dir}: cannot write: {exc.strerror or exc}") from None
+        # truth.json is counted in this process while the workers write.
+        results, truth = _run_jobs(jobs, n_workers, lambda: _truth(world, gen.clock, gen.open_mask))
+    except BaseException as exc:
+        for name, _, _ in world.files:  # half-written temporary files of this run
+            for tmp in out_dir.glob(f".{name}.tmp-*"):
+                tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise KwoError(f"--out {out_dir}: cannot write: {exc.strerror or exc}") from None
+        raise
     finally:
         _WORLD = None
         _ACCTS.clear()
@@ -2018,19 +2023,22 @@ def _previous_files(out_dir: Path) -> set[str]:
 PARALLEL_MIN_ROWS = 200_000
 
 
-def _run_jobs(jobs: list[tuple], workers: int) -> list[tuple]:
-    # Largest files first, so two processes finish together.
+def _run_jobs(jobs: list[tuple], workers: int, meanwhile: Callable[[], dict]) -> tuple[list[tuple], dict]:
+    """Write the files (in worker processes when it pays); ``meanwhile`` runs here in the meantime."""
+    # Largest files first, so the processes finish together.
     ordered = sorted(jobs, key=lambda j: j[1] - j[2])
     if workers <= 1 or len(jobs) <= 1 or sum(j[2] - j[1] for j in jobs) < PARALLEL_MIN_ROWS:
-        return [_write_job(j) for j in ordered]
+        return [_write_job(j) for j in ordered], meanwhile()
     import multiprocessing as mp
 
     try:
         ctx = mp.get_context("fork")  # the workers inherit the world instead of unpickling it
     except ValueError:  # pragma: no cover - platforms without fork
-        return [_write_job(j) for j in ordered]
+        return [_write_job(j) for j in ordered], meanwhile()
     with ctx.Pool(min(workers, len(jobs))) as pool:
-        return pool.map(_write_job, ordered, chunksize=1)
+        pending = pool.map_async(_write_job, ordered, chunksize=1)
+        other = meanwhile()
+        return pending.get(), other
 
 
 def _write_text(path: Path, text: str) -> None:

@@ -381,3 +381,17 @@ def test_sample_data_regenerates(tmp_path):
     assert {k: v for k, v in old.items() if k not in skip} == {k: v for k, v in new.items() if k not in skip}
     if old["generator"] == new["generator"]:  # the same numpy and isal: the same bytes
         assert file_bytes(out) == {n: b for n, b in file_bytes(committed).items() if n != "README.md"}
+
+
+def test_unwritable_out_is_a_clean_error(tmp_path, monkeypatch):
+    out = tmp_path / "ro"
+    out.mkdir()
+
+    def fail(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(sample, "_write_job", fail)
+    result = run("sample", "--out", out, "--tweets", 200, ok=False)
+    assert result.exit_code == 1
+    assert "cannot write" in result.output and "Traceback" not in result.output
+    assert list(out.iterdir()) == []
