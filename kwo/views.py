@@ -2,17 +2,16 @@
 
 Over the archive's ``tweets`` view (kwo.archive) this adds, in order:
 
-=====================  ==========================================================================
-``brands``             the roster (from Arrow; ``brand_key`` is the join key)
-``brand_hours``        opening slots of the roster (brand_key, weekday, start_min, end_min)
-``brand_authored``     every tweet (collected or context) by a brand
-``mentions``           the mention pairs (tweet, brand) of the period
-``brand_replies``      collected replies by brands
-``mention_answers``    each mention pair with its earliest answer and response time
-``mention_tweets``     one row per mention tweet, local hour and weekday, answered or not
-``mention_closed``     pairs of brands with opening hours: arrived while closed or not
-``brand_reply_kinds``  brand replies of the period by parent: to_mention, proactive, ...
-=====================  ==========================================================================
+- ``brands``: the roster (from Arrow; ``brand_key`` is the join key)
+- ``brand_hours``: opening slots of the roster (brand_key, weekday, start_min, end_min)
+- ``brand_authored``: every tweet (collected or context) by a brand
+- ``mentions``: the mention pairs (tweet, brand) of the period
+- ``brand_replies``: collected replies by brands
+- ``conversation_roots`` (``--thread`` only): the conversation of each mention and brand reply
+- ``mention_answers``: each mention pair with its earliest answer and response time
+- ``mention_tweets``: one row per mention tweet, local hour and weekday, answered or not
+- ``mention_closed``: pairs of brands with opening hours: arrived while closed or not
+- ``brand_reply_kinds``: brand replies of the period by parent: to_mention, proactive, ...
 
 The SQL lives in ``queries/views/*.sql`` (one statement a file, header comment on top). They are
 temp *tables*, not views: DuckDB views cannot hold bound parameters, and every metric reads the
@@ -31,17 +30,14 @@ import duckdb
 from .metrics import load_query, run_statement
 from .roster import Roster
 
-#: The statements that build the tables, in dependency order. ``{mode}`` picks the answer rule.
-VIEW_STATEMENTS = (
-    "views/10_brand_authored",
-    "views/20_mentions",
-    "views/30_brand_replies",
-    "views/40_mention_answers_{mode}",
-    "views/50_mention_tweets",
-    "views/60_mention_closed",
-    "views/70_brand_reply_kinds",
-)
-MODES = ("direct", "thread")
+#: The statements that build the tables, in dependency order, per answer rule.
+_COMMON_HEAD = ("views/10_brand_authored", "views/20_mentions", "views/30_brand_replies")
+_COMMON_TAIL = ("views/50_mention_tweets", "views/60_mention_closed", "views/70_brand_reply_kinds")
+STATEMENTS = {
+    "direct": (*_COMMON_HEAD, "views/40_mention_answers_direct", *_COMMON_TAIL),
+    "thread": (*_COMMON_HEAD, "views/35_conversation_roots", "views/40_mention_answers_thread", *_COMMON_TAIL),
+}
+MODES = tuple(STATEMENTS)
 
 #: Names of every table this module creates (for ``kwo sql``-style exploration and for tests).
 TABLES = (
@@ -91,8 +87,8 @@ def register_views(con: duckdb.DuckDBPyConnection, roster: Roster, params: ViewP
     con.execute("SET TimeZone = 'UTC'")
     register_roster(con, roster)
     bindings = params.bindings()
-    for name in VIEW_STATEMENTS:
-        run_statement(con, name.format(mode=params.mode), bindings)
+    for name in STATEMENTS[params.mode]:
+        run_statement(con, name, bindings)
 
 
-__all__ = ["MODES", "TABLES", "VIEW_STATEMENTS", "ViewParameters", "load_query", "register_roster", "register_views"]
+__all__ = ["MODES", "STATEMENTS", "TABLES", "ViewParameters", "load_query", "register_roster", "register_views"]

@@ -10,17 +10,34 @@
 --   proactive_replies       ... whose parent is in the archive, not by the brand, not mentioning it
 --   replies_parent_missing  ... whose parent is not in the archive (never counted as proactive)
 --   replies_to_self         ... whose parent is by the same brand
--- Reply counts are distinct tweets (a reply by two roster accounts at once counts once).
+-- Reply counts are distinct tweets (a reply by two roster accounts at once counts once, under
+-- the first of its kinds in the order listed above).
 -- Depends on: mention_tweets, mention_answers, brand_reply_kinds. Parameters: none.
-SELECT
-    (SELECT count(*) FROM mention_tweets) AS mention_tweets,
-    (SELECT count(*) FROM mention_answers) AS mention_pairs,
-    (SELECT count(*) FILTER (WHERE answered) FROM mention_tweets) AS answered,
-    (SELECT 100.0 * count(*) FILTER (WHERE answered) / nullif(count(*), 0) FROM mention_tweets) AS answered_pct,
-    (SELECT count(*) FILTER (WHERE first_reply_at IS NOT NULL) FROM mention_answers) AS answered_pairs,
-    (SELECT count(DISTINCT brand_key) FROM mention_answers) AS brands_mentioned,
-    (SELECT count(DISTINCT tweet_id) FROM brand_reply_kinds) AS brand_replies,
-    (SELECT count(DISTINCT tweet_id) FILTER (WHERE kind = 'to_mention') FROM brand_reply_kinds) AS replies_to_mentions,
-    (SELECT count(DISTINCT tweet_id) FILTER (WHERE kind = 'proactive') FROM brand_reply_kinds) AS proactive_replies,
-    (SELECT count(DISTINCT tweet_id) FILTER (WHERE kind = 'parent_missing') FROM brand_reply_kinds) AS replies_parent_missing,
-    (SELECT count(DISTINCT tweet_id) FILTER (WHERE kind = 'to_self') FROM brand_reply_kinds) AS replies_to_self;
+WITH replies AS (
+    -- one row per reply tweet; a reply by two roster accounts at once takes the first kind
+    -- in the order to_mention, proactive, parent_missing, to_self (in practice a reply has one author)
+    SELECT tweet_id, min(CASE kind WHEN 'to_mention' THEN 1 WHEN 'proactive' THEN 2
+                                   WHEN 'parent_missing' THEN 3 ELSE 4 END) AS k
+    FROM brand_reply_kinds GROUP BY tweet_id
+),
+r AS (
+    SELECT count(*) AS brand_replies,
+           count(*) FILTER (WHERE k = 1) AS replies_to_mentions,
+           count(*) FILTER (WHERE k = 2) AS proactive_replies,
+           count(*) FILTER (WHERE k = 3) AS replies_parent_missing,
+           count(*) FILTER (WHERE k = 4) AS replies_to_self
+    FROM replies
+),
+t AS (
+    SELECT count(*) AS mention_tweets, count(*) FILTER (WHERE answered) AS answered FROM mention_tweets
+),
+p AS (
+    SELECT count(*) AS mention_pairs, count(first_reply_at) AS answered_pairs,
+           count(DISTINCT brand_key) AS brands_mentioned
+    FROM mention_answers
+)
+SELECT t.mention_tweets, p.mention_pairs, t.answered,
+       100.0 * t.answered / nullif(t.mention_tweets, 0) AS answered_pct,
+       p.answered_pairs, p.brands_mentioned,
+       r.brand_replies, r.replies_to_mentions, r.proactive_replies, r.replies_parent_missing, r.replies_to_self
+FROM t, p, r;

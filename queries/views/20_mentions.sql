@@ -5,7 +5,7 @@
 -- Depends on: tweets, brands, brand_authored.
 -- Parameters: $since, $until (TIMESTAMPTZ or NULL): the mention time is in [since, until).
 CREATE OR REPLACE TEMP TABLE mentions AS
-WITH mentioned AS (
+WITH mentioned AS MATERIALIZED (
     SELECT tweet_id, created_at, unnest(mentions, recursive := true)
     FROM tweets
     WHERE collected

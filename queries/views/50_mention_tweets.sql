@@ -2,13 +2,18 @@
 -- report time zone and whether at least one of its (tweet, brand) pairs was answered.
 -- Depends on: mention_answers. Parameters: $tz (IANA time zone of the report).
 CREATE OR REPLACE TEMP TABLE mention_tweets AS
-SELECT tweet_id,
-       any_value(created_at) AS created_at,
-       timezone($tz, any_value(created_at)) AS local_time,
-       hour(timezone($tz, any_value(created_at))) AS hour,
-       isodow(timezone($tz, any_value(created_at))) AS weekday,
-       count(*) AS brands_mentioned,
-       bool_or(first_reply_at IS NOT NULL) AS answered,
-       min(response_minutes) AS first_response_minutes
-FROM mention_answers
-GROUP BY tweet_id;
+WITH per_tweet AS (
+    SELECT tweet_id,
+           any_value(created_at) AS created_at,
+           count(*) AS brands_mentioned,
+           bool_or(first_reply_at IS NOT NULL) AS answered,
+           min(response_minutes) AS first_response_minutes
+    FROM mention_answers
+    GROUP BY tweet_id
+),
+local AS (
+    SELECT *, timezone($tz, created_at) AS local_time FROM per_tweet
+)
+SELECT tweet_id, created_at, local_time, hour(local_time) AS hour, isodow(local_time) AS weekday,
+       brands_mentioned, answered, first_response_minutes
+FROM local;

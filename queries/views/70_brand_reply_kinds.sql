@@ -12,7 +12,7 @@ WITH r AS (
     WHERE ($since::TIMESTAMPTZ IS NULL OR created_at >= $since::TIMESTAMPTZ)
       AND ($until::TIMESTAMPTZ IS NULL OR created_at < $until::TIMESTAMPTZ)
 ),
-parents AS (
+parents AS MATERIALIZED (
     SELECT t.tweet_id, t.mentions FROM tweets t
     SEMI JOIN (SELECT DISTINCT in_reply_to_tweet_id AS id FROM r) p ON p.id = t.tweet_id
 ),
