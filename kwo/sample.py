@@ -1517,28 +1517,42 @@ class _Texts:
         self.answers = [_ANSWERS[s] for s in self.sector]
         self.mention_tpl = [_C_MENTION[s] for s in self.sector]
         self.cache: dict[int, tuple] = {}
+        self.bodies: dict[tuple, tuple[str, str]] = {}
+        self.mentions: dict[tuple, tuple] = {}
 
     def render(self, i: int, row: tuple) -> tuple[str, list[tuple[int, int, int]], list[tuple[str, int, int]]]:
         kind, _, _, author, m1, m2, aux, tpl, agent, deco = row[:10]
         handles = self.handles
+        if R <= kind <= RSELF and kind != RT and kind != PP:
+            # A brand's reply: "@customer [Hoi Name, ]body ^SIG". Bodies repeat: cache them.
+            key = (kind, aux, author, tpl, agent)
+            bodies = self.bodies.get(key)
+            if bodies is None:
+                if kind == R:
+                    body = self.answers[author][aux][tpl]
+                elif kind == RDUP:
+                    body = _T_ANSWER_EXTRA[tpl]
+                elif kind == P:
+                    body = _T_PROACTIVE[tpl]
+                elif kind == RSELF:
+                    body = _T_THREAD[tpl]
+                else:
+                    body = _T_PARENT_MISSING[tpl]
+                sig = self.agents[author][agent]
+                bodies = self.bodies[key] = (f"{body} {sig}", f"{body[0].upper()}{body[1:]} {sig}")
+            first = self.first_names[m1]
+            h = handles[m1]
+            text = f"@{h} Hoi {first}, {bodies[0]}" if deco and first else f"@{h} {bodies[1]}"
+            return text, [(m1, 0, len(h) + 1)], []
+        if kind <= X or kind == F1 or kind == F2:
+            # Customer mentions (and brands mentioning brands): a few thousand distinct texts.
+            key = (kind, tpl, m1, m2, deco, author, agent) if kind == X else (kind, tpl, m1, m2, deco)
+            hit = self.mentions.get(key)
+            if hit is None:
+                hit = self.mentions[key] = self._mention_text(kind, author, m1, m2, tpl, agent, deco)
+            return hit
         ments: list[tuple[int, int, int]] = []
         tags: list[tuple[str, int, int]] = []
-        if R <= kind <= RSELF and kind != RT and kind != PP:
-            # A brand's reply: "@customer [Hoi Name, ]body ^SIG".
-            if kind == R:
-                body = self.answers[author][aux][tpl]
-            elif kind == RDUP:
-                body = _T_ANSWER_EXTRA[tpl]
-            elif kind == P:
-                body = _T_PROACTIVE[tpl]
-            elif kind == RSELF:
-                body = _T_THREAD[tpl]
-            else:
-                body = _T_PARENT_MISSING[tpl]
-            first = self.first_names[m1]
-            body = f"Hoi {first}, {body}" if deco and first else body[0].upper() + body[1:]
-            h = handles[m1]
-            return f"@{h} {body} {self.agents[author][agent]}", [(m1, 0, len(h) + 1)], tags
         if kind == XR:
             body = _T_BRAND_TO_BRAND_REPLY[tpl]
             h = handles[m1]
@@ -1569,6 +1583,11 @@ class _Texts:
             if deco:
                 text += _EMOJI[1 + tpl % (len(_EMOJI) - 1)]
             return text, ments, tags
+        raise AssertionError(f"no text for kind {kind}")  # pragma: no cover
+
+    def _mention_text(self, kind, author, m1, m2, tpl, agent, deco):
+        ments: list[tuple[int, int, int]] = []
+        handles = self.handles
         if kind == C1:
             parts = self.mention_tpl[m1][tpl]
         elif kind == C2:
@@ -1593,7 +1612,7 @@ class _Texts:
             text += " " + self.agents[author][agent]
         elif deco:
             text += _EMOJI[deco]
-        return text, ments, tags
+        return text, ments, []
 
 
 def _sources_json() -> tuple[list[str], list[str], list[str], list[str]]:
