@@ -13,8 +13,8 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import asdict, dataclass, field, fields
-from datetime import date, datetime, timedelta, timezone
-from functools import lru_cache
+from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +35,7 @@ def queries_dir() -> Path:
     return Path(env) if env else Path(__file__).resolve().parent.parent / "queries"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _read_query(directory: str, name: str) -> str:
     path = Path(directory) / f"{name}.sql"
     try:
@@ -150,7 +150,7 @@ class ReportOptions:
 def _to_utc(con: duckdb.DuckDBPyConnection, wall: datetime, tz: str) -> datetime:
     # DuckDB's ICU converts the wall-clock time, so the bound uses the same tz rules as the hours.
     (ms,) = con.execute("SELECT epoch_ms(timezone($tz, $wall::TIMESTAMP))", {"tz": tz, "wall": wall}).fetchone()
-    return datetime.fromtimestamp(ms / 1000, tz=timezone.utc)
+    return datetime.fromtimestamp(ms / 1000, tz=UTC)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -172,7 +172,7 @@ def twcs_tweets(rows: list[dict]) -> tuple[list[Tweet], list[Brand]]:
             seen.setdefault(h.lower(), None)
         tweets.append(Tweet(
             id=int(r["tweet_id"]),
-            at=datetime.strptime(r["created_at"], "%a %b %d %H:%M:%S %z %Y").astimezone(timezone.utc),
+            at=datetime.strptime(r["created_at"], "%a %b %d %H:%M:%S %z %Y").astimezone(UTC),
             author_id=r["author_id"],
             handle=r["author_id"].lower(),
             reply_to=_int_id(r["in_response_to_tweet_id"]),
@@ -189,7 +189,7 @@ def v1_tweets(paths: list[Path]) -> list[Tweet]:
         ents = ext.get("entities") or t.get("entities") or {}
         return Tweet(
             id=int(t["id_str"]),
-            at=datetime.strptime(t["created_at"], "%a %b %d %H:%M:%S %z %Y").astimezone(timezone.utc),
+            at=datetime.strptime(t["created_at"], "%a %b %d %H:%M:%S %z %Y").astimezone(UTC),
             author_id=t["user"]["id_str"],
             handle=t["user"]["screen_name"].lower(),
             reply_to=int(t["in_reply_to_status_id_str"]) if t.get("in_reply_to_status_id_str") else None,
@@ -217,7 +217,7 @@ def v1_tweets(paths: list[Path]) -> list[Tweet]:
 
 def _handmade_tweets(rows) -> list[Tweet]:
     return [
-        Tweet(r.tweet_id, datetime.fromtimestamp(hm.ms(r.at) / 1000, timezone.utc), r.author_id, r.author_handle,
+        Tweet(r.tweet_id, datetime.fromtimestamp(hm.ms(r.at) / 1000, UTC), r.author_id, r.author_handle,
               r.reply_to, list(r.mentions), r.is_retweet, r.collected)
         for r in rows
     ]
