@@ -300,3 +300,57 @@ def test_help_has_an_example(command):
     assert "Example" in out and f"kwo {command}" in out
     for option in ("--archive", "--brands", "--tz", "--since", "--until", "--window", "--thread", "--format", "--output"):
         assert option in out
+
+
+# ---------------------------------------------------------------------------------------------
+# The other printers of kwo/report: kwo sql results, the ingest summary, the progress bar
+
+
+def test_sql_printer_formats(case):
+    archive, _ = case
+    q = "SELECT tweet_id, created_at, mentions, inbound FROM tweets WHERE tweet_id = 119"
+    out = run("sql", q, "-a", archive, "--format", "json").stdout
+    assert json.loads(out) == [{"tweet_id": 119, "created_at": "2016-03-02T09:00:00+00:00",
+                                "mentions": [{"user_id": None, "handle": "Kpn"}], "inbound": None}]
+    out = run("sql", q, "-a", archive, "--format", "csv").stdout
+    assert out.splitlines() == ["tweet_id,created_at,mentions,inbound",
+                                '119,2016-03-02T09:00:00+00:00,"[{""user_id"": null, ""handle"": ""Kpn""}]",']
+    out = run("sql", "SELECT 1234567890123456789 AS id, NULL AS x", "-a", archive).stdout
+    assert "1234567890123456789" in out and "NULL" in out and "1 row" in out  # ids keep their digits
+
+
+def test_ingest_summary():
+    from types import SimpleNamespace
+
+    from kwo.report.ingest_summary import render_ingest_summary
+
+    f1 = SimpleNamespace(path="a[1].jsonl", format="v1", records_read=10, tweets_written=6, context_written=3,
+                         duplicates=2, notices=1, quarantined=1, skipped=False)
+    f2 = SimpleNamespace(path="b.csv", format="twcs", records_read=5, tweets_written=0, context_written=0,
+                         duplicates=5, notices=0, quarantined=0, skipped=True)
+    result = SimpleNamespace(per_file=[f1, f2], archive="arch", quarantine_file="arch/quarantine/x.jsonl",
+                             records_read=15, tweets_written=6, context_written=3, duplicates=7, notices=1,
+                             quarantined=1)
+    buf = io.StringIO()
+    render_ingest_summary(result, out=buf)
+    text = buf.getvalue()
+    assert "a[1].jsonl" in text and "b.csv (already ingested)" in text and "total" in text
+    assert text.rstrip().splitlines()[-2] == (
+        "records_read = tweets_written + duplicates + notices + quarantined: 15 = 6 + 7 + 1 + 1")
+    assert "arch/quarantine/x.jsonl" in text.splitlines()[-1]
+
+
+def test_progress():
+    from kwo.report.progress import NoProgress, ingest_progress
+
+    with ingest_progress(False) as p:
+        assert isinstance(p, NoProgress)
+        p.start_file("x", 10)
+        p.advance(5)
+        p.end_file()
+    with ingest_progress(True) as p:  # a rich bar on stderr; must survive files of unknown size
+        p.start_file("/data/dump.jsonl.gz", 1000)
+        p.advance(400)
+        p.start_file("-", None)
+        p.advance(10)
+        p.end_file()

@@ -23,10 +23,12 @@ class RichProgress:
     def __init__(self, progress):
         self._progress = progress
         self._task = None
+        self._total: int | None = None
 
     def start_file(self, path: str, total_bytes: int | None) -> None:
         self.end_file()
         name = "stdin" if path == "-" else os.path.basename(path) or path
+        self._total = total_bytes
         self._task = self._progress.add_task(name, total=total_bytes)
 
     def advance(self, nbytes: int) -> None:
@@ -35,9 +37,8 @@ class RichProgress:
 
     def end_file(self) -> None:
         if self._task is not None:
-            task = self._progress.tasks[self._task] if self._task < len(self._progress.tasks) else None
-            if task is not None and task.total is not None:
-                self._progress.update(self._task, completed=task.total)
+            if self._total is not None:  # a compressed file's last bytes may go unreported
+                self._progress.update(self._task, completed=self._total)
             self._progress.stop_task(self._task)
             self._task = None
 
