@@ -376,6 +376,9 @@ class _Writer:
         replaced_parts: dict[str, dict] = {}
         if self.staged:
             new_parts, replaced_parts = self._merge(threads)
+        for r in self.results:
+            if not r.skipped:
+                r.records_read = r.tweets_written + r.duplicates + r.notices + r.quarantined
         quarantine_file = self._write_quarantine()
         manifest = Manifest(files=list(self.manifest.files), parts=list(self.manifest.parts))
         for r in self.results:
@@ -445,9 +448,7 @@ class _Writer:
         for idx, result in enumerate(self.results):
             if result.skipped:
                 continue
-            t, d, c = by_index.get(idx, (0, 0, 0))
-            result.tweets_written, result.duplicates, result.context_written = t, d, c
-            result.records_read = t + d + result.notices + result.quarantined
+            result.tweets_written, result.duplicates, result.context_written = by_index.get(idx, (0, 0, 0))
 
     def _rewrite_replaced(self, con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
         """Rewrite parts holding context rows that collected copies now replace."""

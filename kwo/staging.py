@@ -88,8 +88,11 @@ def _stage_range(task: Task) -> Outcome:
     except OSError as exc:
         raise InputError(task.path, f"cannot open: {exc.strerror or exc}") from None
     with raw:
-        raw.seek(task.start)
-        stream = io.BufferedReader(_Window(raw, task.end - task.start), 1 << 20)
+        start = task.start
+        if start == 0 and raw.read(3) == b"\xef\xbb\xbf":
+            start = 3  # a UTF-8 BOM is not part of the first record
+        raw.seek(start)
+        stream = io.BufferedReader(_Window(raw, task.end - start), 1 << 20)
         rows = write_staged(task, get_reader(task.fmt)(stream, ctx))
     return Outcome(task, format=task.fmt, rows=rows, notices=ctx.notices, quarantined=ctx.quarantined)
 

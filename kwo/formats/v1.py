@@ -633,8 +633,11 @@ class _Document:
 
 def read(stream: BinaryIO, ctx: ReadContext) -> Iterator[pa.RecordBatch]:
     """Batches of v1.1 tweets from ``stream`` (see the reader contract in kwo.formats)."""
-    head, one_per_line = _probe(stream)
     reader = _Reader(ctx)
+    if ctx.jsonl:  # a byte range of a JSON-lines file: its first line may be a broken record
+        yield from _read_lines(reader, stream)
+        return
+    head, one_per_line = _probe(stream)
     if one_per_line:
         yield from _read_lines(reader, chain(head, stream))
     else:

@@ -1,0 +1,299 @@
+"""Ingest: accounting on every real file, exact ids, dedup, atomicity, bad input."""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import zstandard
+from click.testing import CliRunner
+
+from kwo.archive import Archive
+from kwo.cli import cli
+from kwo.errors import ArchiveError, InputError, QuarantineError, UnknownFormatError
+from kwo.ingest import LOCK_FILE, ingest
+from tests.conftest import REALDATA
+from tests.test_formats_archive import ACCOUNT
+from tests.test_formats_archive import EXPECTED as EXPECTED_ARCHIVE
+from tests.test_formats_twcs import EXPECTED as EXPECTED_TWCS
+from tests.test_formats_v1 import EXPECTED as EXPECTED_V1
+from tests.test_formats_v2 import EXPECTED as EXPECTED_V2
+
+EXPECTED = {
+    **{f"v1/{k}": v for k, v in EXPECTED_V1.items()},
+    **{f"v2/{k}": v for k, v in EXPECTED_V2.items()},
+    **{f"twcs/{k}": v for k, v in EXPECTED_TWCS.items()},
+    **{f"archive/{k}": v for k, v in EXPECTED_ARCHIVE.items()},
+}
+
+
+def rows(archive: Path) -> list[tuple]:
+    con = Archive(archive).connect()
+    return con.sql("SELECT * EXCLUDE (created_at), epoch_ms(created_at) FROM tweets ORDER BY tweet_id").fetchall()
+
+
+def test_every_real_file_is_listed():
+    if not REALDATA.is_dir():
+        pytest.skip("../shared/realdata is absent")
+    tweet_files = {
+        p.relative_to(REALDATA).as_posix()
+        for p in REALDATA.glob("*/*")
+        if p.suffix in {".json", ".jsonl", ".csv"} or p.name.endswith("tweets.js")
+    }
+    assert tweet_files == set(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_real_file_accounting(realdata, archive, name):
+    exp = EXPECTED[name]
+    result = ingest([str(realdata / name)], archive, account=ACCOUNT.get(Path(name).name))
+    got = result.as_dict()
+    assert got["tweets_written"] == exp["distinct_tweets"]
+    assert got["duplicates"] == exp["tweets"] - exp["distinct_tweets"]
+    assert got["context_written"] == exp["distinct_context_new"]
+    assert got["notices"] == exp["notices"]
+    assert got["quarantined"] == exp["quarantined"]
+    assert got["records_read"] == exp["records"]
+    assert got["records_read"] == got["tweets_written"] + got["duplicates"] + got["notices"] + got["quarantined"]
+    con = Archive(archive).connect()
+    collected, context = con.execute(
+        "SELECT count(*) FILTER (WHERE collected), count(*) FILTER (WHERE NOT collected) FROM tweets"
+    ).fetchone()
+    assert (collected, context) == (exp["distinct_tweets"], exp["distinct_context_new"])
+
+
+def test_ids_are_exact_where_json_numbers_were_rounded(realdata, archive):
+    path = realdata / "v1/tweet_parser__public_api_sample.json"
+    id_strs = sorted(int(json.loads(line)["id_str"]) for line in path.read_text().splitlines() if line.strip())
+    rounded = [json.loads(line)["id"] for line in path.read_text().splitlines() if line.strip()]
+    assert sum(int(i) != s for i, s in zip(sorted(rounded), id_strs)) >= 19  # the file really is rounded
+    ingest([str(path)], archive)
+    stored = [r[0] for r in Archive(archive).connect().sql(
+        "SELECT tweet_id FROM tweets WHERE collected ORDER BY 1").fetchall()]
+    assert stored == id_strs
+
+
+def test_mentions_only_in_extended_entities_are_stored(realdata, archive):
+    path = realdata / "v1/sferik_twitter__premium_search_to.json"
+    tweets = json.loads(path.read_text())["results"]
+    only_extended = {}
+    for t in tweets:
+        ext = t.get("extended_tweet", {}).get("entities", {}).get("user_mentions", [])
+        plain = {m["screen_name"].lower() for m in t["entities"]["user_mentions"]}
+        extra = {m["screen_name"].lower() for m in ext} - plain
+        if extra:
+            only_extended[int(t["id_str"])] = extra
+    assert len(only_extended) == 2
+    ingest([str(path)], archive)
+    con = Archive(archive).connect()
+    for tweet_id, extra in only_extended.items():
+        (handles,) = con.execute(
+            "SELECT list_transform(mentions, lambda m: m.handle) FROM tweets WHERE tweet_id = $id", {"id": tweet_id}
+        ).fetchone()
+        assert extra <= set(handles)
+
+
+def test_same_file_twice_changes_nothing_and_counts_duplicates(realdata, archive):
+    path = str(realdata / "v1/python-twitter__get_search_raw.json")
+    first = ingest([path], archive)
+    before = rows(archive)
+    manifest_parts = Archive(archive).read_manifest().parts
+    second = ingest([path], archive)
+    assert rows(archive) == before
+    assert Archive(archive).read_manifest().parts == manifest_parts
+    assert second.tweets_written == 0 and second.context_written == 0
+    assert second.duplicates == first.tweets_written + first.duplicates
+    assert second.records_read == first.records_read
+    assert second.per_file[0].skipped
+
+
+def test_same_content_under_another_name_is_deduplicated(realdata, archive, tmp_path):
+    src = realdata / "v1/python-twitter__streaming_lines.json"
+    copy = tmp_path / "copy.jsonl.gz"
+    copy.write_bytes(gzip.compress(src.read_bytes()))
+    first = ingest([str(src)], archive)
+    before = rows(archive)
+    second = ingest([str(copy)], archive)  # different bytes (gzip), same tweets: dedup by id
+    assert rows(archive) == before
+    assert second.tweets_written == 0
+    assert second.duplicates == first.tweets_written + first.duplicates == 72
+
+
+def test_overlapping_files_store_each_tweet_once(realdata, archive, tmp_path):
+    lines = (realdata / "v1/python-twitter__streaming_lines.json").read_text().splitlines(keepends=True)
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    a.write_text("".join(lines[:50]))
+    b.write_text("".join(lines[30:]))
+    result = ingest([str(a), str(b)], archive)
+    ids = [json.loads(x)["id_str"] for x in lines if x.strip()]
+    # 92 records; the file itself holds tweet 972473017333899264 twice, so 71 distinct
+    assert result.tweets_written == len(set(ids)) == 71
+    assert result.duplicates == 92 - 71
+    (n, distinct) = Archive(archive).connect().execute(
+        "SELECT count(*), count(DISTINCT tweet_id) FROM tweets").fetchone()
+    assert n == distinct
+
+
+def test_context_copy_is_replaced_by_collected_copy(realdata, archive, tmp_path):
+    # A retweet brings the original in as context; ingesting the original itself later upgrades it.
+    tweets = json.loads((realdata / "v1/python-twitter__get_user_timeline_count.json").read_text())
+    rt = next(t for t in tweets if "retweeted_status" in t)
+    original = rt["retweeted_status"]
+    (tmp_path / "rt.jsonl").write_text(json.dumps(rt) + "\n")
+    (tmp_path / "orig.jsonl").write_text(json.dumps(original) + "\n")
+    first = ingest([str(tmp_path / "rt.jsonl")], archive)
+    assert (first.tweets_written, first.context_written) == (1, 1)
+    second = ingest([str(tmp_path / "orig.jsonl")], archive)
+    assert (second.tweets_written, second.duplicates) == (1, 0)
+    con = Archive(archive).connect()
+    assert con.execute("SELECT count(*), bool_and(collected) FROM tweets").fetchone() == (2, True)
+
+
+@pytest.mark.parametrize("compress", ["gz", "bz2", "zst", "stdin"])
+def test_compressed_and_stdin_inputs_match_plain(realdata, tmp_path, compress):
+    src = realdata / "v2/twarc-csv__brexit.jsonl"
+    plain = ingest([str(src)], tmp_path / "plain")
+    data = src.read_bytes()
+    target = tmp_path / f"in.{compress}"
+    if compress == "gz":
+        target.write_bytes(gzip.compress(data))
+    elif compress == "bz2":
+        target.write_bytes(bz2.compress(data))
+    elif compress == "zst":
+        target.write_bytes(zstandard.ZstdCompressor().compress(data))
+    if compress == "stdin":
+        result = CliRunner().invoke(cli, ["ingest", "-", "--archive", str(tmp_path / "c"), "--json"], input=data)
+        assert result.exit_code == 0, result.output
+        got = json.loads(result.stdout)
+    else:
+        got = ingest([str(target)], tmp_path / "c").as_dict()
+    for key in ("records_read", "tweets_written", "context_written", "duplicates", "notices", "quarantined"):
+        assert got[key] == plain.as_dict()[key]
+    con_a, con_b = Archive(tmp_path / "plain").connect(), Archive(tmp_path / "c").connect()
+    q = "SELECT tweet_id, text, mentions, collected FROM tweets ORDER BY tweet_id"
+    assert con_a.sql(q).fetchall() == con_b.sql(q).fetchall()
+
+
+def test_truncated_gzip_is_an_error_and_archive_is_unchanged(realdata, archive, tmp_path):
+    ingest([str(realdata / "v1/sferik_twitter__statuses.json")], archive)
+    before = rows(archive)
+    manifest_before = Archive(archive).manifest_path.read_bytes()
+    data = gzip.compress((realdata / "v1/python-twitter__streaming_lines.json").read_bytes())
+    bad = tmp_path / "cut.jsonl.gz"
+    bad.write_bytes(data[: len(data) // 2])
+    result = CliRunner().invoke(cli, ["ingest", str(bad), "--archive", str(archive)])
+    assert result.exit_code == 1
+    assert str(bad) in result.stderr and "Error:" in result.stderr
+    assert "Traceback" not in result.output + result.stderr
+    assert rows(archive) == before
+    assert Archive(archive).manifest_path.read_bytes() == manifest_before
+    assert not list((archive / ".staging").glob("*"))
+
+
+def test_truncated_last_line_is_quarantined(realdata, archive):
+    path = realdata / "v2/twarc-csv__streaming_output_with_error.jsonl"
+    result = ingest([str(path)], archive)
+    assert (result.tweets_written, result.quarantined) == (7, 1)
+    entries = [json.loads(x) for x in (archive / result.quarantine_file).read_text().splitlines()]
+    assert len(entries) == 1
+    assert entries[0]["file"] == str(path) and entries[0]["line"] == 8
+    assert entries[0]["raw"] == path.read_text().splitlines()[7]
+
+
+def test_strict_turns_first_bad_record_into_an_error(realdata, archive):
+    path = realdata / "v2/twarc-csv__streaming_output_with_error.jsonl"
+    with pytest.raises(QuarantineError) as err:
+        ingest([str(path)], archive, strict=True)
+    assert f"{path}:8" in str(err.value)
+    result = CliRunner().invoke(cli, ["ingest", str(path), "--archive", str(archive), "--strict"])
+    assert result.exit_code == 1 and f"{path}:8" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01", b"name,city,age\nann,delft,33\n"],
+    ids=["png", "other-csv"],
+)
+def test_unknown_format_lists_the_formats(tmp_path, archive, content):
+    f = tmp_path / "mystery.json"
+    f.write_bytes(content)
+    with pytest.raises(UnknownFormatError):
+        ingest([str(f)], archive)
+    result = CliRunner().invoke(cli, ["ingest", str(f), "--archive", str(archive)])
+    assert result.exit_code == 1
+    msg = result.stderr
+    assert str(f) in msg
+    for name in ("v1", "v2", "twcs", "archive"):
+        assert f"{name}:" in msg
+
+
+def test_missing_input_and_non_archive_directory(tmp_path):
+    with pytest.raises(InputError, match="no such file"):
+        ingest([str(tmp_path / "nope.json")], tmp_path / "a")
+    other = tmp_path / "home"
+    other.mkdir()
+    (other / "thesis.docx").write_text("precious")
+    f = tmp_path / "x.jsonl"
+    f.write_text("")
+    with pytest.raises(ArchiveError, match="not a kwo archive"):
+        ingest([str(f)], other)
+    assert (other / "thesis.docx").read_text() == "precious"
+
+
+def test_empty_file_ingests_as_nothing(realdata, archive):
+    result = ingest([str(realdata / "v2/twarc-csv__empty.json")], archive)
+    assert result.as_dict()["records_read"] == 0
+    assert Archive(archive).connect().execute("SELECT count(*) FROM tweets").fetchone() == (0,)
+
+
+def test_second_writer_is_refused_while_lock_is_held(realdata, archive):
+    import fcntl
+    import os
+
+    ingest([str(realdata / "v1/sferik_twitter__statuses.json")], archive)
+    fd = os.open(archive / LOCK_FILE, os.O_RDWR)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        with pytest.raises(ArchiveError, match="another kwo ingest"):
+            ingest([str(realdata / "v1/python-twitter__get_mentions.json")], archive)
+    finally:
+        os.close(fd)
+
+
+def test_leftovers_of_a_crashed_run_are_invisible_and_removed(realdata, archive):
+    ingest([str(realdata / "v1/sferik_twitter__statuses.json")], archive)
+    before = rows(archive)
+    junk = archive / "tweets" / "month=2012-09" / "part-crashed.parquet"
+    shutil.copy(next((archive / "tweets").rglob("*.parquet")), junk)
+    (archive / ".staging" / "run-x").mkdir(parents=True)
+    assert rows(archive) == before  # not in the manifest: not visible
+    ingest([str(realdata / "v1/python-twitter__get_mentions.json")], archive)
+    assert not junk.exists() and not (archive / ".staging" / "run-x").exists()
+
+
+def test_cli_json_output_has_the_contract_keys(realdata, archive):
+    path = realdata / "v1/sferik_twitter__track_streaming_user.json"
+    result = CliRunner().invoke(cli, ["ingest", str(path), "--archive", str(archive), "--json"])
+    assert result.exit_code == 0, result.output
+    got = json.loads(result.stdout)
+    assert {k: got[k] for k in ("files", "records_read", "tweets_written", "context_written",
+                                "duplicates", "notices", "quarantined")} == {
+        "files": 1, "records_read": 6, "tweets_written": 1, "context_written": 0,
+        "duplicates": 0, "notices": 5, "quarantined": 0,
+    }
+
+
+def test_python_dash_m_and_sql(realdata, archive):
+    ingest([str(realdata / "v1/sferik_twitter__statuses.json")], archive)
+    out = subprocess.run(
+        [sys.executable, "-m", "kwo", "sql", "SELECT count(*) AS n FROM tweets WHERE collected",
+         "--archive", str(archive), "--format", "json"],
+        capture_output=True, text=True, check=True,
+    )
+    assert json.loads(out.stdout) == [{"n": 20}]
