@@ -14,6 +14,35 @@ sector, the brand and whether the team was open when the mention arrived). ``tru
 counted from the generated tweets themselves with the section 3 definitions (numpy, not kwo's
 queries) and checked against the plan.
 
+The kinds of tweet (``KIND_NAMES``) and what they count as:
+
+==================  ==================================================  ======================
+kind                what                                                counts as
+==================  ==================================================  ======================
+mention             a customer's tweet @brand (5% of them in bursts:    mention tweet
+                    outages)
+mention2            a customer's tweet naming two brands                mention tweet, 2 pairs
+brand_mention       a brand's tweet naming another brand                mention tweet
+brand_mention_reply the other brand's answer to it (@first brand)       answer + mention tweet
+followup(2)         the customer replying to an answer, with @brand     mention tweet
+answer              a brand's direct reply to a mention tweet           answer
+answer_extra        a second direct reply, minutes later                (not the earliest)
+thread_continued    a brand replying to its own answer "(2/2)"          reply to self
+retweet             a retweet of a customer mention (v1: the original   not a mention
+                    embedded as retweeted_status)
+proactive_parent    a customer tweet about a brand without @brand       -
+proactive           the brand's reply to it                             proactive reply
+parent_missing      a brand's reply to a tweet deleted before           replies_parent_missing
+                    collection (a delete notice follows)
+delete, limit       stream notices (v1 only)                            notices
+==================  ==================================================  ======================
+
+Time: local Amsterdam wall-clock times are drawn from a sector's day-of-year and hour-of-day
+rhythm (weekday peak 17:00-18:00, later and flatter weekends, holidays, seasons) and converted to
+UTC with the tz database. Answers wait for the team's opening hours (brands.csv), with a lognormal
+delay around a brand's median and a long tail of hours to days. Tweets are stamped on whole seconds
+and their snowflake ids carry that time.
+
 Deterministic: one seed gives the same bytes (gzip with mtime 0, no file name, a fixed level),
 whatever the number of worker processes.
 """
