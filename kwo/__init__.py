@@ -18,6 +18,20 @@ from .errors import (  # noqa: E402
 from .schema import TWEET_SCHEMA  # noqa: E402
 
 
+def report(*args, **kwargs):
+    """The KWO report of an archive; see :func:`kwo.metrics.build_report`."""
+    from .metrics import build_report
+
+    return build_report(*args, **kwargs)
+
+
+def render(*args, **kwargs):
+    """Render a report as table, json, csv or markdown; see :func:`kwo.report.render`."""
+    from .report import render as _render
+
+    return _render(*args, **kwargs)
+
+
 def ingest(*args, **kwargs):
     """Ingest tweet dumps into an archive; see :func:`kwo.ingest.ingest`."""
     from .ingest import ingest as _ingest
@@ -39,4 +53,6 @@ __all__ = [
     "__version__",
     "connect",
     "ingest",
+    "render",
+    "report",
 ]

@@ -11,6 +11,7 @@ values bound as ``$name`` parameters. Results come back as plain dataclasses.
 from __future__ import annotations
 
 import os
+import sys
 import re
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, date, datetime, timedelta
@@ -30,9 +31,15 @@ WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")  # ISO weekday = in
 
 
 def queries_dir() -> Path:
-    """Where the SQL files live: $KWO_QUERIES_DIR, or ``queries/`` beside the package."""
+    """Where the SQL files live: $KWO_QUERIES_DIR, ``queries/`` of the source tree (a checkout or
+    an editable install), or ``share/kwo/queries`` of the environment (a wheel install)."""
     env = os.environ.get("KWO_QUERIES_DIR")
-    return Path(env) if env else Path(__file__).resolve().parent.parent / "queries"
+    if env:
+        return Path(env)
+    source_tree = Path(__file__).resolve().parent.parent / "queries"
+    if source_tree.is_dir():
+        return source_tree
+    return Path(sys.prefix) / "share" / "kwo" / "queries"
 
 
 @cache
