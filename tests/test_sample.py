@@ -376,9 +376,12 @@ def test_sample_data_regenerates(tmp_path):
     out = tmp_path / "sample_data"
     run("sample", "--out", out, "--tweets", 10000, "--seed", 1, "--quiet")
     old, new = truth_of(committed), truth_of(out)
-    # The figures never depend on library versions; file sizes (archive) may.
-    skip = ("generator", "archive")
-    assert {k: v for k, v in old.items() if k not in skip} == {k: v for k, v in new.items() if k not in skip}
+    # The calibrated figures hold whatever the library versions.
+    for key in ("mention_tweets", "answered", "proactive_replies", "replies_parent_missing"):
+        assert old["totals"][key] == new["totals"][key], key
+    if old["generator"]["numpy"] == new["generator"]["numpy"]:  # the same random streams: the same tweets
+        skip = ("generator", "archive")  # (file sizes also depend on isal)
+        assert {k: v for k, v in old.items() if k not in skip} == {k: v for k, v in new.items() if k not in skip}
     if old["generator"] == new["generator"]:  # the same numpy and isal: the same bytes
         assert file_bytes(out) == {n: b for n, b in file_bytes(committed).items() if n != "README.md"}
 
