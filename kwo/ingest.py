@@ -48,7 +48,7 @@ LOCK_FILE = ".lock"
 # Row groups of this size keep two DuckDB threads busy per month file and let min/max statistics
 # on tweet_id prune most row groups when a reply looks up its parent.
 ROW_GROUP_ROWS = 131_072
-COMMIT_MEMORY_LIMIT = "1GB"  # DuckDB spills to disk beyond this: ingest RSS stays flat
+COMMIT_MEMORY_LIMIT = "512MB"  # DuckDB spills to disk beyond this: ingest RSS stays flat
 
 # A plain JSON-lines file at least this big is parsed by several processes, in ranges of at
 # least RANGE_MIN_BYTES; below it, starting workers costs more than it saves.
@@ -468,9 +468,7 @@ class _Writer:
         return out
 
     def _write_new(self, con: duckdb.DuckDBPyConnection) -> list[dict]:
-        reader = con.sql(
-            "SELECT * EXCLUDE (_seq, month), month FROM new_rows ORDER BY month, tweet_id"
-        ).to_arrow_reader(ROW_GROUP_ROWS)
+        reader = con.sql("SELECT * FROM new_rows").to_arrow_reader(ROW_GROUP_ROWS)
         parts: list[dict] = []
         current: str | None = None
         writer = None
@@ -517,30 +515,39 @@ class _Writer:
         os.replace(tmp, target)
 
 
-# The dedup rule in one place. Ranks every copy of an id: collected beats context, then the copy
-# already in the archive, then the first staged.
+# The dedup rule in one place, on narrow keys (full rows are read once, when written). Among the
+# copies of an id: collected beats context, then the copy already in the archive, then the
+# first staged (lowest _seq).
 _MERGE_SQL = """
-CREATE TEMP TABLE staged_best AS
-    SELECT * FROM staged
-    QUALIFY row_number() OVER (PARTITION BY tweet_id ORDER BY collected DESC, _seq) = 1;
+CREATE TEMP TABLE best AS
+    SELECT tweet_id,
+           coalesce(min(_seq) FILTER (WHERE collected), min(_seq)) AS _seq,
+           bool_or(collected) AS collected
+    FROM staged GROUP BY tweet_id;
 
 CREATE TEMP TABLE existing AS
     SELECT a.tweet_id, a.collected, a.filename
-    FROM archive_rows a SEMI JOIN staged_best s ON a.tweet_id = s.tweet_id;
+    FROM archive_rows a SEMI JOIN best b ON a.tweet_id = b.tweet_id;
 
--- staged rows that will be written: ids new to the archive, or collected copies of context rows
-CREATE TEMP TABLE new_rows AS
-    SELECT s.*, strftime(s.created_at AT TIME ZONE 'UTC', '%Y-%m') AS month
-    FROM staged_best s LEFT JOIN existing e ON e.tweet_id = s.tweet_id
-    WHERE e.tweet_id IS NULL OR (s.collected AND NOT e.collected);
+-- the staged copies to write: ids new to the archive, or collected copies of context rows
+CREATE TEMP TABLE winners AS
+    SELECT b._seq, b.tweet_id FROM best b LEFT JOIN existing e ON e.tweet_id = b.tweet_id
+    WHERE e.tweet_id IS NULL OR (b.collected AND NOT e.collected);
 
 CREATE TEMP TABLE replaced AS
-    SELECT e.tweet_id, e.filename FROM existing e JOIN new_rows n ON n.tweet_id = e.tweet_id
-    WHERE NOT e.collected;
+    SELECT e.tweet_id, e.filename FROM existing e JOIN best b ON b.tweet_id = e.tweet_id
+    WHERE b.collected AND NOT e.collected;
 
 CREATE TEMP VIEW staged_outcome AS
-    SELECT s._seq, s.collected, (n._seq IS NOT NULL) AS written
-    FROM staged s LEFT JOIN new_rows n ON n._seq = s._seq;
+    SELECT s._seq, s.collected, (w._seq IS NOT NULL) AS written
+    FROM staged s LEFT JOIN winners w ON w._seq = s._seq;
+
+-- created_at order keeps each month contiguous and row groups in time order (period filters
+-- skip them by their statistics)
+CREATE TEMP VIEW new_rows AS
+    SELECT s.* EXCLUDE (_seq), strftime(s.created_at AT TIME ZONE 'UTC', '%Y-%m') AS month
+    FROM staged s SEMI JOIN winners w ON w._seq = s._seq
+    ORDER BY s.created_at, s.tweet_id;
 """
 
 
