@@ -88,6 +88,47 @@ def register(group: click.Group) -> None:
         _print_summary(result, totals)
 
 
+    @group.command("demo")
+    @click.option("--tweets", "-n", type=click.IntRange(min=100), default=None,
+                  help="Mention tweets to generate  [default: 1,508,812, the KWO16 count].")
+    @click.option("--seed", "-s", type=int, default=None, help="Random seed  [default: 2016].")
+    @click.option("--out", "-o", type=click.Path(file_okay=False), default="kwo-demo", show_default=True,
+                  help="Folder for the sample, the archive and the report files.")
+    @click.option("--quiet", "-q", is_flag=True, help="Print only the comparison with KWO16.")
+    def demo(tweets, seed, out, quiet):
+        """Reproduce KWO16: generate a sample, ingest it, report it and compare.
+
+        Generates a synthetic year of @-mentions with the published shape of KWO16, ingests the
+        dump files like any other archive, computes the full report, and prints the headline
+        figures beside those the generator decided (truth.json) and those KWO16 published.
+        The report is written as report.json, report.md, report.csv and report.html in --out.
+
+        \b
+        Example:
+          kwo demo                      # the full KWO16 size, about two minutes on 2 cores
+          kwo demo --tweets 20000 --out /tmp/demo
+        """
+        import sys
+
+        from .demo import run_demo
+        from .sample import DEFAULT_SEED, DEFAULT_TWEETS
+
+        say = None if quiet else (lambda msg: click.echo(f"kwo demo: {msg}", err=True))
+        result = run_demo(out, tweets=tweets or DEFAULT_TWEETS, seed=DEFAULT_SEED if seed is None else seed,
+                          progress=say)
+        if not quiet:
+            from .report import render
+
+            click.echo()
+            render(result.report_obj, "table", view="rush-hour", out=sys.stdout)
+        _print_demo_comparison(result)
+        if result.mismatches:
+            raise click.ClickException(
+                f"{len(result.mismatches)} figures differ from the generator's truth.json: "
+                + "; ".join(result.mismatches[:5])
+            )
+
+
 def _print_summary(result, totals: dict) -> None:
     from .sample import KWO16_ANSWERED_PCT, KWO16_MENTION_TWEETS, KWO16_PEAK_HOUR, KWO16_PROACTIVE
 
@@ -109,3 +150,30 @@ def _print_summary(result, totals: dict) -> None:
     inputs = first if len(files) == 1 else "*." + first.split(".", 1)[1]
     click.echo(f"Next: kwo ingest {result.out}/{inputs} --archive ARCHIVE && "
                f"kwo report --archive ARCHIVE --brands {result.out}/brands.csv")
+
+
+def _print_demo_comparison(result) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from .demo import published_rows
+
+    table = Table(title="kwo demo: this run against KWO16", title_justify="left")
+    table.add_column("figure")
+    table.add_column("kwo report", justify="right")
+    table.add_column("generator (truth.json)", justify="right")
+    table.add_column("KWO16 published", justify="right")
+    for row in published_rows(result.report, result.truth):
+        table.add_row(*row)
+    console = Console()
+    console.print(table)
+    s = result.seconds
+    ing = result.ingest
+    console.print(
+        f"sample {s['sample']:.1f} s, ingest {s['ingest']:.1f} s "
+        f"({ing.records_read:,} records: {ing.tweets_written:,} tweets, {ing.notices:,} notices, "
+        f"{ing.quarantined:,} quarantined), report {s['report']:.1f} s"
+    )
+    verdict = ("every figure of truth.json recovered exactly" if not result.mismatches
+               else f"{len(result.mismatches)} figures differ from truth.json")
+    console.print(f"{verdict}; report files: " + ", ".join(str(p) for p in result.files.values()))

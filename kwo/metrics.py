@@ -11,8 +11,8 @@ values bound as ``$name`` parameters. Results come back as plain dataclasses.
 from __future__ import annotations
 
 import os
-import sys
 import re
+import sys
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, date, datetime, timedelta
 from functools import cache

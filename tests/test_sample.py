@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from kwo import sample
 from kwo.cli import cli
+from kwo.demo import truth_mismatches
 from kwo.formats.detect import detect
 from kwo.roster import load_roster
 from kwo.schema import TWITTER_EPOCH_MS, parse_twitter_date
@@ -326,24 +327,7 @@ def report_json(out: Path, archive: Path) -> dict:
 
 
 def assert_report_matches_truth(truth: dict, report: dict) -> None:
-    mismatches = []
-
-    def same(where, want, got):
-        if want != got:
-            mismatches.append(f"{where}: truth {want!r}, report {got!r}")
-
-    for key, value in truth["totals"].items():
-        same(f"totals.{key}", value, report["totals"].get(key))
-    keyed = {"hourly": lambda r: r["hour"], "weekday_hourly": lambda r: (r["weekday"], r["hour"]),
-             "response_times": lambda r: r["bucket"], "brands": lambda r: r["handle"],
-             "sectors": lambda r: r["sector"]}
-    for section, key in keyed.items():
-        rows = {key(r): r for r in report[section]}
-        assert len(rows) == len(truth[section]), section
-        for row in truth[section]:
-            got = rows.get(key(row), {})
-            for field, value in row.items():
-                same(f"{section}[{key(row)}].{field}", value, got.get(field))
+    mismatches = truth_mismatches(truth, report)
     assert not mismatches, "\n".join(mismatches[:40])
 
 
