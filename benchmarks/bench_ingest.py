@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import KWO, PYTHON, fmt_rate, median_run  # noqa: E402
+from common import KWO, PYTHON, fmt_rate, interleaved  # noqa: E402
 from synth_v1 import write  # noqa: E402
 
 DUCKDB_PEER = r"""
@@ -56,16 +56,16 @@ def main() -> None:
     def fresh() -> None:
         shutil.rmtree(arch, ignore_errors=True)
 
-    runs = [
-        median_run("kwo ingest (plain)", [*KWO, "ingest", str(plain), "--archive", str(arch), "--quiet"],
-                   args.repeat, setup=fresh),
-        median_run("kwo ingest (gzip)", [*KWO, "ingest", str(gz), "--archive", str(arch), "--quiet"],
-                   args.repeat, setup=fresh),
-        median_run("duckdb read_json -> parquet (plain)",
-                   [PYTHON, "-c", DUCKDB_PEER, str(plain), str(work / "peer.parquet")], args.repeat),
-        median_run("duckdb read_json -> parquet (gzip)",
-                   [PYTHON, "-c", DUCKDB_PEER, str(gz), str(work / "peer.parquet")], args.repeat),
-    ]
+    runs = interleaved(
+        [
+            ("kwo ingest (plain)", [*KWO, "ingest", str(plain), "--archive", str(arch), "--quiet"]),
+            ("kwo ingest (gzip)", [*KWO, "ingest", str(gz), "--archive", str(arch), "--quiet"]),
+            ("duckdb read_json -> parquet (plain)", [PYTHON, "-c", DUCKDB_PEER, str(plain), str(work / "peer.parquet")]),
+            ("duckdb read_json -> parquet (gzip)", [PYTHON, "-c", DUCKDB_PEER, str(gz), str(work / "peer.parquet")]),
+        ],
+        args.repeat,
+        setup=fresh,
+    )
     base = {"plain": runs[2].seconds, "gzip": runs[3].seconds}
     print("\n| run | seconds | tweets/s | MB/s (plain-equivalent) | peak RSS MB | time vs duckdb |")
     print("|---|---|---|---|---|---|")

@@ -47,3 +47,20 @@ def median_run(name: str, cmd: list[str], repeat: int, setup=None, **kw) -> Run:
 
 def fmt_rate(n: float) -> str:
     return f"{n/1000:,.0f}k" if n >= 1000 else f"{n:,.0f}"
+
+
+def interleaved(commands: list[tuple[str, list[str]]], repeat: int, setup=None) -> list[Run]:
+    """Run each command once per round, ``repeat`` rounds, so load drift hits all alike.
+
+    Returns one Run per command: the median time and the largest peak RSS over the rounds.
+    """
+    results: dict[str, list[Run]] = {name: [] for name, _ in commands}
+    for _ in range(repeat):
+        for name, cmd in commands:
+            if setup:
+                setup()
+            results[name].append(run_once(name, cmd))
+    return [
+        Run(name, statistics.median(r.seconds for r in runs), max(r.peak_rss_mb for r in runs))
+        for name, runs in results.items()
+    ]
