@@ -18,8 +18,7 @@ from hypothesis import strategies as st
 from kwo.errors import InputError, KwoError, QuarantineError, UnknownFormatError
 from kwo.formats import ReadContext
 from kwo.formats.account_archive import NO_OWNER, read
-from kwo.inputs import open_input
-from kwo.schema import TWEET_SCHEMA
+from tests import readers
 
 REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
 ARCHIVE = REALDATA / "archive"
@@ -60,31 +59,14 @@ needs_realdata = pytest.mark.skipif(not ARCHIVE.is_dir(), reason="shared/realdat
 
 
 def read_file(path: Path | str, account: str | None = None, **ctx_args) -> tuple[pa.Table, ReadContext]:
-    with open_input(str(path)) as opened:
-        ctx = ReadContext(path=str(path), fs_path=str(path), account=account, **ctx_args)
-        batches = list(read(opened.stream, ctx))
-    return pa.Table.from_batches(batches, schema=TWEET_SCHEMA), ctx
+    return readers.read_path(read, path, account=account, **ctx_args)
 
 
 def read_bytes(data: bytes, account: str | None = "owner", **ctx_args) -> tuple[pa.Table, ReadContext]:
-    ctx = ReadContext(path="-", account=account, **ctx_args)
-    batches = list(read(io.BufferedReader(io.BytesIO(data)), ctx))
-    return pa.Table.from_batches(batches, schema=TWEET_SCHEMA), ctx
+    return readers.read_stream(read, data, path="-", account=account, **ctx_args)
 
 
-def counts(table: pa.Table, ctx: ReadContext) -> dict[str, int]:
-    collected = table.filter(pc.field("collected"))
-    context = table.filter(~pc.field("collected"))
-    new_context = set(context["tweet_id"].to_pylist()) - set(collected["tweet_id"].to_pylist())
-    return dict(
-        tweets=collected.num_rows,
-        distinct_tweets=len(pc.unique(collected["tweet_id"])),
-        context=context.num_rows,
-        distinct_context_new=len(new_context),
-        notices=ctx.notices,
-        quarantined=len(ctx.quarantined),
-        records=collected.num_rows + ctx.notices + len(ctx.quarantined),
-    )
+counts = readers.counts
 
 
 def rows_by_id(table: pa.Table) -> dict[int, dict]:

@@ -18,10 +18,10 @@ from hypothesis import strategies as st
 
 from kwo.errors import QuarantineError
 from kwo.formats import ReadContext, v1
-from kwo.formats.detect import detect
 from kwo.formats.v1 import UNKNOWN_REASON, V2_REASON, read
 from kwo.inputs import open_input
 from kwo.schema import TWEET_SCHEMA
+from tests import readers
 
 REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
 V1_DIR = REALDATA / "v1"
@@ -70,11 +70,7 @@ def real_file(name: str) -> Path:
 
 def read_file(path: Path, **options) -> tuple[pa.Table, ReadContext]:
     """Open like the ingest does, check that detection says v1, read everything."""
-    with open_input(str(path)) as opened:
-        assert detect(opened.head) == "v1"
-        ctx = ReadContext(path=str(path), **options)
-        table = pa.Table.from_batches(list(read(opened.stream, ctx)), schema=TWEET_SCHEMA)
-    return table, ctx
+    return readers.read_path(read, path, expect_format="v1", fs_path=None, **options)
 
 
 def write_and_read(tmp_path: Path, content: str | bytes, **options) -> tuple[pa.Table, ReadContext]:
@@ -85,9 +81,7 @@ def write_and_read(tmp_path: Path, content: str | bytes, **options) -> tuple[pa.
 
 def read_stream(stream, **options) -> tuple[pa.Table, ReadContext]:
     """Read without detection (inputs that are not meant to look like anything)."""
-    ctx = ReadContext(path="test.json", **options)
-    table = pa.Table.from_batches(list(read(stream, ctx)), schema=TWEET_SCHEMA)
-    return table, ctx
+    return readers.read_stream(read, stream, path="test.json", **options)
 
 
 class Trickle(io.RawIOBase):
@@ -107,24 +101,8 @@ class Trickle(io.RawIOBase):
         return n
 
 
-def summary(table: pa.Table, ctx: ReadContext) -> dict[str, int]:
-    collected = table.filter(table["collected"])
-    context = table.filter(pc.invert(table["collected"]))
-    ids = set(collected["tweet_id"].to_pylist())
-    return dict(
-        tweets=collected.num_rows,
-        distinct_tweets=len(ids),
-        context=context.num_rows,
-        distinct_context_new=len(set(context["tweet_id"].to_pylist()) - ids),
-        notices=ctx.notices,
-        quarantined=len(ctx.quarantined),
-        records=collected.num_rows + ctx.notices + len(ctx.quarantined),
-    )
-
-
-def rows_by_id(table: pa.Table, collected: bool = True) -> dict[int, dict]:
-    rows = table.filter(pc.equal(table["collected"], collected)).to_pylist()
-    return {row["tweet_id"]: row for row in rows}
+summary = readers.counts
+rows_by_id = readers.rows_by_id
 
 
 def tweet(id_str: str = "1050118621198921728", **fields) -> dict:

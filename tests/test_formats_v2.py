@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 
 from kwo.errors import KwoError, QuarantineError
 from kwo.formats import ReadContext, v2
-from kwo.formats.detect import detect
 from kwo.formats.v2 import V1_REASON, read
 from kwo.inputs import open_input
-from kwo.schema import TWEET_SCHEMA, parse_iso_date
+from kwo.schema import parse_iso_date
+from tests import readers
 
 V2_DIR = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "v2"
 
@@ -66,37 +66,14 @@ needs_realdata = pytest.mark.skipif(not V2_DIR.is_dir(), reason="shared/realdata
 
 def read_v2(path: Path, check_format: bool = True, **options) -> tuple[pa.Table, ReadContext]:
     """Open ``path`` the way ingest does, check it is detected as v2, read it whole."""
-    ctx = ReadContext(path=str(path), **options)
-    with open_input(str(path)) as opened:
-        if check_format:
-            expected = None if path.stat().st_size == 0 else "v2"
-            assert detect(opened.head) == expected
-        batches = list(read(opened.stream, ctx))
-    return pa.Table.from_batches(batches, schema=TWEET_SCHEMA), ctx
+    if check_format and path.stat().st_size == 0:
+        options["expect_format"] = None  # an empty file is detected as nothing
+    elif check_format:
+        options["expect_format"] = "v2"
+    return readers.read_path(read, path, fs_path=None, **options)
 
 
-def counts(table: pa.Table, ctx: ReadContext) -> dict[str, int]:
-    collected = set()
-    n_collected = 0
-    context = []
-    for tweet_id, is_collected in zip(
-        table["tweet_id"].to_pylist(), table["collected"].to_pylist(), strict=True
-    ):
-        if is_collected:
-            collected.add(tweet_id)
-            n_collected += 1
-        else:
-            context.append(tweet_id)
-    quarantined = len(ctx.quarantined)
-    return dict(
-        tweets=n_collected,
-        distinct_tweets=len(collected),
-        context=len(context),
-        distinct_context_new=len(set(context) - collected),
-        notices=ctx.notices,
-        quarantined=quarantined,
-        records=n_collected + ctx.notices + quarantined,
-    )
+counts = readers.counts
 
 
 def collected_rows(table: pa.Table) -> dict[int, dict]:
