@@ -116,10 +116,11 @@ def sql(query, archive, fmt):
 
 def _register_plugins() -> None:
     # Command groups that live in their own modules (reports, samples, benchmarks).
-    from . import cli_report, cli_sample
+    from . import cli_bench, cli_report, cli_sample
 
     cli_report.register(cli)
     cli_sample.register(cli)
+    cli_bench.register(cli)
 
 
 _register_plugins()
