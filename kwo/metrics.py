@@ -278,6 +278,58 @@ class SectorRow:
 
 
 @dataclass
+class MonthRow:
+    month: str  # YYYY-MM in the report time zone
+    tweets: int  # collected tweets of the archive (whatever the period)
+    mention_tweets: int  # mention tweets of the period
+    answered: int
+
+
+@dataclass
+class SectorBucketRow:
+    sector: str
+    bucket: str
+    count: int
+    pct: float | None  # of the sector's mention pairs
+
+
+@dataclass
+class ExampleRow:
+    tweet_id: str  # text: tweet ids exceed the precision of a JSON number
+    local_time: str
+    brands: str
+    text: str | None
+
+
+@dataclass
+class Coverage:
+    """What the archive holds: its time span, tweets per month and the ingest accounting."""
+
+    first_tweet: str | None  # collected tweets, 'YYYY-MM-DD HH:MM' in the report time zone
+    last_tweet: str | None
+    first_mention: str | None  # mention tweets of the period
+    last_mention: str | None
+    collected_tweets: int
+    context_tweets: int
+    input_files: int  # from the manifest
+    records_read: int
+    notices: int
+    duplicates: int
+    quarantined: int
+    months: list[MonthRow] = field(default_factory=list)
+
+
+@dataclass
+class Details:
+    """What the HTML report shows besides the figures of the other formats (Metrics.details)."""
+
+    coverage: Coverage
+    sector_response_times: list[SectorBucketRow] = field(default_factory=list)
+    examples_hour: int | None = None  # the hour of the examples (the peak hour)
+    unanswered_examples: list[ExampleRow] = field(default_factory=list)
+
+
+@dataclass
 class Report:
     parameters: Parameters
     totals: Totals
@@ -286,6 +338,7 @@ class Report:
     response_times: list[BucketRow] = field(default_factory=list)
     brands: list[BrandRow] = field(default_factory=list)
     sectors: list[SectorRow] = field(default_factory=list)
+    details: Details | None = None  # only when asked for (report(details=True))
 
     def as_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data; floats rounded to 3 decimals (counts are exact)."""
@@ -301,7 +354,7 @@ class Report:
             row = _clean(asdict(w))
             row["weekday_name"] = w.weekday_name
             weekday_hourly.append(row)
-        return {
+        out = {
             "parameters": asdict(self.parameters),
             "totals": totals,
             "hourly": hourly,
@@ -310,6 +363,11 @@ class Report:
             "brands": [_clean(asdict(b)) for b in self.brands],
             "sectors": [_clean(asdict(s)) for s in self.sectors],
         }
+        if self.details is not None:
+            d = asdict(self.details)
+            d["sector_response_times"] = [_clean(r) for r in d["sector_response_times"]]
+            out["details"] = d
+        return out
 
 
 def hour_label(hour: int) -> str:
@@ -344,6 +402,7 @@ class Metrics:
         *,
         archive_path: str = "",
         archive_fingerprint: str = "",
+        manifest=None,
     ):
         from . import __version__
         from .roster import check_time_zone
@@ -351,6 +410,7 @@ class Metrics:
 
         self.con = con
         self.roster = roster
+        self.manifest = manifest  # kwo.archive.Manifest, for the ingest accounting of details()
         self.options = options = options or ReportOptions()
         check_time_zone(options.tz)
         window_ms = parse_window(options.window) if options.window else None
@@ -411,8 +471,34 @@ class Metrics:
     def sectors(self) -> list[SectorRow]:
         return _rows(SectorRow, self.query("sectors"))
 
-    def report(self, sections: tuple[str, ...] | None = None) -> Report:
-        """The whole report, or only ``sections`` (names of the Report list fields) besides totals."""
+    def details(self, *, peak_hour: int | None = None, examples: int = 5) -> Details:
+        """Coverage, response-time buckets per sector and up to ``examples`` unanswered mention
+        tweets (with their text) of ``peak_hour`` (default: the peak hour)."""
+        bindings = self.view_parameters.bindings()
+        (row,) = self.query("coverage")
+        files = self.manifest.files if self.manifest is not None else []
+        coverage = Coverage(
+            **row,
+            input_files=len(files),
+            **{k: sum(f.get(k, 0) for f in files) for k in ("records_read", "notices", "duplicates", "quarantined")},
+            months=_rows(MonthRow, self.query("coverage_months")),
+        )
+        if peak_hour is None:
+            peak = self.query("peak_hour")
+            peak_hour = peak[0]["hour"] if peak else None
+        found = []
+        if peak_hour is not None and examples > 0:
+            found = run_query(self.con, "unanswered_examples", {**bindings, "hour": peak_hour, "limit": examples})
+        return Details(
+            coverage=coverage,
+            sector_response_times=_rows(SectorBucketRow, self.query("sector_response_times")),
+            examples_hour=peak_hour,
+            unanswered_examples=_rows(ExampleRow, found),
+        )
+
+    def report(self, sections: tuple[str, ...] | None = None, *, details: bool = False) -> Report:
+        """The whole report, or only ``sections`` (names of the Report list fields) besides totals;
+        ``details`` adds :meth:`details` (what the HTML report shows besides the figures)."""
         wanted = set(sections) if sections is not None else set(SECTIONS)
         unknown = wanted - set(SECTIONS)
         if unknown:
@@ -421,6 +507,8 @@ class Metrics:
         for name in SECTIONS:
             if name in wanted:
                 setattr(r, name, getattr(self, name)())
+        if details:
+            r.details = self.details(peak_hour=r.totals.peak_hour)
         return r
 
 
@@ -461,7 +549,8 @@ def open_metrics(
     manifest = arch.read_manifest()
     con = arch.connect(threads=threads)
     roster = resolve_roster(con, brands)
-    return Metrics(con, roster, options, archive_path=str(archive), archive_fingerprint=manifest.fingerprint)
+    return Metrics(con, roster, options, archive_path=str(archive), archive_fingerprint=manifest.fingerprint,
+                   manifest=manifest)
 
 
 def build_report(
@@ -474,11 +563,13 @@ def build_report(
     window: str | None = None,
     thread: bool = False,
     sections: tuple[str, ...] | None = None,
+    details: bool = False,
 ) -> Report:
-    """The KWO report of an archive (see :class:`Report`)."""
+    """The KWO report of an archive (see :class:`Report`); ``details`` adds what the HTML report
+    shows besides the figures (coverage, buckets per sector, example tweets)."""
     m = open_metrics(archive, brands, ReportOptions(tz=tz, since=since, until=until, window=window, thread=thread))
     try:
-        return m.report(sections)
+        return m.report(sections, details=details)
     finally:
         m.con.close()
 
@@ -486,13 +577,18 @@ def build_report(
 __all__ = [
     "BrandRow",
     "BucketRow",
+    "Coverage",
     "DEFAULT_TZ",
+    "Details",
+    "ExampleRow",
     "HourRow",
+    "MonthRow",
     "Metrics",
     "Parameters",
     "Report",
     "ReportOptions",
     "SECTIONS",
+    "SectorBucketRow",
     "SectorRow",
     "Totals",
     "WeekdayHourRow",

@@ -231,6 +231,8 @@ def view_data(report: Report, view_name: str) -> dict:
             continue  # no roster hours: nothing to say
         else:
             out[s] = section_rows(full, s)
+    if "details" in full:  # asked for by the HTML report (Metrics.report(details=True))
+        out["details"] = full["details"]
     return out
 
 
