@@ -89,7 +89,8 @@ def _run(view: str, sections: tuple[str, ...] | None, archive, brands, tz, since
         # Raised here, with this command's context, the message shows `kwo <command>` usage.
         raise click.UsageError(str(exc)) from None
     try:
-        report = metrics.report(sections)
+        # The HTML report also shows coverage, buckets per sector and example tweets.
+        report = metrics.report(sections, details=fmt == "html")
     finally:
         metrics.con.close()
     if output:
@@ -99,13 +100,17 @@ def _run(view: str, sections: tuple[str, ...] | None, archive, brands, tz, since
         render(report, fmt, view=view, out=sys.stdout)
 
 
-def _write_atomically(path: str, text: str) -> None:
+def _write_atomically(path: str, text: str | bytes) -> None:
     from .errors import KwoError
 
     tmp = f"{path}.tmp-{os.getpid()}"
     try:
-        with open(tmp, "w", encoding="utf-8") as f:
-            f.write(text)
+        if isinstance(text, bytes):  # a chart
+            with open(tmp, "wb") as f:
+                f.write(text)
+        else:
+            with open(tmp, "w", encoding="utf-8") as f:
+                f.write(text)
         os.replace(tmp, path)
     except OSError as exc:
         try:
@@ -195,7 +200,56 @@ _COMMANDS = {
 }
 
 
+# The charts of the HTML report (kwo.report.charts.CHARTS; listed here so that building the CLI
+# does not import matplotlib; tests/test_charts.py keeps the two in step).
+CHART_NAMES = ("rush-hour", "response-by-hour", "closed-by-hour", "heatmap", "response-times",
+               "response-times-by-sector", "months")
+
+
+def _chart_command(group: click.Group) -> None:
+    @group.command("chart")
+    @click.argument("name", type=click.Choice(CHART_NAMES), metavar="NAME")
+    @figure_options
+    @click.option("--output", "-o", "output", required=True,
+                  type=click.Path(dir_okay=False, writable=True, path_type=str),
+                  help="The file to write: .svg or .png (the suffix picks the format).")
+    @click.option("--no-title", "no_title", is_flag=True, help="Leave the title out (when the slide has one).")
+    def chart(name, archive, brands, tz, since, until, window, thread, output, no_title):
+        """Write one chart of the HTML report as SVG or PNG, for slides.
+
+        NAME is one of: rush-hour (mention tweets per hour, answered and not, and answered %),
+        response-by-hour (median response time per hour of arrival), closed-by-hour (share of
+        mentions arriving while the brand is closed), heatmap (weekday x hour), response-times
+        (the guideline buckets), response-times-by-sector, months (tweets per month).
+        The same archive and options give the same bytes.
+
+        \b
+        Examples:
+          kwo chart rush-hour --archive kwo16 --brands brands.csv --output rush-hour.svg
+          kwo chart heatmap -a kwo16 -b brands.csv --since 2016-10-01 -o heatmap.png
+        """
+        from .errors import UsageError
+        from .metrics import ReportOptions, open_metrics
+        from .report import view_data
+        from .report.charts import render_chart
+
+        fmt = os.path.splitext(output)[1].lower().lstrip(".")
+        if fmt not in ("svg", "png"):
+            raise click.BadParameter(f"{output!r}: the file name must end in .svg or .png", param_hint="--output")
+        options = ReportOptions(tz=tz, since=since, until=until, window=window, thread=thread)
+        try:
+            metrics = open_metrics(archive, brands, options)
+        except UsageError as exc:
+            raise click.UsageError(str(exc)) from None
+        try:
+            report = metrics.report(details=True)
+        finally:
+            metrics.con.close()
+        _write_atomically(output, render_chart(name, view_data(report, "report"), fmt, title=not no_title))
+
+
 def register(group: click.Group) -> None:
     """Attach the report commands to the ``kwo`` group."""
     for name, (sections, doc) in _COMMANDS.items():
         _command(group, name, sections, doc)
+    _chart_command(group)
