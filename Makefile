@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test venv lint clean
+.PHONY: demo test venv lint clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ demo: $(VENV)/.kwo-installed
 
 test: $(VENV)/.kwo-test-installed
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile
+
+# What tests/test_browser.py needs (Debian packages; the test skips without them). .ci/run installs
+# them itself when it can.
+chromium:
+	apt-get install -y chromium chromium-driver
 
 lint: $(VENV)/.kwo-test-installed
 	$(BIN)/python -m pip install --quiet ruff
