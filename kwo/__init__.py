@@ -4,7 +4,6 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .archive import Archive, connect  # noqa: E402
 from .errors import (  # noqa: E402
     ArchiveError,
     InputError,
@@ -15,7 +14,21 @@ from .errors import (  # noqa: E402
     UnknownFormatError,
     UsageError,
 )
-from .schema import TWEET_SCHEMA  # noqa: E402
+
+# Heavy exports load on first use: a worker process that only parses (kwo.staging) or
+# `kwo --help` should not pay for importing DuckDB and pyarrow.
+_LAZY = {"Archive": ("archive", "Archive"), "connect": ("archive", "connect"), "TWEET_SCHEMA": ("schema", "TWEET_SCHEMA")}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        module, attr = _LAZY[name]
+        value = getattr(importlib.import_module(f".{module}", __name__), attr)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def report(*args, **kwargs):
