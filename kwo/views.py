@@ -5,6 +5,7 @@ Over the archive's ``tweets`` view (kwo.archive) this adds, in order:
 - ``brands``: the roster (from Arrow; ``brand_key`` is the join key)
 - ``brand_hours``: opening slots of the roster (brand_key, weekday, start_min, end_min)
 - ``brand_authored``: every tweet (collected or context) by a brand
+- ``mentioned``: every (tweet, brand) pair where any tweet of the archive mentions a brand
 - ``mentions``: the mention pairs (tweet, brand) of the period
 - ``brand_replies``: collected replies by brands
 - ``conversation_roots`` (``--thread`` only): the conversation of each mention and brand reply
@@ -31,7 +32,7 @@ from .metrics import load_query, run_statement
 from .roster import Roster
 
 #: The statements that build the tables, in dependency order, per answer rule.
-_COMMON_HEAD = ("views/10_brand_authored", "views/20_mentions", "views/30_brand_replies")
+_COMMON_HEAD = ("views/10_brand_authored", "views/15_mentioned", "views/20_mentions", "views/30_brand_replies")
 _COMMON_TAIL = ("views/50_mention_tweets", "views/60_mention_closed", "views/70_brand_reply_kinds")
 STATEMENTS = {
     "direct": (*_COMMON_HEAD, "views/40_mention_answers_direct", *_COMMON_TAIL),
@@ -44,6 +45,7 @@ TABLES = (
     "brands",
     "brand_hours",
     "brand_authored",
+    "mentioned",
     "mentions",
     "brand_replies",
     "mention_answers",

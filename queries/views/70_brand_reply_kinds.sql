@@ -3,8 +3,8 @@
 --   to_self           p is by the same brand (a thread the brand continues)
 --   to_mention        p mentions the brand (a reactive reply; p may be a context tweet or a retweet)
 --   proactive         p is in the archive, not by the brand and does not mention it
--- Parent mentions are matched like mentions (user_id or lower(handle)); p may be context.
--- Depends on: tweets, brands, brand_authored, brand_replies.
+-- Parent mentions come from `mentioned` (matched like mentions; p may be context or a retweet).
+-- Depends on: tweets, mentioned, brand_authored, brand_replies.
 -- Parameters: $since, $until (TIMESTAMPTZ or NULL): the reply time is in [since, until).
 CREATE OR REPLACE TEMP TABLE brand_reply_kinds AS
 WITH r AS (
@@ -13,16 +13,9 @@ WITH r AS (
       AND ($until::TIMESTAMPTZ IS NULL OR created_at < $until::TIMESTAMPTZ)
 ),
 parents AS MATERIALIZED (
-    SELECT t.tweet_id, t.mentions FROM tweets t
+    -- only the ids: whether the parent is in the archive at all
+    SELECT t.tweet_id FROM tweets t
     SEMI JOIN (SELECT DISTINCT in_reply_to_tweet_id AS id FROM r) p ON p.id = t.tweet_id
-),
-parent_mentioned AS (
-    SELECT tweet_id, unnest(mentions, recursive := true) FROM parents WHERE len(mentions) > 0
-),
-parent_mentions_brand AS (
-    SELECT m.tweet_id, b.brand_key FROM parent_mentioned m JOIN brands b ON m.user_id = b.user_id
-    UNION
-    SELECT m.tweet_id, b.brand_key FROM parent_mentioned m JOIN brands b ON lower(m.handle) = b.handle
 )
 SELECT r.tweet_id, r.brand_key, r.created_at, r.in_reply_to_tweet_id,
        CASE
@@ -34,4 +27,4 @@ SELECT r.tweet_id, r.brand_key, r.created_at, r.in_reply_to_tweet_id,
 FROM r
 LEFT JOIN parents p ON p.tweet_id = r.in_reply_to_tweet_id
 LEFT JOIN brand_authored s ON s.tweet_id = r.in_reply_to_tweet_id AND s.brand_key = r.brand_key
-LEFT JOIN parent_mentions_brand pm ON pm.tweet_id = r.in_reply_to_tweet_id AND pm.brand_key = r.brand_key;
+LEFT JOIN mentioned pm ON pm.tweet_id = r.in_reply_to_tweet_id AND pm.brand_key = r.brand_key;
