@@ -400,9 +400,11 @@ def _is_object(line: bytes) -> bool:
 def _probe(stream: BinaryIO) -> tuple[list[bytes], bool]:
     """Read the first lines; return them and whether the input is one object per line.
 
-    JSONL when the first non-blank line is a complete JSON object. A first line that is not
-    JSON at all and does not open a document (``{``/``[``), e.g. the tail of a line cut by
-    ``split -b``, gets a second chance: the input is JSONL when the next line is an object.
+    JSONL when the first non-blank line is a complete JSON object. A first line that does not
+    open a document (``{``/``[`` and JSON that goes on in the next lines) gets a second chance:
+    the input is JSONL when the next line is an object. Such a line is the tail of a line cut by
+    ``split -b``, or a broken record (invalid UTF-8, a NUL byte, nested too deeply), which must
+    not turn the good lines after it into one unreadable document.
     """
     lines: list[bytes] = []
     second_chance = False
@@ -419,9 +421,22 @@ def _probe(stream: BinaryIO) -> tuple[list[bytes], bool]:
             return lines, False
         if _is_object(line):
             return lines, True
-        if second_chance or line.lstrip()[:1] in (b"{", b"["):
+        if second_chance or _opens_document(line):
             return lines, False
         second_chance = True
+
+
+def _opens_document(line: bytes) -> bool:
+    """Whether ``line`` starts a JSON document: a complete value (an array), or the start of one
+    that the next lines continue. A line that is broken JSON by itself does not."""
+    stripped = line.strip()
+    if stripped[:1] not in (b"{", b"["):
+        return False
+    try:
+        _size_of_first_value(stripped)
+    except _SyntaxError:
+        return False
+    return True
 
 
 def _read_lines(reader: _Reader, lines: Iterable[bytes]) -> Iterator[pa.RecordBatch]:
