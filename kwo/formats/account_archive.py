@@ -55,7 +55,7 @@ def _load_js(path: str) -> Any:
             data = f.read(_MAX_SIBLING_BYTES)
         _, _, value = data.partition(b"=")
         return json.loads(value)
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return None
 
 
@@ -236,6 +236,14 @@ def _add_tweet(builder: RowBuilder, element: Any, owner: Owner) -> None:
     )
 
 
+def _encode(element: Any) -> str:
+    """An element as JSON text for the quarantine (ijson builds any depth; json.dumps recurses)."""
+    try:
+        return json.dumps(element, ensure_ascii=False, default=str)
+    except RecursionError:
+        return "(too deeply nested to show)"
+
+
 def read(stream: BinaryIO, ctx: ReadContext) -> Iterator[pa.RecordBatch]:
     _skip_assignment(stream, ctx)
     owner = find_owner(ctx)
@@ -252,9 +260,7 @@ def read(stream: BinaryIO, ctx: ReadContext) -> Iterator[pa.RecordBatch]:
         try:
             _add_tweet(builder, element, owner)
         except ValueError as exc:
-            ctx.quarantine(
-                None, f"element {index}: {exc}", json.dumps(element, ensure_ascii=False, default=str)
-            )
+            ctx.quarantine(None, f"element {index}: {exc}", _encode(element))
         if builder.full:
             yield builder.flush()
     if batch := builder.flush():

@@ -47,7 +47,7 @@ def detect(head: bytes) -> str | None:
         line = text.split(b"\n", 1)[0].strip()
         try:
             obj = json.loads(line)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested deeper than Python recurses
             obj = None
         if isinstance(obj, dict):
             found = _classify_object(obj)
