@@ -196,7 +196,8 @@ class _Writer:
         self.run_id = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + "-" + uuid.uuid4().hex[:8]
         self.results: list[FileResult] = []
         self.staged: list[str] = []
-        self.quarantine: list[dict] = []
+        # (spill file of a task, line ends before its byte range): quarantine entries on disk
+        self.quarantine: list[tuple[str, int]] = []
         self._lock_fd: int | None = None
 
     # -- context management: lock, clean leftovers, remove staging whatever happens
@@ -306,8 +307,8 @@ class _Writer:
         by_input: dict[int, list[Outcome]] = {}
         for o in outcomes:
             by_input.setdefault(o.task.index, []).append(o)
-        for index, outs in by_input.items():
-            results[index] = self._combine(inputs[index], outs, ranged.get(index), hashes.get(index))
+        for index in sorted(by_input):
+            results[index] = self._combine(inputs[index], by_input[index], ranged.get(index), hashes.get(index))
         self.results.extend(r for r in results if r is not None)
 
     def _run_inline(self, tasks: list[Task], progress) -> list[Outcome]:
@@ -354,11 +355,9 @@ class _Writer:
             result.sha256, result.size, before = outs[0].sha256 or "", outs[0].size, [0]
         for o, offset in zip(outs, before, strict=True):
             result.notices += o.notices
-            result.quarantined += len(o.quarantined)
-            for q in o.quarantined:
-                line = q.line + offset if q.line is not None else None
-                self.quarantine.append(
-                    {"file": q.file, "line": line, "reason": q.reason, "raw": q.raw, "run": self.run_id})
+            result.quarantined += o.quarantined
+            if o.quarantine_path:
+                self.quarantine.append((o.quarantine_path, offset))
             if o.rows:
                 self.staged.append(o.task.target)
         return result
@@ -402,9 +401,15 @@ class _Writer:
         qdir.mkdir(exist_ok=True)
         rel = f"{QUARANTINE_DIR}/{self.run_id}.jsonl"
         tmp = qdir / f".{self.run_id}.tmp"
-        with open(tmp, "w", encoding="utf-8") as f:
-            for entry in self.quarantine:
-                f.write(json.dumps(entry, ensure_ascii=False) + "\n")
+        with open(tmp, "w", encoding="utf-8", errors="backslashreplace") as f:
+            for spilled, offset in self.quarantine:
+                with open(spilled, encoding="utf-8") as entries:
+                    for text in entries:
+                        entry = json.loads(text)
+                        if entry["line"] is not None:
+                            entry["line"] += offset  # a byte range's lines counted from its start
+                        entry["run"] = self.run_id
+                        f.write(json.dumps(entry, ensure_ascii=False) + "\n")
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, self.root / rel)

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import io
 import itertools
+import json
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -53,7 +54,8 @@ class Outcome:
     format: str = "empty"
     rows: int = 0
     notices: int = 0
-    quarantined: list[QuarantineEntry] = field(default_factory=list)
+    quarantined: int = 0
+    quarantine_path: str | None = None  # the task's quarantine entries, one JSON object a line
     sha256: str | None = None  # whole-stream tasks only
     size: int | None = None
 
@@ -62,21 +64,20 @@ def stage(task: Task, on_bytes=None) -> Outcome:
     """Read one task's input and write its rows to ``task.target``."""
     if task.start is not None:
         return _stage_range(task)
-    with open_input(task.path, on_bytes=on_bytes) as opened:
+    with open_input(task.path, on_bytes=on_bytes) as opened, _Spill(task.target + ".quarantine.jsonl") as spill:
         name = task.fmt if task.fmt != "auto" else detect(opened.head)
         outcome = Outcome(task, format=name or "empty", size=opened.size)
+        ctx = _context(task, spill)
         if name is None:
             if opened.head.strip(_BLANK):
                 raise UnknownFormatError(task.path, f"unknown format; kwo reads: {formats_help()}")
-            ctx = _context(task)
         else:
-            ctx = _context(task)
             outcome.rows = write_staged(task, get_reader(name)(opened.stream, ctx))
         opened.drain()
         outcome.sha256 = opened.sha256()
         if outcome.size is None:
             outcome.size = opened.bytes_read
-    outcome.notices, outcome.quarantined = ctx.notices, ctx.quarantined
+    outcome.notices, outcome.quarantined, outcome.quarantine_path = ctx.notices, ctx.spilled, spill.written
     return outcome
 
 
@@ -87,26 +88,55 @@ def _stage_range(task: Task) -> Outcome:
         raw = open(task.path, "rb")
     except OSError as exc:
         raise InputError(task.path, f"cannot open: {exc.strerror or exc}") from None
-    with raw:
+    with raw, _Spill(task.target + ".quarantine.jsonl") as spill:
+        ctx = _context(task, spill)
+        ctx.jsonl = True
         start = task.start
         if start == 0 and raw.read(3) == b"\xef\xbb\xbf":
             start = 3  # a UTF-8 BOM is not part of the first record
         raw.seek(start)
         stream = io.BufferedReader(_Window(raw, task.end - start), 1 << 20)
         rows = write_staged(task, get_reader(task.fmt)(stream, ctx))
-    return Outcome(task, format=task.fmt, rows=rows, notices=ctx.notices, quarantined=ctx.quarantined)
+    return Outcome(task, format=task.fmt, rows=rows, notices=ctx.notices, quarantined=ctx.spilled,
+                   quarantine_path=spill.written)
 
 
-def _context(task: Task) -> ReadContext:
+def _context(task: Task, spill: _Spill) -> ReadContext:
     ctx = ReadContext(
         path=task.path,
         fs_path=None if task.path == "-" else os.path.abspath(task.path),
         strict=task.strict,
         account=task.account,
+        spill=spill,
     )
     if task.batch_rows:
         ctx.batch_rows = task.batch_rows
     return ctx
+
+
+class _Spill:
+    """Writes a task's quarantine entries to a JSON-lines file as they come: memory stays flat
+    however many records are bad (the ingest copies them into the archive's quarantine file)."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self._file = None
+        self.written: str | None = None  # the path, once the file is complete
+
+    def __call__(self, entry: QuarantineEntry) -> None:
+        if self._file is None:
+            # backslashreplace: a lone surrogate (from a \ud800 escape) cannot be encoded as UTF-8
+            self._file = open(self.path, "w", encoding="utf-8", errors="backslashreplace")
+        record = {"file": entry.file, "line": entry.line, "reason": entry.reason, "raw": entry.raw}
+        self._file.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+    def __enter__(self) -> _Spill:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._file is not None:
+            self._file.close()
+            self.written = self.path
 
 
 class _Window(io.RawIOBase):

@@ -62,6 +62,11 @@ class ReadContext:
     jsonl: bool = False
     notices: int = 0
     quarantined: list[QuarantineEntry] = field(default_factory=list)
+    # With a spill, quarantine entries are handed to it as they come instead of being kept in
+    # ``quarantined``: the ingest writes them to disk, so that a file of bad records cannot fill
+    # memory. ``spilled`` counts them.
+    spill: Callable[[QuarantineEntry], None] | None = None
+    spilled: int = 0
 
     def builder(self) -> RowBuilder:
         return RowBuilder(self.path, self.batch_rows)
@@ -74,7 +79,12 @@ class ReadContext:
             raw = raw.decode("utf-8", "backslashreplace")
         if self.strict:
             raise QuarantineError(self.path, f"cannot parse record: {reason}", line)
-        self.quarantined.append(QuarantineEntry(self.path, line, reason, raw))
+        entry = QuarantineEntry(self.path, line, reason, raw)
+        if self.spill is None:
+            self.quarantined.append(entry)
+        else:
+            self.spill(entry)
+            self.spilled += 1
 
 
 Reader = Callable[[BinaryIO, ReadContext], Iterator[pa.RecordBatch]]
