@@ -17,7 +17,7 @@ The contract every reader keeps (the ingest relies on it):
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
@@ -37,6 +37,45 @@ FORMATS: dict[str, tuple[str, str]] = {
 
 def formats_help() -> str:
     return "; ".join(f"{name}: {desc}" for name, (_, desc) in FORMATS.items())
+
+
+#: The longest record (a JSON line, an element of a JSON document) a reader takes. The longest real
+#: tweet JSON, a 25,000-character long post with its entities, is far below 1 MiB, and a twarc2 page
+#: of 500 tweets with its includes a few MiB; a longer record is no tweet data, and reading it whole
+#: would let memory grow with the input. It is quarantined with its first EXCERPT_BYTES.
+MAX_RECORD_BYTES = 16 << 20
+EXCERPT_BYTES = 64 << 10
+
+
+def too_long_reason(size: int, complete: bool = True) -> str:
+    what = f"{size:,} bytes" if complete else f"over {size:,} bytes"
+    return (f"record of {what}, longer than the {MAX_RECORD_BYTES:,} a tweet record can be "
+            f"(only its first {EXCERPT_BYTES:,} bytes are kept here)")
+
+
+def record_lines(stream: BinaryIO, ctx: ReadContext, head: Iterable[bytes] = ()) -> Iterator[tuple[int, bytes]]:
+    """(line number, line) of a JSON-lines stream, after the ``head`` lines already read from it.
+
+    A line longer than MAX_RECORD_BYTES is quarantined (its start only) and skipped without ever
+    being held whole, so memory stays flat whatever the line lengths.
+    """
+    number = 0
+    for number, line in enumerate(head, 1):
+        if len(line) > MAX_RECORD_BYTES:
+            ctx.quarantine(number, too_long_reason(len(line)), line[:EXCERPT_BYTES])
+        else:
+            yield number, line
+    limit = MAX_RECORD_BYTES + 1
+    while line := stream.readline(limit):
+        number += 1
+        if len(line) < limit or line.endswith(b"\n"):
+            yield number, line
+            continue
+        excerpt, size = line[:EXCERPT_BYTES], len(line)
+        while not line.endswith(b"\n") and (line := stream.readline(1 << 20)):
+            size += len(line)
+        size -= len(line) - len(line.rstrip(b"\r\n"))  # the record, without its line end
+        ctx.quarantine(number, too_long_reason(size), excerpt)
 
 
 @dataclass

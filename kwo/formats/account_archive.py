@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from ..errors import InputError, UnknownFormatError
 from ..schema import RowBuilder, distinct_mentions, parse_id, parse_twitter_date, source_label, unescape_text
-from . import ReadContext
+from . import MAX_RECORD_BYTES, ReadContext
 
 # YTD data types whose elements are tweets of the archive owner.
 TWEET_TYPES = {"tweet", "tweets", "deleted_tweet", "deleted_tweets", "community_tweet"}
@@ -138,19 +138,27 @@ def _skip_assignment(stream: BinaryIO, ctx: ReadContext) -> None:
 class _BrokenJson:
     """Last item of :func:`_elements` when the JSON breaks off; no JSON value is one of these."""
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, what: str = "JSON syntax error"):
         self.message = message
+        self.what = what
 
 
 def _elements(stream: BinaryIO, data: bytes) -> Iterator[Any]:
     """The array's elements as they complete, then a _BrokenJson if the JSON is broken."""
     elements = ijson.sendable_list()
     parser = ijson.items_coro(elements, "item")
+    pending = 0  # bytes sent since an element last completed
     try:
         while data:
             parser.send(data)
+            pending = 0 if elements else pending + len(data)
             yield from elements
             elements.clear()
+            if pending > MAX_RECORD_BYTES:
+                # ijson holds the element being built: stop before memory grows with the input.
+                yield _BrokenJson(f"over {pending:,} bytes without the element ending",
+                                  f"an element longer than the {MAX_RECORD_BYTES:,} bytes a tweet record can be")
+                return
             data = stream.read(_CHUNK)
         parser.close()
     except ijson.JSONError as exc:
@@ -160,12 +168,10 @@ def _elements(stream: BinaryIO, data: bytes) -> Iterator[Any]:
 
 def _first_data(stream: BinaryIO) -> bytes:
     """The bytes after the ``=``, read until the first non-blank one."""
-    data = b""
     while chunk := stream.read(_CHUNK):
-        data += chunk
-        if data.strip():
-            break
-    return data
+        if chunk.strip():  # blank chunks are dropped, not gathered: memory stays flat
+            return chunk
+    return b""
 
 
 def _str(obj: dict, key: str) -> str | None:
@@ -254,7 +260,7 @@ def read(stream: BinaryIO, ctx: ReadContext) -> Iterator[pa.RecordBatch]:
     builder = ctx.builder()
     for index, element in enumerate(_elements(stream, data), 1):
         if isinstance(element, _BrokenJson):
-            reason = f"JSON syntax error after element {index - 1}; the rest of the file is not read"
+            reason = f"{element.what} after element {index - 1}; the rest of the file is not read"
             ctx.quarantine(None, reason, element.message)
             break
         try:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Generator, Iterable, Iterator
-from itertools import chain
 from typing import BinaryIO
 
 import msgspec
@@ -30,7 +29,7 @@ from ..schema import (
     source_label,
     unescape_text,
 )
-from . import ReadContext
+from . import EXCERPT_BYTES, MAX_RECORD_BYTES, ReadContext, record_lines, too_long_reason
 
 V2_REASON = "API v2 record in a v1.1 file (ingest it separately with --format v2)"
 UNKNOWN_REASON = "not a v1.1 tweet or stream notice"
@@ -52,7 +51,6 @@ _BOM = b"\xef\xbb\xbf"
 # A first line longer than this is not read whole to decide the layout: the file is a document.
 _PROBE_LIMIT = 64 << 20
 _CHUNK = 1 << 20
-_EXCERPT = 64 << 10  # how much of an unreadable document tail is kept in the quarantine
 
 
 # ---------------------------------------------------------------------------------------------
@@ -439,9 +437,9 @@ def _opens_document(line: bytes) -> bool:
     return True
 
 
-def _read_lines(reader: _Reader, lines: Iterable[bytes]) -> Iterator[pa.RecordBatch]:
+def _read_lines(reader: _Reader, lines: Iterable[tuple[int, bytes]]) -> Iterator[pa.RecordBatch]:
     one = reader.one
-    for number, line in enumerate(lines, 1):
+    for number, line in lines:
         one(number, line)
         if reader.ready:
             yield from reader.take()
@@ -516,7 +514,7 @@ class _Document:
             self.reader.ctx.quarantine(
                 self._line_at_mark(),
                 f"broken JSON document ({exc}); the rest of the document cannot be read",
-                self.buf[self.mark : self.mark + _EXCERPT],
+                self.buf[self.mark : self.mark + EXCERPT_BYTES],
             )
         yield from self.reader.finish()
 
@@ -626,6 +624,9 @@ class _Document:
         """Read more data, dropping what lies before the mark. False at the end of the data."""
         if self.eof:
             return False
+        if len(self.buf) - self.mark > MAX_RECORD_BYTES:
+            # Not a tweet record; holding it whole would let memory grow with the input.
+            raise _SyntaxError(too_long_reason(len(self.buf) - self.mark, complete=False))
         # Grow with the value being read, so that a huge value is re-scanned a few times only.
         chunk = self.stream.read(max(_CHUNK, len(self.buf) - self.mark))
         if not chunk:
@@ -650,10 +651,10 @@ def read(stream: BinaryIO, ctx: ReadContext) -> Iterator[pa.RecordBatch]:
     """Batches of v1.1 tweets from ``stream`` (see the reader contract in kwo.formats)."""
     reader = _Reader(ctx)
     if ctx.jsonl:  # a byte range of a JSON-lines file: its first line may be a broken record
-        yield from _read_lines(reader, stream)
+        yield from _read_lines(reader, record_lines(stream, ctx))
         return
     head, one_per_line = _probe(stream)
     if one_per_line:
-        yield from _read_lines(reader, chain(head, stream))
+        yield from _read_lines(reader, record_lines(stream, ctx, head))
     else:
         yield from _Document(reader, b"".join(head), stream).batches()

@@ -41,7 +41,7 @@ from ..schema import (
     source_label,
     unescape_text,
 )
-from . import ReadContext
+from . import ReadContext, record_lines
 
 V1_REASON = "API v1.1 record in a v2 file (ingest it separately with --format v1)"
 
@@ -159,7 +159,7 @@ def read(stream: BinaryIO, ctx: ReadContext) -> Iterator[pa.RecordBatch]:
 
 def _rows_by_line(stream: BinaryIO, ctx: ReadContext) -> Iterator[list[Row]]:
     decode = _LINE_DECODER.decode
-    for lineno, line in enumerate(stream, 1):
+    for lineno, line in record_lines(stream, ctx):
         if lineno == 1 and line.startswith(_BOM):
             line = line[len(_BOM) :]
         if not line or line.isspace():
