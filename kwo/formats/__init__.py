@@ -17,6 +17,7 @@ The contract every reader keeps (the ingest relies on it):
 from __future__ import annotations
 
 import importlib
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
@@ -45,6 +46,23 @@ def formats_help() -> str:
 #: would let memory grow with the input. It is quarantined with its first EXCERPT_BYTES.
 MAX_RECORD_BYTES = 16 << 20
 EXCERPT_BYTES = 64 << 10
+
+
+#: Tweets exist from March 2006 (Twitter's first public tweets are of 21 March 2006) until now.
+#: A created_at outside [EARLIEST_TWEET_MS, now + a day of clock skew] is a broken date, not a tweet
+#: time: stored, it would put a tweet in a month partition of its own and into every report.
+EARLIEST_TWEET_MS = 1_141_171_200_000  # 2006-03-01T00:00:00Z
+CLOCK_SKEW_MS = 86_400_000
+
+
+def plausible_time(ms: int, value: object, what: str = "created_at") -> int:
+    """``ms`` (a tweet's time in epoch ms, read from ``value``) when a tweet can have it; raises
+    ValueError otherwise."""
+    if ms < EARLIEST_TWEET_MS:
+        raise ValueError(f"{what} {value!r} is before Twitter existed (March 2006)")
+    if ms > time.time() * 1000 + CLOCK_SKEW_MS:
+        raise ValueError(f"{what} {value!r} is in the future")
+    return ms
 
 
 def too_long_reason(size: int, complete: bool = True) -> str:

@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from ..errors import InputError, UnknownFormatError
 from ..schema import RowBuilder, distinct_mentions, parse_id, parse_twitter_date, source_label, unescape_text
-from . import MAX_RECORD_BYTES, ReadContext
+from . import MAX_RECORD_BYTES, ReadContext, plausible_time
 
 # YTD data types whose elements are tweets of the archive owner.
 TWEET_TYPES = {"tweet", "tweets", "deleted_tweet", "deleted_tweets", "community_tweet"}
@@ -223,7 +223,7 @@ def _add_tweet(builder: RowBuilder, element: Any, owner: Owner) -> None:
     created_at = _str(tweet, "created_at")
     if created_at is None:
         raise ValueError("tweet without created_at")
-    created_ms = parse_twitter_date(created_at)
+    created_ms = plausible_time(parse_twitter_date(created_at), created_at)
     raw_text = _str(tweet, "full_text") or _str(tweet, "text")
     builder.add(
         tweet_id,

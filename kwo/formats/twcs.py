@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from ..errors import UnknownFormatError
 from ..schema import RowBuilder, mentions_from_text, parse_id, parse_twitter_date, unescape_text
-from . import ReadContext
+from . import ReadContext, plausible_time
 
 REQUIRED_COLUMNS = ("tweet_id", "author_id", "inbound", "created_at", "text", "in_response_to_tweet_id")
 
@@ -178,7 +178,8 @@ def _add_row(builder: RowBuilder, fields: list[str], cols: _Columns) -> None:
     inbound = _BOOLS.get(fields[cols.inbound].strip().lower())
     if inbound is None:
         raise ValueError(f"inbound is neither true nor false: {fields[cols.inbound][:50]!r}")
-    created_at = parse_twitter_date(fields[cols.created_at].strip())
+    created_text = fields[cols.created_at].strip()
+    created_at = plausible_time(parse_twitter_date(created_text), created_text)
     reply_to = _id(fields[cols.reply], "in_response_to_tweet_id")
     text = unescape_text(fields[cols.text])
     builder.add(

@@ -29,7 +29,7 @@ from ..schema import (
     source_label,
     unescape_text,
 )
-from . import EXCERPT_BYTES, MAX_RECORD_BYTES, ReadContext, record_lines, too_long_reason
+from . import EXCERPT_BYTES, MAX_RECORD_BYTES, ReadContext, plausible_time, record_lines, too_long_reason
 
 V2_REASON = "API v2 record in a v1.1 file (ingest it separately with --format v2)"
 UNKNOWN_REASON = "not a v1.1 tweet or stream notice"
@@ -284,7 +284,7 @@ class _Reader:
             raise ValueError("missing created_at")
         created_ms = _DATES.get(created)
         if created_ms is None:
-            created_ms = _remember(_DATES, created, parse_twitter_date(created))
+            created_ms = _remember(_DATES, created, plausible_time(parse_twitter_date(created), created))
         source = _SOURCES.get(t.source, _UNSEEN)
         if source is _UNSEEN:
             source = _remember(_SOURCES, t.source, source_label(t.source))

@@ -41,7 +41,7 @@ from ..schema import (
     source_label,
     unescape_text,
 )
-from . import ReadContext, record_lines
+from . import ReadContext, plausible_time, record_lines
 
 V1_REASON = "API v1.1 record in a v2 file (ingest it separately with --format v1)"
 
@@ -189,20 +189,45 @@ def _id(value: str | None, what: str) -> int | None:
 def _created_ms(value: str | None, tweet_id: int) -> int:
     if value is not None:
         # v2 dates are always 2021-04-08T19:34:10.000Z; datetime.fromisoformat reads that shape in
-        # a fifth of parse_iso_date's time. Anything it refuses gets parse_iso_date's verdict.
+        # a fifth of parse_iso_date's time. Anything it refuses gets the slow path's verdict.
         if len(value) == 24 and value[19] == "." and value[23] == "Z" and value[10] in "T ":
             try:
-                return (datetime.fromisoformat(value) - _EPOCH) // _MS
+                ms = (datetime.fromisoformat(value) - _EPOCH) // _MS
             except ValueError:
                 pass
-        try:
-            return parse_iso_date(value)
-        except ValueError as exc:
-            raise _BadRecord(str(exc)) from None
+            else:
+                try:
+                    return plausible_time(ms, value)
+                except ValueError as exc:
+                    raise _BadRecord(str(exc)) from None
+        return _created_ms_slow(value)
     ms = snowflake_ms(tweet_id)
     if ms is None:
         raise _BadRecord("no created_at, and the id predates snowflake ids so it carries no time")
-    return ms
+    try:
+        return plausible_time(ms, str(tweet_id), "no created_at, and the time in id")
+    except ValueError as exc:
+        raise _BadRecord(str(exc)) from None
+
+
+def _created_ms_slow(value: str) -> int:
+    """Any ISO 8601 shape parse_iso_date reads, with real calendar fields and a plausible time."""
+    try:
+        ms = parse_iso_date(value)
+    except ValueError as exc:
+        raise _BadRecord(str(exc)) from None
+    try:
+        # parse_iso_date lets calendar.timegm roll impossible fields over (31 February becomes
+        # 3 March, 25:00 the next day): such a date is broken, not a tweet time. The pattern it
+        # matched pins the field positions; a leap second (:60) is allowed.
+        datetime(int(value[0:4]), int(value[5:7]), int(value[8:10]), int(value[11:13]), int(value[14:16]),
+                 min(int(value[17:19]), 59))
+    except ValueError:
+        raise _BadRecord(f"out-of-range created_at {value!r}") from None
+    try:
+        return plausible_time(ms, value)
+    except ValueError as exc:
+        raise _BadRecord(str(exc)) from None
 
 
 def _mentions(t: Tweet, ids: dict[str, str]) -> list[tuple[str | None, str | None]] | None:
