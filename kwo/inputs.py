@@ -29,6 +29,8 @@ def compression_of(head: bytes) -> str | None:
     for magic, name in _MAGIC.items():
         if head.startswith(magic):
             return name
+    if len(head) >= 4 and head[0] & 0xF0 == 0x50 and head[1:4] == b"\x2a\x4d\x18":
+        return "zstd"  # a skippable frame first, as pzstd writes
     return None
 
 
@@ -89,8 +91,83 @@ def _decompressor(kind: str | None, raw: BinaryIO) -> BinaryIO:
     if kind == "zstd":
         import zstandard
 
-        return zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True)
+        return zstandard.ZstdDecompressor().stream_reader(_ZstdFrames(raw), read_across_frames=True)
     return raw
+
+
+_ZSTD_MAGIC = 0xFD2FB528
+_ZSTD_SKIPPABLE = range(0x184D2A50, 0x184D2A60)
+
+
+class _ZstdFrames(io.RawIOBase):
+    """Passes zstd data through while following its frame structure (frame headers and block
+    sizes, without decoding anything), so that data ending inside a frame is an error: the
+    zstandard stream reader just ends there, as if the file were whole."""
+
+    _FIELD_BYTES = {"magic": 4, "skippable": 4, "descriptor": 1, "block": 3}
+
+    def __init__(self, raw: BinaryIO):
+        self._raw = raw
+        self._checksum = False
+        self._head = bytearray()
+        self._expect("magic")
+
+    def _expect(self, field: str, skip: int = 0) -> None:
+        """Pass over ``skip`` bytes, then gather the header field ``field``."""
+        self._field, self._want, self._skip = field, self._FIELD_BYTES[field], skip
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        n = self._raw.readinto(b) or 0
+        if n:
+            self._walk(memoryview(b)[:n])
+        elif self._field != "magic" or self._head or self._skip:
+            raise EOFError("the data ends inside a zstd frame")
+        return n
+
+    def _walk(self, data: memoryview) -> None:
+        i = 0
+        while i < len(data):
+            if self._skip:
+                k = min(self._skip, len(data) - i)
+                self._skip -= k
+                i += k
+                continue
+            k = min(self._want - len(self._head), len(data) - i)
+            self._head += data[i : i + k]
+            i += k
+            if len(self._head) == self._want:
+                value = int.from_bytes(self._head, "little")
+                self._head.clear()
+                self._gathered(value)
+
+    def _gathered(self, value: int) -> None:
+        field = self._field
+        if field == "magic":
+            if value == _ZSTD_MAGIC:
+                self._expect("descriptor")
+            elif value in _ZSTD_SKIPPABLE:
+                self._expect("skippable")
+            else:
+                raise ValueError("not zstd data where a frame should start")
+        elif field == "skippable":  # its size, then its data
+            self._expect("magic", skip=value)
+        elif field == "descriptor":  # Frame_Header_Descriptor: how long the rest of the header is
+            single = value >> 5 & 1
+            self._checksum = bool(value >> 2 & 1)
+            rest = (0 if single else 1) + (0, 1, 2, 4)[value & 3] + (single, 2, 4, 8)[value >> 6]
+            self._expect("block", skip=rest)
+        else:  # Block_Header: last-block flag, block type, block size
+            kind, size = value >> 1 & 3, value >> 3
+            if kind == 3:
+                raise ValueError("corrupt zstd data (reserved block type)")
+            data = 1 if kind == 1 else size  # an RLE block holds one byte
+            if value & 1:
+                self._expect("magic", skip=data + (4 if self._checksum else 0))
+            else:
+                self._expect("block", skip=data)
 
 
 class _Guarded(io.RawIOBase):
