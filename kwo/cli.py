@@ -71,7 +71,9 @@ def cli():
 @click.option("--workers", "-j", type=click.IntRange(min=1), default=None,
               help="Parsing processes (default: the number of CPUs, or KWO_WORKERS).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary (errors still go to stderr).")
-def ingest(inputs, archive, fmt, account, strict, as_json, workers, quiet):
+@click.option("--wait", "wait", type=click.FloatRange(min=0), default=60, show_default=True, metavar="SECONDS",
+              help="When another kwo ingest is writing to the archive, wait this long for it to finish.")
+def ingest(inputs, archive, fmt, account, strict, as_json, workers, quiet, wait):
     """Read tweet dumps into the archive (created if missing).
 
     INPUT is a file (.json, .jsonl, .csv, .js; optionally .gz/.bz2/.zst) or - for stdin.
@@ -87,13 +89,22 @@ def ingest(inputs, archive, fmt, account, strict, as_json, workers, quiet):
 
     with ingest_progress(enabled=not quiet and not as_json and stderr_is_terminal()) as progress:
         result = run_ingest(list(inputs), archive, fmt=fmt, strict=strict, account=account,
-                            progress=progress, workers=workers)
+                            progress=progress, workers=workers, wait=wait,
+                            on_wait=None if quiet else _say_waiting(archive))
     if as_json:
         click.echo(json.dumps(result.as_dict()))
     elif not quiet:
         from .report.ingest_summary import render_ingest_summary
 
         render_ingest_summary(result)
+
+
+def _say_waiting(archive: str):
+    def say(wait: float) -> None:
+        click.echo(f"Another kwo ingest is writing to {archive}; waiting up to {wait:g} s for it to finish...",
+                   err=True)
+
+    return say
 
 
 @cli.command()

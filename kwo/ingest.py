@@ -144,17 +144,21 @@ def ingest(
     progress=None,
     batch_rows: int | None = None,
     workers: int | None = None,
+    wait: float = 0.0,
+    on_wait=None,
 ) -> IngestResult:
     """Ingest dump files (or ``-`` for stdin) into ``archive``; see the module docstring.
 
     ``workers`` processes parse in parallel (default: the number of CPUs, or ``KWO_WORKERS``).
+    When another ingest is writing to the archive, wait up to ``wait`` seconds for it to finish
+    (``on_wait(wait)`` is called once when waiting starts), then raise :class:`ArchiveError`.
     """
     if fmt != "auto" and fmt not in FORMATS:
         raise KwoError(f"unknown format {fmt!r}; kwo reads: {formats_help()}")
     progress = progress or _NoProgress()
     _check_inputs(inputs)
     workers = workers or default_workers()
-    with _Writer(archive) as w:
+    with _Writer(archive, wait=wait, on_wait=on_wait) as w:
         w.stage_inputs(inputs, fmt=fmt, strict=strict, account=account, progress=progress,
                        batch_rows=batch_rows, workers=workers)
         return w.commit(threads=workers)
@@ -190,8 +194,10 @@ def _check_inputs(inputs: Sequence[str]) -> None:
 
 
 class _Writer:
-    def __init__(self, archive: str | os.PathLike):
+    def __init__(self, archive: str | os.PathLike, *, wait: float = 0.0, on_wait=None):
         self.archive = Archive(archive, must_exist=False)
+        self.wait = wait
+        self.on_wait = on_wait
         self.root = self.archive.path
         self.run_id = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + "-" + uuid.uuid4().hex[:8]
         self.results: list[FileResult] = []
@@ -230,14 +236,26 @@ class _Writer:
         root.mkdir(parents=True, exist_ok=True)
 
     def _lock(self) -> None:
+        """One writer at a time: an exclusive flock on .lock, waited for up to self.wait seconds."""
         fd = os.open(self.root / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
-            raise ArchiveError(
-                f"{self.root}: another kwo ingest is writing to this archive; wait for it to finish"
-            ) from None
+        deadline = time.monotonic() + self.wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    os.close(fd)
+                    waited = f" (waited {self.wait:g} s)" if self.wait else ""
+                    raise ArchiveError(
+                        f"{self.root}: another kwo ingest is writing to this archive{waited}; "
+                        "try again when it has finished (kwo ingest --wait SECONDS waits longer)"
+                    ) from None
+                if self.on_wait is not None:
+                    self.on_wait(self.wait)
+                    self.on_wait = None
+                time.sleep(min(0.1, left))
         self._lock_fd = fd
 
     def _remove_leftovers(self) -> None:
