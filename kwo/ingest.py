@@ -10,7 +10,8 @@ One run is one transaction:
    rows were replaced by collected copies.
 3. *Publish*: a new ``manifest.json`` naming the new parts is renamed into place. Until that
    rename nothing is visible; after it everything is. Leftovers of a crashed run (unnamed parts,
-   staging folders) are removed by the next run.
+   staging folders) are removed by the next run, and so are the parts this run replaced: until
+   then a reader that read the previous manifest can still read every part it names.
 
 Any error before the publish step leaves the archive exactly as it was.
 """
@@ -259,7 +260,8 @@ class _Writer:
         self._lock_fd = fd
 
     def _remove_leftovers(self) -> None:
-        """Parts no manifest names and staging folders are what a crashed run left behind."""
+        """Parts no manifest names and staging folders are what a crashed run left behind, and
+        the parts the last run replaced (kept until now for readers of the manifest before it)."""
         shutil.rmtree(self.root / STAGING_DIR, ignore_errors=True)
         live = {p["path"] for p in self.manifest.parts}
         tweets = self.root / TWEETS_DIR
@@ -409,9 +411,8 @@ class _Writer:
         manifest.parts = [replaced_parts.get(p["path"], p) for p in manifest.parts]
         manifest.parts = [p for p in manifest.parts if p.get("rows", 1) > 0] + new_parts
         self.archive.write_manifest(manifest)
-        # Only now, with the new manifest in place, are the replaced files garbage.
-        for old in replaced_parts:
-            (self.root / old).unlink(missing_ok=True)
+        # The replaced parts stay: a report that read the previous manifest may still be reading
+        # them. The next ingest removes them with the other leftovers, under the lock.
         return IngestResult(per_file=self.results, archive=str(self.root), quarantine_file=quarantine_file)
 
     def _write_quarantine(self) -> str | None:
