@@ -263,6 +263,8 @@ class _Writer:
         """Parts no manifest names and staging folders are what a crashed run left behind, and
         the parts the last run replaced (kept until now for readers of the manifest before it)."""
         shutil.rmtree(self.root / STAGING_DIR, ignore_errors=True)
+        for tmp in self.root.glob(f".{MANIFEST}.tmp-*"):  # a manifest a crash left unrenamed
+            tmp.unlink(missing_ok=True)
         live = {p["path"] for p in self.manifest.parts}
         tweets = self.root / TWEETS_DIR
         if tweets.is_dir():
