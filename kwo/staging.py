@@ -82,8 +82,6 @@ def stage(task: Task, on_bytes=None) -> Outcome:
 
 
 def _stage_range(task: Task) -> Outcome:
-    ctx = _context(task)
-    ctx.jsonl = True
     try:
         raw = open(task.path, "rb")
     except OSError as exc:
