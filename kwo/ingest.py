@@ -39,7 +39,16 @@ from .errors import ArchiveError, InputError, KwoError
 from .formats import FORMATS, formats_help
 from .inputs import file_sha256
 from .schema import TWEET_SCHEMA
-from .staging import Outcome, Task, hash_and_count_lines, is_plain_jsonl, split_lines, stage, write_staged
+from .staging import (
+    Outcome,
+    Task,
+    exit_with_parent,
+    hash_and_count_lines,
+    is_plain_jsonl,
+    split_lines,
+    stage,
+    write_staged,
+)
 
 TWEETS_DIR = "tweets"
 QUARANTINE_DIR = "quarantine"
@@ -350,7 +359,8 @@ class _Writer:
         total = sum((t.end - t.start) if t.start is not None else os.path.getsize(t.path) for t in tasks)
         label = tasks[0].path if len({t.path for t in tasks}) == 1 else f"{len({t.path for t in tasks})} files"
         progress.start_file(label, total)
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=exit_with_parent, initargs=(os.getpid(),))
         try:
             futures = [pool.submit(stage, t) for t in tasks]
             hashes = {}

@@ -12,6 +12,8 @@ import io
 import itertools
 import json
 import os
+import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -79,6 +81,18 @@ def stage(task: Task, on_bytes=None) -> Outcome:
             outcome.size = opened.bytes_read
     outcome.notices, outcome.quarantined, outcome.quarantine_path = ctx.notices, ctx.spilled, spill.written
     return outcome
+
+
+def exit_with_parent(parent: int) -> None:
+    """Worker initializer: end this worker when the ingest that started it is gone (SIGKILLed,
+    killed for memory), instead of waiting forever for tasks that will never come."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.2)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="kwo-exit-with-parent", daemon=True).start()
 
 
 def _stage_range(task: Task) -> Outcome:
