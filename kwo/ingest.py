@@ -27,6 +27,7 @@ import time
 import uuid
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -168,7 +169,7 @@ def ingest(
     progress = progress or _NoProgress()
     _check_inputs(inputs)
     workers = workers or default_workers()
-    with _Writer(archive, wait=wait, on_wait=on_wait) as w:
+    with _writing(archive), _Writer(archive, wait=wait, on_wait=on_wait) as w:
         w.stage_inputs(inputs, fmt=fmt, strict=strict, account=account, progress=progress,
                        batch_rows=batch_rows, workers=workers)
         return w.commit(threads=workers)
@@ -184,9 +185,21 @@ def ingest_batches(
 
     Every collected row counts as one record; this is how tests build hand-made archives.
     """
-    with _Writer(archive) as w:
+    with _writing(archive), _Writer(archive) as w:
         w.stage_batches(0, source, batches)
         return w.commit()
+
+
+@contextmanager
+def _writing(archive: str | os.PathLike):
+    """A disk that is full, a quota, a directory that is not writable: a clear error, not a
+    traceback (the inputs' own read errors are InputErrors already)."""
+    try:
+        yield
+    except (OSError, duckdb.Error) as exc:
+        raise ArchiveError(
+            f"{archive}: cannot write the archive: {exc}; it is as the last complete ingest left it"
+        ) from None
 
 
 def _check_inputs(inputs: Sequence[str]) -> None:
