@@ -5,7 +5,6 @@ Each renderer takes the data of :func:`kwo.report.sections.view_data` and a text
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from typing import TextIO
@@ -20,6 +19,7 @@ from .sections import (
     fmt_value,
     parameter_lines,
 )
+from .tables import csv_line, csv_text
 
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -40,26 +40,28 @@ def render_json(data: dict, out: TextIO) -> None:
 # ---------------------------------------------------------------------------------------------
 # CSV: the parameters as "# key: value" lines, then one block per section, blocks separated by a
 # blank line and each introduced by "# section: NAME" (read with pandas.read_csv(comment="#")
-# per block, or split on blank lines). Values are the JSON values.
+# per block, or split on blank lines). Values are the JSON values; text cells that a spreadsheet
+# would run as a formula (=, +, -, @, tab, CR first) get a leading ' (kwo.report.tables.csv_text).
 
 
 def render_csv(data: dict, out: TextIO) -> None:
-    w = csv.writer(out, lineterminator="\n")
     out.write(f"# kwo {data['view']}\n")
     for key, value in data["parameters"].items():
-        out.write(f"# {key}: {'' if value is None else value}\n")
+        # A line break in a value (a path, say) would end the comment and start a CSV row.
+        text = "" if value is None else str(value).replace("\r", "\\r").replace("\n", "\\n")
+        out.write(f"# {key}: {text}\n")
     if "totals" in data:
         out.write("\n# section: totals\n")
-        w.writerow(["metric", "value"])
+        out.write(csv_line(["metric", "value"]))
         for key, value in data["totals"].items():
-            w.writerow([key, _csv_value(value)])
+            out.write(csv_line([key, _csv_value(value)]))
     for section in _list_sections(data):
         rows = data[section]
         keys = [c.key for c in COLUMNS[section]] if section != "brands" else _brand_keys(rows)
         out.write(f"\n# section: {section}\n")
-        w.writerow(keys)
+        out.write(csv_line(keys))
         for row in rows:
-            w.writerow([_csv_value(row.get(k)) for k in keys])
+            out.write(csv_line([_csv_value(row.get(k)) for k in keys]))
 
 
 def _brand_keys(rows: list[dict]) -> list[str]:
@@ -71,7 +73,9 @@ def _csv_value(value) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    if isinstance(value, (int, float)):
+        return str(value)  # a number, negative or not, stays a number
+    return csv_text(str(value))
 
 
 # ---------------------------------------------------------------------------------------------

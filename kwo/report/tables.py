@@ -2,16 +2,51 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import decimal
 import json
+import re
 import sys
 import uuid
 from collections.abc import Sequence
 from typing import TextIO
 
 FORMATS = ("table", "csv", "json")
+
+# CSV injection (OWASP): a spreadsheet runs a cell that starts with one of these as a formula,
+# =HYPERLINK(...) or a DDE payload, when someone opens the CSV.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def csv_text(text: str) -> str:
+    """A text cell as a spreadsheet shows it as text: prefixed with ``'`` when it would start a
+    formula. A number written as text (``-3.5``) is left alone: a spreadsheet reads it as a number.
+
+    Numbers (int, float, Decimal values) never go through here: they stay numbers in the CSV.
+    """
+    if text.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+_NEEDS_QUOTES = re.compile(r'[,"\r\n\t]')
+
+
+def csv_line(cells: Sequence[str]) -> str:
+    """One CSV row: RFC 4180 quoting, LF line end. A field holding a CR is quoted too, which
+    csv.writer with lineterminator="\\n" does not do: spreadsheets end a row at a bare CR, so an
+    unquoted ``a\\r=1+1`` would start the next row with a live formula."""
+    if len(cells) == 1 and not cells[0]:
+        return '""\n'  # not a blank line
+    return ",".join('"' + c.replace('"', '""') + '"' if _NEEDS_QUOTES.search(c) else c for c in cells) + "\n"
+
+
+def csv_cell(value) -> str:
+    """One ``kwo sql`` value as a CSV cell: numbers as numbers, text neutralised (csv_text)."""
+    if isinstance(value, (int, float, decimal.Decimal)):  # bool is an int: true/false
+        return _text(value)
+    return csv_text(_text(value))
 
 
 def _jsonable(value):
@@ -53,10 +88,9 @@ def print_relation(columns: Sequence[str], rows: Sequence[Sequence], fmt: str = 
         json.dump([{c: _jsonable(v) for c, v in zip(columns, row)} for row in rows], out, ensure_ascii=False)
         out.write("\n")
     elif fmt == "csv":
-        w = csv.writer(out, lineterminator="\n")
-        w.writerow(columns)
+        out.write(csv_line([csv_text(str(c)) for c in columns]))
         for row in rows:
-            w.writerow([_text(v) for v in row])
+            out.write(csv_line([csv_cell(v) for v in row]))
     elif fmt == "table":
         from rich.console import Console
         from rich.table import Table
@@ -79,4 +113,4 @@ def print_relation(columns: Sequence[str], rows: Sequence[Sequence], fmt: str = 
         raise ValueError(f"unknown format {fmt!r} (use one of {', '.join(FORMATS)})")
 
 
-__all__ = ["FORMATS", "print_relation"]
+__all__ = ["FORMATS", "csv_cell", "csv_line", "csv_text", "print_relation"]
