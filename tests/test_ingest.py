@@ -297,3 +297,31 @@ def test_python_dash_m_and_sql(realdata, archive):
         capture_output=True, text=True, check=True,
     )
     assert json.loads(out.stdout) == [{"n": 20}]
+
+
+def test_parallel_ranges_give_the_same_archive_as_one_worker(realdata, tmp_path, monkeypatch):
+    """Force the byte-range split on a small file: rows, accounting and quarantine line numbers
+    must equal a single-worker run (the suite has no file large enough to split by itself)."""
+    import kwo.ingest as kwo_ingest
+
+    lines = (realdata / "v1/python-twitter__streaming_lines.json").read_bytes().splitlines(keepends=True)
+    lines.insert(40, b'{"id_str": "1", "broken\n')  # line 41 of the file
+    src = tmp_path / "lines.jsonl"
+    src.write_bytes(b"".join(lines * 3))  # 3 copies: ranges meet duplicates of earlier ranges
+    single = ingest([str(src)], tmp_path / "one", workers=1)
+    monkeypatch.setattr(kwo_ingest, "PARALLEL_MIN_BYTES", 1)
+    monkeypatch.setattr(kwo_ingest, "RANGE_MIN_BYTES", 64 * 1024)
+    splits = []
+    real_split = kwo_ingest.split_lines
+    monkeypatch.setattr(kwo_ingest, "split_lines", lambda *a: splits.append(real_split(*a)) or splits[-1])
+    parallel = ingest([str(src)], tmp_path / "two", workers=2)
+    assert len(splits) == 1 and len(splits[0]) == 8  # the file really was cut into ranges
+    assert parallel.per_file[0].sha256 == single.per_file[0].sha256
+    for key in ("records_read", "tweets_written", "context_written", "duplicates", "notices", "quarantined"):
+        assert parallel.as_dict()[key] == single.as_dict()[key], key
+    assert (single.tweets_written, single.quarantined) == (71, 3)
+    q = "SELECT tweet_id, text, mentions, collected FROM tweets ORDER BY tweet_id"
+    assert Archive(tmp_path / "one").connect().sql(q).fetchall() == Archive(tmp_path / "two").connect().sql(q).fetchall()
+    quarantined = [json.loads(x)["line"] for x in (tmp_path / "two" / parallel.quarantine_file).read_text().splitlines()]
+    n = len(lines)
+    assert sorted(quarantined) == [41, 41 + n, 41 + 2 * n]
