@@ -91,13 +91,16 @@ class Archive:
         manifest = manifest or self.read_manifest()
         return [str(self.path / p["path"]) for p in manifest.parts]
 
-    def connect(self, *, threads: int | None = None, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
+    def connect(self, *, threads: int | None = None, memory_limit: str | None = None,
+                manifest: Manifest | None = None) -> duckdb.DuckDBPyConnection:
         """An in-memory DuckDB connection with a ``tweets`` view over the live parts.
 
-        File paths reach DuckDB through the relational API, never formatted into SQL text.
+        Pass the ``manifest`` already read to get exactly that snapshot (e.g. the one whose
+        fingerprint a report prints), whatever an ingest has published since. File paths reach
+        DuckDB through the relational API, never formatted into SQL text.
         """
         con = duckdb.connect(":memory:", config=_config(threads, memory_limit))
-        parts = self.part_paths()
+        parts = self.part_paths(manifest)
         if parts:
             rel = con.read_parquet(parts, hive_partitioning=False)
         else:

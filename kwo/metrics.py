@@ -547,7 +547,7 @@ def open_metrics(
 
     arch = Archive(archive)
     manifest = arch.read_manifest()
-    con = arch.connect(threads=threads)
+    con = arch.connect(threads=threads, manifest=manifest)  # the snapshot whose fingerprint is printed
     roster = resolve_roster(con, brands)
     return Metrics(con, roster, options, archive_path=str(archive), archive_fingerprint=manifest.fingerprint,
                    manifest=manifest)

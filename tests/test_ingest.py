@@ -325,3 +325,12 @@ def test_parallel_ranges_give_the_same_archive_as_one_worker(realdata, tmp_path,
     quarantined = [json.loads(x)["line"] for x in (tmp_path / "two" / parallel.quarantine_file).read_text().splitlines()]
     n = len(lines)
     assert sorted(quarantined) == [41, 41 + n, 41 + 2 * n]
+
+
+def test_connect_reads_the_snapshot_of_the_manifest_it_is_given(realdata, archive):
+    ingest([str(realdata / "v1/sferik_twitter__statuses.json")], archive)
+    before = Archive(archive).read_manifest()
+    ingest([str(realdata / "v1/python-twitter__get_mentions.json")], archive)
+    old = Archive(archive).connect(manifest=before).execute("SELECT count(*) FROM tweets WHERE collected").fetchone()
+    new = Archive(archive).connect().execute("SELECT count(*) FROM tweets WHERE collected").fetchone()
+    assert (old, new) == ((20,), (39,))
