@@ -74,10 +74,6 @@ def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 
 
-def tasks_path(tasks: list[Task], index: int) -> str:
-    return next(t.path for t in tasks if t.index == index)
-
-
 @dataclass
 class FileResult:
     """The accounting of one input: records_read = tweets_written + duplicates + notices + quarantined."""
@@ -323,7 +319,7 @@ class _Writer:
         """Plan one task per input (or per byte range of a large plain JSON-lines file) and run them."""
         results: list[FileResult | None] = [None] * len(inputs)
         tasks: list[Task] = []
-        ranged: dict[int, list[tuple[int, int]]] = {}
+        ranged: dict[int, tuple[str, list[tuple[int, int]]]] = {}  # input index -> (path, byte ranges)
         for index, path in enumerate(inputs):
             known = self._already_ingested(path, fmt)
             if known is not None:
@@ -338,7 +334,7 @@ class _Writer:
                     name = None
             if name:
                 ranges = split_lines(path, size, max(2, min(workers * 4, size // RANGE_MIN_BYTES)))
-                ranged[index] = ranges
+                ranged[index] = (path, ranges)
                 for part, (start, end) in enumerate(ranges):
                     tasks.append(Task(**{**common, "fmt": name}, part=part, start=start, end=end,
                                       target=str(self.staging / f"{index:06d}-{part:03d}.parquet")))
@@ -354,7 +350,7 @@ class _Writer:
         for o in outcomes:
             by_input.setdefault(o.task.index, []).append(o)
         for index in sorted(by_input):
-            results[index] = self._combine(inputs[index], by_input[index], ranged.get(index), hashes.get(index))
+            results[index] = self._combine(inputs[index], by_input[index], hashes.get(index))
         self.results.extend(r for r in results if r is not None)
 
     def _run_inline(self, tasks: list[Task], progress) -> list[Outcome]:
@@ -377,8 +373,8 @@ class _Writer:
         try:
             futures = [pool.submit(stage, t) for t in tasks]
             hashes = {}
-            for index, ranges in ranged.items():
-                hashes[index] = hash_and_count_lines(tasks_path(tasks, index), ranges)
+            for index, (path, ranges) in ranged.items():
+                hashes[index] = hash_and_count_lines(path, ranges)
             outcomes = []
             for fut in as_completed(futures):
                 o = fut.result()
@@ -393,7 +389,7 @@ class _Writer:
         pool.shutdown(wait=True)
         return outcomes, hashes
 
-    def _combine(self, path: str, outs: list[Outcome], ranges, hashed) -> FileResult:
+    def _combine(self, path: str, outs: list[Outcome], hashed) -> FileResult:
         outs.sort(key=lambda o: o.task.part)
         result = FileResult(path=path, format=outs[0].format)
         if hashed is not None:
