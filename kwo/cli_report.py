@@ -77,17 +77,23 @@ def output_options(fn):
     return fn
 
 
-def _run(view: str, sections: tuple[str, ...] | None, archive, brands, tz, since, until, window, thread, fmt, output):
+def _open_metrics(archive, brands, tz, since, until, window, thread):
+    """The report library over ``archive``; its usage errors show this command's usage."""
     from .errors import UsageError
     from .metrics import ReportOptions, open_metrics
-    from .report import render
 
     options = ReportOptions(tz=tz, since=since, until=until, window=window, thread=thread)
     try:
-        metrics = open_metrics(archive, brands, options)
+        return open_metrics(archive, brands, options)
     except UsageError as exc:
         # Raised here, with this command's context, the message shows `kwo <command>` usage.
         raise click.UsageError(str(exc)) from None
+
+
+def _run(view: str, sections: tuple[str, ...] | None, archive, brands, tz, since, until, window, thread, fmt, output):
+    from .report import render
+
+    metrics = _open_metrics(archive, brands, tz, since, until, window, thread)
     try:
         # The HTML report also shows coverage, buckets per sector and example tweets.
         report = metrics.report(sections, details=fmt == "html")
@@ -228,19 +234,13 @@ def _chart_command(group: click.Group) -> None:
           kwo chart rush-hour --archive kwo16 --brands brands.csv --output rush-hour.svg
           kwo chart heatmap -a kwo16 -b brands.csv --since 2016-10-01 -o heatmap.png
         """
-        from .errors import UsageError
-        from .metrics import ReportOptions, open_metrics
         from .report import view_data
         from .report.charts import render_chart
 
         fmt = os.path.splitext(output)[1].lower().lstrip(".")
         if fmt not in ("svg", "png"):
             raise click.BadParameter(f"{output!r}: the file name must end in .svg or .png", param_hint="--output")
-        options = ReportOptions(tz=tz, since=since, until=until, window=window, thread=thread)
-        try:
-            metrics = open_metrics(archive, brands, options)
-        except UsageError as exc:
-            raise click.UsageError(str(exc)) from None
+        metrics = _open_metrics(archive, brands, tz, since, until, window, thread)
         try:
             report = metrics.report(details=True)
         finally:
