@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -86,10 +87,7 @@ def run_demo(
     out = Path(out)
     sample_dir, archive = out / "sample", out / "archive"
     if archive.exists():
-        # a previous demo: start from scratch so that the figures are this run's
-        import shutil
-
-        shutil.rmtree(archive)
+        shutil.rmtree(archive)  # a previous demo's: the figures must be this run's
     seconds: dict[str, float] = {}
 
     t = time.perf_counter()

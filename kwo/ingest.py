@@ -33,6 +33,7 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .archive import MANIFEST, Archive, Manifest, fsync_dir
@@ -599,12 +600,17 @@ CREATE TEMP VIEW new_rows AS
 
 
 def _split_by_month(batch: pa.RecordBatch, months: pa.Array):
-    values = months.to_pylist()
-    start = 0
-    for i in range(1, len(values) + 1):
-        if i == len(values) or values[i] != values[start]:
-            yield values[start], batch.slice(start, i - start)
-            start = i
+    """(month, slice) runs of a batch whose rows are in time order (months are contiguous).
+
+    The run boundaries are found by Arrow, not by a Python loop over the rows.
+    """
+    n = len(months)
+    if n == 0:
+        return
+    changes = pc.indices_nonzero(pc.not_equal(months.slice(1), months.slice(0, n - 1))).to_pylist()
+    starts = [0, *(i + 1 for i in changes)]
+    for start, end in zip(starts, [*starts[1:], n]):
+        yield months[start].as_py(), batch.slice(start, end - start)
 
 
 def _as_batches(x: pa.RecordBatch | pa.Table) -> list[pa.RecordBatch]:
