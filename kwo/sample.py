@@ -890,12 +890,18 @@ class _World:
 class _Gen:
     """Draws the year of events. All randomness comes from one seeded numpy generator."""
 
-    def __init__(self, plan: Plan, k: int, seed: int):
+    def __init__(self, plan: Plan, k: int, seed: int, shard: tuple[int, int] | None = None):
         self.plan = plan
         self.k = k
         self.rng = np.random.default_rng(np.random.SeedSequence([seed, 0x4B574F16]))
         self.clock = _Clock()
         self.brands = build_roster(k, self.rng)
+        # A shard (index, count) of a large archive (kwo.sample_parquet): the roster is the whole
+        # archive's, everything after it is the shard's own draw. Its tweet ids end in low bits
+        # that are its index modulo the count, so the ids of different shards never meet.
+        self.shard, self.shards = shard or (0, 1)
+        if shard is not None:
+            self.rng = np.random.default_rng(np.random.SeedSequence([seed, 0x4B574F16, self.shard]))
         self.acc = _build_accounts(self.brands, plan.customers, self.rng)
         self.sector_idx = np.array([SECTORS.index(b.sector) for b in self.brands])
         self.vol = np.array([b.volume for b in self.brands])
@@ -921,6 +927,18 @@ class _Gen:
         biz = np.where(weekend[:, None], 0.15, 1.0) * _HOURS_BUSINESS[None, :]
         self.biz_p = (biz / biz.sum()).ravel()
         self.b = _Builder()
+
+    def low_bits(self, n: int) -> np.ndarray:
+        """The low 22 bits of snowflake ids (worker and sequence): random; in a shard, its index
+        modulo the shard count (see id_step)."""
+        if self.shards == 1:
+            return self.rng.integers(0, 1 << 22, n)
+        return self.rng.integers(0, (1 << 22) // self.shards, n) * self.shards + self.shard
+
+    @property
+    def id_step(self) -> int:
+        """How far a clashing id is nudged: a step that keeps it in its shard's residue class."""
+        return self.shards
 
     @staticmethod
     def _wait_minutes(mask: np.ndarray) -> np.ndarray:
@@ -1136,7 +1154,7 @@ class _Gen:
         m_parent_t = self.mention_times(mb)
         m_t = self.reply_times(mb, m_parent_t)
         m_author = self.customers(plan.parent_missing)
-        m_ext = ((m_parent_t * 1000 - TWITTER_EPOCH_MS) << 22) | rng.integers(0, 1 << 22, plan.parent_missing)
+        m_ext = ((m_parent_t * 1000 - TWITTER_EPOCH_MS) << 22) | self.low_bits(plan.parent_missing)
         b.add(MP, m_t, mb, ext=m_ext, m1=m_author, tpl=self.tpl(plan.parent_missing, len(_T_PARENT_MISSING)),
               agent=self.agents(mb))
 
@@ -1146,7 +1164,7 @@ class _Gen:
         del_t = np.concatenate([m_t + rng.integers(60, 86400, len(m_t)),
                                 self.mention_times(rng.choice(k, size=n_del, p=self.vol)) + 3600])
         del_ext = np.concatenate([m_ext, ((del_t[len(m_t):] - 3000) * 1000 - TWITTER_EPOCH_MS) << 22
-                                  | rng.integers(0, 1 << 22, n_del)])
+                                  | self.low_bits(n_del)])
         del_author = np.concatenate([m_author, self.customers(n_del)])
         b.add(DEL, del_t, del_author, ext=del_ext)
         n_lim = max(1, _round(n_tweets * 0.0005))
@@ -1186,7 +1204,7 @@ def _finish(gen: _Gen, ev: dict[str, np.ndarray], fmt: str) -> dict[str, np.ndar
     """Sort by time, give every tweet a snowflake id and derive parent/conversation columns."""
     rng = gen.rng
     n = len(ev["t"])
-    low = rng.integers(0, 1 << 22, n)
+    low = gen.low_bits(n)
     # Ids carry the creation time in milliseconds; tweets are stamped on whole seconds (ms = 0),
     # so created_at and timestamp_ms agree whichever a reader takes.
     key = ((ev["t"] * 1000 - TWITTER_EPOCH_MS) << 22) | low
@@ -1196,7 +1214,7 @@ def _finish(gen: _Gen, ev: dict[str, np.ndarray], fmt: str) -> dict[str, np.ndar
         dup = np.flatnonzero(key[1:] <= key[:-1]) + 1
         if not len(dup):
             break
-        key[dup] = key[dup - 1] + 1
+        key[dup] = key[dup - 1] + gen.id_step
     out = {c: v[order] for c, v in ev.items()}
     inv = np.empty(n, dtype=np.int64)
     inv[order] = np.arange(n)
@@ -1215,7 +1233,7 @@ def _finish(gen: _Gen, ev: dict[str, np.ndarray], fmt: str) -> dict[str, np.ndar
         clash = gone & _member(ext, tids)
         if not clash.any():
             break
-        ext[clash] += 1
+        ext[clash] += gen.id_step
     # (A gone parent and its delete notice share an id, so both are nudged alike.)
 
     parent = out["parent"]
@@ -1289,6 +1307,43 @@ def _generator_info() -> dict:
 def _truth(world: _World, clock: _Clock, open_mask: np.ndarray) -> dict:
     """The figures of DESIGN.md section 3, counted on the generated tweets (not by kwo's queries),
     in the layout of ``kwo report --format json``; checked against the plan."""
+    resp = _RespExact()
+    figs = _count_figures(world, clock, open_mask, resp)
+    return _truth_json(figs, resp, world.brands, world.seed, world.plan.tweets, world.fmt)
+
+
+class _RespExact:
+    """Response times of the answered pairs, kept whole: medians and p90s straight from numpy."""
+
+    def add(self, minutes: np.ndarray, seconds: np.ndarray, hour: np.ndarray, brand: np.ndarray,
+            sector: np.ndarray) -> None:
+        self.minutes, self.hour, self.brand, self.sector = minutes, hour, brand, sector
+
+    def stats(self, group: str, i: int = 0) -> tuple:
+        m = self.minutes
+        if group != "total":
+            m = m[{"hour": self.hour, "brand": self.brand, "sector": self.sector}[group] == i]
+        return _median(m), _p90(m)
+
+    def mean(self):
+        return _r3(self.minutes.mean()) if len(self.minutes) else None
+
+
+# Figures that add up over the shards of a large archive (kwo.sample_parquet).
+_ADDITIVE = ("n_mentions", "n_answered", "per_hour", "ans_hour", "closed_hour", "pairs_hour", "wh_m", "wh_a",
+             "buckets", "n_pairs", "n_ans_pairs", "per_brand", "ans_brand", "closed_brand", "brand_replies",
+             "replies_to_mentions", "proactive_replies", "replies_parent_missing", "replies_to_self",
+             "sector_mentions", "sector_answered", "sector_pairs", "sector_ans_pairs", "sector_proactive",
+             "sector_missing", "kinds")
+
+
+def add_figures(a: dict | None, b: dict) -> dict:
+    """The figures of two disjoint sets of tweets together (every count in them is additive)."""
+    return dict(b) if a is None else {key: a[key] + b[key] for key in _ADDITIVE}
+
+
+def _count_figures(world: _World, clock: _Clock, open_mask: np.ndarray, resp) -> dict:
+    """Count the section 3 figures of one world; the response times go to ``resp``."""
     ev, k, plan = world.ev, len(world.brands), world.plan
     kind, t, author, parent, m1, m2 = (ev[c] for c in ("kind", "t", "author", "parent", "m1", "m2"))
     sector_of = np.array([SECTORS.index(b.sector) for b in world.brands])
@@ -1314,9 +1369,8 @@ def _truth(world: _World, clock: _Clock, open_mask: np.ndarray) -> dict:
     ukey, first_t = rkey[first], rtime[first]
     found = _member(pair_key, ukey)
     pos = np.minimum(np.searchsorted(ukey, pair_key), max(len(ukey) - 1, 0))
-    minutes = np.where(found, (first_t[pos] - t[pt]) * 1000 / 60000.0, np.nan) if len(ukey) else \
-        np.full(len(pair_key), np.nan)
-    ans_min = minutes[found]
+    seconds = (first_t[pos] - t[pt])[found] if len(ukey) else np.zeros(0, dtype=np.int64)
+    ans_min = seconds * 1000 / 60000.0
 
     # Mention tweets (pairs are sorted by tweet): answered when any pair is.
     tstart = np.flatnonzero(_starts(pt))
@@ -1346,50 +1400,75 @@ def _truth(world: _World, clock: _Clock, open_mask: np.ndarray) -> dict:
         if got != want:  # pragma: no cover - a broken construction, never a user error
             raise KwoError(f"kwo sample: internal error: generated {got:,} {what}, planned {want:,}")
 
-    per_hour = np.bincount(mt_hour, minlength=24)
-    ans_hour = np.bincount(mt_hour[mt_answered], minlength=24)
+    resp.add(ans_min, seconds, pair_hour[found], pb[found], sector_of[pb[found]])
+    cell = mt_wday * 24 + mt_hour
+    n_s = len(SECTORS)
+    pair_sector = sector_of[pb]
+    # A mention tweet counts once in a sector however many of its brands are in it.
+    ts_key = _uniq(pt * n_s + pair_sector)
+    ts_ans = _uniq(pt[found] * n_s + pair_sector[found])
+    rs = sector_of[rb]
+    return {
+        "n_mentions": n_mentions, "n_answered": n_answered,
+        "per_hour": np.bincount(mt_hour, minlength=24), "ans_hour": np.bincount(mt_hour[mt_answered], minlength=24),
+        "closed_hour": np.bincount(pair_hour[closed], minlength=24), "pairs_hour": np.bincount(pair_hour, minlength=24),
+        "wh_m": np.bincount(cell, minlength=168), "wh_a": np.bincount(cell[mt_answered], minlength=168),
+        "buckets": np.bincount(np.searchsorted(_BUCKET_EDGES / 60.0, ans_min, side="left"), minlength=7),
+        "n_pairs": len(pair_key), "n_ans_pairs": int(found.sum()),
+        "per_brand": np.bincount(pb, minlength=k), "ans_brand": np.bincount(pb[found], minlength=k),
+        "closed_brand": np.bincount(pb[closed], minlength=k),
+        "brand_replies": np.bincount(rb, minlength=k), "replies_to_mentions": np.bincount(rb[to_mention], minlength=k),
+        "proactive_replies": np.bincount(rb[proactive], minlength=k),
+        "replies_parent_missing": np.bincount(rb[missing], minlength=k),
+        "replies_to_self": np.bincount(rb[to_self], minlength=k),
+        "sector_mentions": np.bincount(ts_key % n_s, minlength=n_s),
+        "sector_answered": np.bincount(ts_ans % n_s, minlength=n_s),
+        "sector_pairs": np.bincount(pair_sector, minlength=n_s),
+        "sector_ans_pairs": np.bincount(pair_sector[found], minlength=n_s),
+        "sector_proactive": np.bincount(rs[proactive], minlength=n_s),
+        "sector_missing": np.bincount(rs[missing], minlength=n_s),
+        "kinds": np.bincount(kind, minlength=len(KIND_NAMES)),
+    }
+
+
+def _truth_json(figs: dict, resp, brand_list: list[SampleBrand], seed: int, tweets: int, fmt: str) -> dict:
+    """truth.json from counted figures (one world's, or the sum over the shards of a large one)."""
+    k = len(brand_list)
+    sector_of = np.array([SECTORS.index(b.sector) for b in brand_list])
+    n_mentions, n_answered = figs["n_mentions"], figs["n_answered"]
+    per_hour, ans_hour = figs["per_hour"], figs["ans_hour"]
     peak = int(np.argmax(per_hour))  # the earlier hour on a tie
     hourly = []
     for h in range(24):
-        sel = pair_hour[found] == h
-        hp = pair_hour == h
+        med, p90 = resp.stats("hour", h)
+        closed_h, pairs_h = figs["closed_hour"][h], figs["pairs_hour"][h]
         hourly.append({
             "hour": h, "mentions": int(per_hour[h]), "answered": int(ans_hour[h]),
             "answered_pct": _pct(ans_hour[h], per_hour[h]),
-            "median_response_minutes": _median(ans_min[sel]), "p90_response_minutes": _p90(ans_min[sel]),
-            "mentions_while_closed": int((closed & hp).sum()), "closed_pct": _pct((closed & hp).sum(), hp.sum()),
+            "median_response_minutes": med, "p90_response_minutes": p90,
+            "mentions_while_closed": int(closed_h), "closed_pct": _pct(closed_h, pairs_h),
         })
-    cell = mt_wday * 24 + mt_hour
-    wh_m = np.bincount(cell, minlength=168)
-    wh_a = np.bincount(cell[mt_answered], minlength=168)
+    wh_m, wh_a = figs["wh_m"], figs["wh_a"]
     weekday_hourly = [{"weekday": c // 24 + 1, "hour": c % 24, "mentions": int(wh_m[c]), "answered": int(wh_a[c])}
                       for c in range(168)]
 
-    n_pairs, n_ans_pairs = len(pair_key), int(found.sum())
-    buckets = np.bincount(np.searchsorted(_BUCKET_EDGES / 60.0, ans_min, side="left"), minlength=7)
-    counts = [*buckets[:7].tolist(), n_pairs - n_ans_pairs]
+    n_pairs, n_ans_pairs = figs["n_pairs"], figs["n_ans_pairs"]
+    counts = [*figs["buckets"][:7].tolist(), n_pairs - n_ans_pairs]
     response_times = [{"bucket": name, "count": int(c), "pct": _pct(c, n_pairs),
                        "answered_pct": _pct(c, n_ans_pairs) if name != "unanswered" else None}
                       for name, c in zip(BUCKETS, counts, strict=True)]
 
-    per_brand = np.bincount(pb, minlength=k)
-    ans_brand = np.bincount(pb[found], minlength=k)
-    closed_brand = np.bincount(pb[closed], minlength=k)
-    reply_counts = {name: np.bincount(rb[mask], minlength=k) for name, mask in
-                    (("brand_replies", np.ones(len(rb), dtype=bool)), ("replies_to_mentions", to_mention),
-                     ("proactive_replies", proactive), ("replies_parent_missing", missing),
-                     ("replies_to_self", to_self))}
-    ob = np.lexsort((ans_min, pb[found]))
-    m_sorted, b_sorted = ans_min[ob], pb[found][ob]
-    bounds = np.searchsorted(b_sorted, np.arange(k + 1))
+    per_brand, ans_brand, closed_brand = figs["per_brand"], figs["ans_brand"], figs["closed_brand"]
+    reply_names = ("brand_replies", "replies_to_mentions", "proactive_replies", "replies_parent_missing",
+                   "replies_to_self")
     brands = []
-    for i, br in enumerate(world.brands):
-        d = m_sorted[bounds[i]:bounds[i + 1]]
+    for i, br in enumerate(brand_list):
+        med, p90 = resp.stats("brand", i)
         row = {"handle": br.handle.lower(), "name": br.name, "sector": br.sector,
                "mentions": int(per_brand[i]), "answered": int(ans_brand[i]),
                "answered_pct": _pct(ans_brand[i], per_brand[i]),
-               "median_response_minutes": _median(d), "p90_response_minutes": _p90(d)}
-        row.update({name: int(c[i]) for name, c in reply_counts.items()})
+               "median_response_minutes": med, "p90_response_minutes": p90}
+        row.update({name: int(figs[name][i]) for name in reply_names})
         row.update({"hours": br.hours, "tz": br.tz, "mentions_while_closed": int(closed_brand[i]),
                     "closed_pct": _pct(closed_brand[i], per_brand[i])})
         brands.append(row)
@@ -1397,35 +1476,37 @@ def _truth(world: _World, clock: _Clock, open_mask: np.ndarray) -> dict:
 
     sectors = []
     for si, sname in enumerate(SECTORS):
-        in_s = sector_of[pb] == si
         if not (sector_of == si).any():
             continue
-        rs = sector_of[rb] == si
+        sm, sa = int(figs["sector_mentions"][si]), int(figs["sector_answered"][si])
         sectors.append({
             "sector": sname, "brands": int((sector_of == si).sum()),
-            "mention_tweets": len(_uniq(pt[in_s])), "answered": len(_uniq(pt[in_s & found])),
-            "answered_pct": _pct(len(_uniq(pt[in_s & found])), len(_uniq(pt[in_s]))),
-            "mention_pairs": int(in_s.sum()), "answered_pairs": int((in_s & found).sum()),
-            "median_response_minutes": _median(minutes[in_s & found]),
-            "proactive_replies": int((rs & proactive).sum()), "replies_parent_missing": int((rs & missing).sum()),
+            "mention_tweets": sm, "answered": sa, "answered_pct": _pct(sa, sm),
+            "mention_pairs": int(figs["sector_pairs"][si]), "answered_pairs": int(figs["sector_ans_pairs"][si]),
+            "median_response_minutes": resp.stats("sector", si)[0],
+            "proactive_replies": int(figs["sector_proactive"][si]),
+            "replies_parent_missing": int(figs["sector_missing"][si]),
         })
     sectors.sort(key=lambda r: (-r["mention_tweets"], r["sector"]))
 
-    kinds = {name: int(c) for name, c in zip(KIND_NAMES, np.bincount(kind, minlength=len(KIND_NAMES)), strict=True)}
+    kinds = {name: int(c) for name, c in zip(KIND_NAMES, figs["kinds"], strict=True)}
+    med, p90 = resp.stats("total")
     return {
         "generator": _generator_info(),
-        "parameters": {"seed": world.seed, "tweets": plan.tweets, "format": world.fmt, "brands": k,
+        "parameters": {"seed": seed, "tweets": tweets, "format": fmt, "brands": k,
                        "year": YEAR, "tz": TZ_NAME, "mode": "direct", "window": None},
         "totals": {
             "mention_tweets": n_mentions, "mention_pairs": n_pairs, "answered": n_answered,
             "answered_pct": _pct(n_answered, n_mentions), "answered_pairs": n_ans_pairs,
             "brands_mentioned": int((per_brand > 0).sum()),
-            "brand_replies": len(ridx), "replies_to_mentions": int(to_mention.sum()),
-            "proactive_replies": int(proactive.sum()), "replies_parent_missing": int(missing.sum()),
-            "replies_to_self": int(to_self.sum()),
+            "brand_replies": int(figs["brand_replies"].sum()),
+            "replies_to_mentions": int(figs["replies_to_mentions"].sum()),
+            "proactive_replies": int(figs["proactive_replies"].sum()),
+            "replies_parent_missing": int(figs["replies_parent_missing"].sum()),
+            "replies_to_self": int(figs["replies_to_self"].sum()),
             "peak_hour": peak, "peak_hour_mentions": int(per_hour[peak]),
-            "median_response_minutes": _median(ans_min), "p90_response_minutes": _p90(ans_min),
-            "mean_response_minutes": _r3(ans_min.mean()) if len(ans_min) else None,
+            "median_response_minutes": med, "p90_response_minutes": p90,
+            "mean_response_minutes": resp.mean(),
         },
         "hourly": hourly,
         "weekday_hourly": weekday_hourly,
@@ -1436,7 +1517,7 @@ def _truth(world: _World, clock: _Clock, open_mask: np.ndarray) -> dict:
         "kwo16": {"mention_tweets": KWO16_MENTION_TWEETS, "answered_pct": KWO16_ANSWERED_PCT,
                   "proactive_replies": KWO16_PROACTIVE, "peak_hour": KWO16_PEAK_HOUR,
                   "closed_from_17_pct": 30},
-        "roster": {"brands": k, "closing_at_17": sum(b.closes_at_17 for b in world.brands)},
+        "roster": {"brands": k, "closing_at_17": sum(b.closes_at_17 for b in brand_list)},
     }
 
 
