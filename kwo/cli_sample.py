@@ -11,7 +11,7 @@ DEFAULT_SEED = 2016
 DEFAULT_BRANDS = 100
 MIN_TWEETS = 100
 MAX_BRANDS = 500
-FORMATS = ("v1", "v2", "twcs")
+FORMATS = ("v1", "v2", "twcs", "parquet")
 
 
 def _sample_options(fn):
@@ -27,7 +27,12 @@ def _sample_options(fn):
                      help="Random seed: the same seed and options give byte-identical files."),
         click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default="v1", show_default=True,
                      help="v1: API v1.1 JSON lines, one file per month; v2: twarc2 search pages (JSONL), one "
-                     "file per month; twcs: the Kaggle customer-support CSV (no retweets or stream notices)."),
+                     "file per month; twcs: the Kaggle customer-support CSV (no retweets or stream notices); "
+                     "parquet: no dump files but a ready kwo archive in --out itself (month Parquet parts and "
+                     "manifest.json, as kwo ingest writes them; no stream notices), vectorised and in shards "
+                     "of 1.6 million mention tweets, so 100 million fit in bounded memory. Up to 1.6 million "
+                     "it holds the same tweets as the v1 files ingested. Example: kwo sample --out big --tweets "
+                     "10000000 --format parquet && kwo report --archive big --brands big/brands.csv"),
         click.option("--brands", "-b", "n_brands", type=click.IntRange(2, MAX_BRANDS), default=DEFAULT_BRANDS,
                      show_default=True, help="Number of fictional organisations."),
         click.option("--gzip/--no-gzip", "compress", default=True, show_default=True,
@@ -134,8 +139,13 @@ def _print_summary(result, totals: dict) -> None:
 
     files = result.truth["archive"]["files"]
     size = sum(f["bytes"] for f in files)
-    click.echo(f"Wrote {len(files)} dump file(s) ({size / 1e6:,.1f} MB, {result.truth['archive']['records']:,} "
-               f"records), brands.csv and truth.json to {result.out} in {result.seconds:.1f} s")
+    if result.truth["parameters"]["format"] == "parquet":
+        click.echo(f"Wrote a kwo archive of {len(files)} month part(s) ({size / 1e6:,.1f} MB, "
+                   f"{result.truth['archive']['tweets']:,} tweets), brands.csv and truth.json to {result.out} "
+                   f"in {result.seconds:.1f} s")
+    else:
+        click.echo(f"Wrote {len(files)} dump file(s) ({size / 1e6:,.1f} MB, {result.truth['archive']['records']:,} "
+                   f"records), brands.csv and truth.json to {result.out} in {result.seconds:.1f} s")
     peak = totals["peak_hour"]
     rows = [
         ("mention tweets", f"{totals['mention_tweets']:,}", f"{KWO16_MENTION_TWEETS:,}"),
@@ -146,6 +156,9 @@ def _print_summary(result, totals: dict) -> None:
     click.echo(f"  {'':<18} {'sample':>12}  {'KWO16':>12}")
     for name, ours, published in rows:
         click.echo(f"  {name:<18} {ours:>12}  {published:>12}")
+    if result.truth["parameters"]["format"] == "parquet":
+        click.echo(f"Next: kwo report --archive {result.out} --brands {result.out}/brands.csv")
+        return
     first = files[0]["name"]
     inputs = first if len(files) == 1 else "*." + first.split(".", 1)[1]
     click.echo(f"Next: kwo ingest {result.out}/{inputs} --archive ARCHIVE && "

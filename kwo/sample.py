@@ -77,7 +77,7 @@ DEFAULT_SEED = 2016
 DEFAULT_BRANDS = 100
 MIN_TWEETS = 100
 MAX_BRANDS = 500
-FORMATS = ("v1", "v2", "twcs")
+FORMATS = ("v1", "v2", "twcs", "parquet")  # parquet: a kwo archive, written by kwo.sample_parquet
 YEAR = 2016
 TZ_NAME = "Europe/Amsterdam"
 GZIP_LEVEL = 1  # isal level 1: ~5x smaller than plain at several hundred MB/s
@@ -2070,7 +2070,8 @@ def generate(
 ) -> SampleResult:
     """Write a synthetic archive to ``out`` (dump files, ``brands.csv``, ``truth.json``).
 
-    ``tweets`` is the number of mention tweets (DESIGN.md section 3) the analysis will find;
+    ``fmt="parquet"`` writes a kwo archive instead of dump files (kwo.sample_parquet; ``compress``
+    and ``workers`` do not apply). ``tweets`` is the number of mention tweets (DESIGN.md section 3) the analysis will find;
     proactive replies scale with it (:func:`proactive_for`). The same arguments give the same
     bytes. Files a previous ``kwo sample`` run left in ``out`` (listed in its truth.json) and that
     this run does not write again are removed; nothing else in ``out`` is touched.
@@ -2078,6 +2079,10 @@ def generate(
     global _WORLD
     if fmt not in FORMATS:
         raise UsageError(f"unknown sample format {fmt!r} (choose from {', '.join(FORMATS)})")
+    if fmt == "parquet":
+        from .sample_parquet import generate_parquet
+
+        return generate_parquet(out, tweets=tweets, seed=seed, brands=brands, progress=progress)
     if not 2 <= brands <= MAX_BRANDS:
         raise UsageError(f"--brands must be between 2 and {MAX_BRANDS} (got {brands})")
     plan = plan_counts(tweets)
