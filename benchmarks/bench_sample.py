@@ -25,7 +25,8 @@ from common import KWO, ROOT, fmt_rate, run_once  # noqa: E402
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--tweets", type=int, default=None, help="mention tweets (default: the KWO16 size)")
-    ap.add_argument("--format", default="v1", choices=["v1", "v2", "twcs"])
+    ap.add_argument("--format", default="v1", choices=["v1", "v2", "twcs", "parquet"],
+                    help="parquet: a ready kwo archive (kwo sample --format parquet), no dump files")
     ap.add_argument("--seed", type=int, default=2016)
     ap.add_argument("--workers", type=int, default=None)
     ap.add_argument("--repeat", type=int, default=1)

@@ -12,7 +12,10 @@ every command alike; the median time and the largest peak RSS (os.wait4, childre
 2. v2 input: ``kwo ingest`` against twarc-csv followed by pandas computing the answered share;
 3. ``kwo report`` (all sections, JSON) against the same figures in pandas and in polars
    (benchmarks/peer_report_*.py, checked here to give kwo's numbers);
-4. scaling: ``kwo report`` at each of --scale tweets.
+4. scaling: ``kwo report`` at each of --scale tweets, on archives that ``kwo sample --format
+   parquet`` writes straight to Parquet (generation time and RSS recorded too)::
+
+       python benchmarks/run.py --only scaling --scale 1000000,10000000,100000000 --workdir /tmp/kwo-scale
 
     python benchmarks/run.py --tweets 1000000 --repeat 3 --workdir /tmp/kwo-bench
     python benchmarks/run.py --quick          # a smoke run: small sizes, one round
@@ -233,16 +236,40 @@ def bench_report(work: Path, args) -> dict:
             "ratios": {r.name: round(r.seconds / kwo_s, 2) for r in runs[1:]}}
 
 
+def parquet_sample(work: Path, tweets: int) -> tuple[Path, dict]:
+    """A ``kwo sample --format parquet`` archive of ``tweets`` mention tweets (generated once, then
+    reused) and how its generation went (kept beside it in a .gen.json)."""
+    out = work / f"sample-parquet-{tweets}"
+    info_path = work / f"sample-parquet-{tweets}.gen.json"
+    if not (out / "truth.json").exists() or not (out / "manifest.json").exists():
+        shutil.rmtree(out, ignore_errors=True)
+        r = run_once("kwo sample", [*KWO, "sample", "--out", str(out), "--tweets", str(tweets),
+                                    "--format", "parquet", "--quiet"])
+        info_path.write_text(json.dumps({"seconds": round(r.seconds, 1), "peak_rss_mb": round(r.peak_rss_mb)}))
+        log(f"kwo sample --tweets {tweets:,} --format parquet: {r.seconds:.0f} s, peak RSS {r.peak_rss_mb:,.0f} MB")
+    info = json.loads(info_path.read_text()) if info_path.exists() else {"seconds": None, "peak_rss_mb": None}
+    truth = json.loads((out / "truth.json").read_text(encoding="utf-8"))
+    info.update(rows=truth["archive"]["tweets"], parts=len(truth["archive"]["files"]),
+                archive_bytes=sum(f["bytes"] for f in truth["archive"]["files"]))
+    return out, info
+
+
 def bench_scaling(work: Path, args) -> dict:
+    """``kwo report`` on archives of each --scale size, generated straight to Parquet (ingesting
+    JSON dumps of 100 million tweets would take hours and is measured in the ingest section)."""
     rows = []
     for n in args.scale:
-        s = sample(work, n)
-        arch = archive_of(s)
-        (r,) = interleaved(report_cmds(arch, s / "brands.csv", False), args.repeat)
-        rows.append({"mention_tweets": n, "seconds": round(r.seconds, 2), "peak_rss_mb": round(r.peak_rss_mb)})
-        log(f"kwo report at {n:,}: {r.seconds:.2f} s")
+        arch, gen = parquet_sample(work, n)
+        (r,) = interleaved(report_cmds(arch, arch / "brands.csv", False), args.repeat)
+        rows.append({"mention_tweets": n, "rows": gen["rows"], "parts": gen["parts"],
+                     "archive_mb": round(gen["archive_bytes"] / 1e6), "generate_seconds": gen["seconds"],
+                     "generate_peak_rss_mb": gen["peak_rss_mb"],
+                     "seconds": round(r.seconds, 2), "peak_rss_mb": round(r.peak_rss_mb)})
+        log(f"kwo report at {n:,}: {r.seconds:.2f} s, peak RSS {r.peak_rss_mb:,.0f} MB")
+    for row in rows[1:]:
+        row["time_vs_first"] = round(row["seconds"] / rows[0]["seconds"], 2)
     growth = round(rows[-1]["seconds"] / rows[0]["seconds"], 2) if len(rows) > 1 else None
-    return {"runs": rows, "growth": growth}
+    return {"runs": rows, "growth": growth, "repeat": args.repeat}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -308,8 +335,14 @@ def markdown(res: dict) -> str:
         lines.append("")
     if "scaling" in res:
         sc = res["scaling"]
-        lines += ["### Report scaling", "", "| mention tweets | seconds | peak RSS MB |", "|---|---|---|"]
-        lines += [f"| {r['mention_tweets']:,} | {r['seconds']:.2f} | {r['peak_rss_mb']:,} |" for r in sc["runs"]]
+        lines += [f"### Report scaling (archives from kwo sample --format parquet; report: median of "
+                  f"{sc.get('repeat', '?')} runs)", "",
+                  "| mention tweets | rows | parts | archive MB | generate s | generate RSS MB "
+                  "| report s | report peak RSS MB | report time / first |",
+                  "|---|---|---|---|---|---|---|---|---|"]
+        lines += [f"| {r['mention_tweets']:,} | {r['rows']:,} | {r['parts']} | {r['archive_mb']:,} "
+                  f"| {r['generate_seconds']} | {r['generate_peak_rss_mb']} | {r['seconds']:.2f} "
+                  f"| {r['peak_rss_mb']:,} | {r.get('time_vs_first', 1.0)}x |" for r in sc["runs"]]
         if sc["growth"]:
             lines.append(f"\ngrowth first to last: {sc['growth']}x")
         lines.append("")
