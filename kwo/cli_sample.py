@@ -69,6 +69,8 @@ def register(group: click.Group) -> None:
           kwo sample --out kwo16 --tweets 100000 --seed 1
           kwo ingest kwo16/*.jsonl.gz --archive arch
           kwo report --archive arch --brands kwo16/brands.csv
+          kwo sample --out big --tweets 100000000 --format parquet   # a ready archive, no ingest
+          kwo report --archive big --brands big/brands.csv
         """
         import json
         import sys

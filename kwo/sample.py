@@ -43,6 +43,10 @@ UTC with the tz database. Answers wait for the team's opening hours (brands.csv)
 delay around a brand's median and a long tail of hours to days. Tweets are stamped on whole seconds
 and their snowflake ids carry that time.
 
+``--format parquet`` (kwo/sample_parquet.py) writes the same tweets straight into a kwo archive
+(month Parquet parts and manifest.json), rendered column by column, in shards above 1.6 million
+mention tweets so that 100 million fit in bounded memory.
+
 Deterministic: one seed gives the same bytes (gzip with mtime 0, no file name, a fixed level),
 whatever the number of worker processes.
 """
