@@ -1,5 +1,5 @@
 -- hourly: the rush hour. Per hour of the day (0-23, local time in the report time zone $tz as
--- fixed when mention_tweets was built): mention tweets, answered mention tweets, answered %,
+-- fixed when mention_answers was built): mention tweets, answered mention tweets, answered %,
 -- median and p90 response minutes of the answered pairs whose mention arrived in that hour, and
 -- (with roster hours) how many pairs of brands with opening hours arrived while the brand was
 -- closed, and their share of those pairs. Every hour is listed, also those without mentions.
@@ -10,16 +10,16 @@ mt AS (
     FROM mention_tweets GROUP BY hour
 ),
 rt AS (
-    SELECT t.hour, median(a.response_minutes) AS median_response_minutes,
-           quantile_cont(a.response_minutes, 0.9) AS p90_response_minutes
-    FROM mention_answers a JOIN mention_tweets t USING (tweet_id)
-    WHERE a.response_minutes IS NOT NULL
-    GROUP BY t.hour
+    SELECT hour(local_time) AS hour, median(response_minutes) AS median_response_minutes,
+           quantile_cont(response_minutes, 0.9) AS p90_response_minutes
+    FROM mention_answers
+    WHERE response_minutes IS NOT NULL
+    GROUP BY 1
 ),
 cl AS (
-    SELECT t.hour, count(*) AS pairs_with_hours, count(*) FILTER (WHERE c.closed) AS closed
-    FROM mention_closed c JOIN mention_tweets t USING (tweet_id)
-    GROUP BY t.hour
+    SELECT hour, count(*) AS pairs_with_hours, count(*) FILTER (WHERE closed) AS closed
+    FROM mention_closed
+    GROUP BY hour
 )
 SELECT h.hour,
        coalesce(mt.mentions, 0) AS mentions,

@@ -1,13 +1,21 @@
 -- brand_authored: every tweet in the archive (collected or context) written by a roster brand.
--- A tweet is BY brand b when author_id = b.user_id or lower(author_handle) = b.handle
--- (two equality joins instead of one OR join, so DuckDB can hash both). The second join keeps
--- only the pairs the first cannot have found, so the two halves are disjoint and UNION ALL
--- needs no DISTINCT over 1M rows (tweet ids are unique in the archive, brand keys in brands).
+-- A tweet is BY brand b when author_id = b.user_id or lower(author_handle) = b.handle.
+-- One scan of the archive with two equality lookups (by id, by handle; both hash joins against
+-- the roster) gives each tweet at most two brand keys; a tweet whose id and handle name the same
+-- brand is one row. Tweet ids are unique in the archive and brand keys in brands, so the rows
+-- are unique (tweet_id, brand_key) pairs without a DISTINCT over 1M rows.
 -- Depends on: tweets, brands. Parameters: none.
 CREATE OR REPLACE TEMP TABLE brand_authored AS
-SELECT t.tweet_id, b.brand_key, t.created_at, t.in_reply_to_tweet_id, t.collected
-FROM tweets t JOIN brands b ON t.author_id = b.user_id
+WITH keyed AS MATERIALIZED (
+    SELECT t.tweet_id, t.created_at, t.in_reply_to_tweet_id, t.collected,
+           by_id.brand_key AS by_id, by_handle.brand_key AS by_handle
+    FROM tweets t
+    LEFT JOIN brands by_id ON t.author_id = by_id.user_id
+    LEFT JOIN brands by_handle ON lower(t.author_handle) = by_handle.handle
+    WHERE by_id.brand_key IS NOT NULL OR by_handle.brand_key IS NOT NULL
+)
+SELECT tweet_id, by_id AS brand_key, created_at, in_reply_to_tweet_id, collected
+FROM keyed WHERE by_id IS NOT NULL
 UNION ALL
-SELECT t.tweet_id, b.brand_key, t.created_at, t.in_reply_to_tweet_id, t.collected
-FROM tweets t JOIN brands b ON lower(t.author_handle) = b.handle
-WHERE t.author_id IS DISTINCT FROM b.user_id;
+SELECT tweet_id, by_handle AS brand_key, created_at, in_reply_to_tweet_id, collected
+FROM keyed WHERE by_handle IS DISTINCT FROM by_id AND by_handle IS NOT NULL;

@@ -3,17 +3,33 @@
 -- handle equals b.handle (handles are stored lowercase; lower() keeps archives of older kwo
 -- versions right). The mentions list is unnested once here; `mentions` (the KWO mention pairs)
 -- and the parent check of `brand_reply_kinds` both read this table instead of the archive.
--- UNION (not ALL) keeps one row per pair: a tweet may name a brand twice (by id and by handle).
+-- Each unnested mention is looked up by id and by handle in one pass (two hash joins against
+-- the roster), giving at most two brand keys. One row per pair: a mention naming the same brand
+-- by id and by handle gives one key, and only tweets with several mentions (which may name a
+-- brand twice) go through a DISTINCT, so the hash aggregate sees a few percent of the pairs.
 -- Depends on: tweets, brands. Parameters: none.
 CREATE OR REPLACE TEMP TABLE mentioned AS
-WITH unnested AS MATERIALIZED (
+WITH unnested AS (
     SELECT tweet_id, created_at, collected, coalesce(is_retweet, false) AS is_retweet,
-           unnest(mentions, recursive := true)
+           len(mentions) > 1 AS several, unnest(mentions, recursive := true)
     FROM tweets
     WHERE len(mentions) > 0
+),
+keyed AS MATERIALIZED (
+    SELECT u.tweet_id, u.created_at, u.collected, u.is_retweet, u.several,
+           by_id.brand_key AS by_id, by_handle.brand_key AS by_handle
+    FROM unnested u
+    LEFT JOIN brands by_id ON u.user_id = by_id.user_id
+    LEFT JOIN brands by_handle ON lower(u.handle) = by_handle.handle
+    WHERE by_id.brand_key IS NOT NULL OR by_handle.brand_key IS NOT NULL
+),
+pairs AS (
+    SELECT tweet_id, by_id AS brand_key, created_at, collected, is_retweet, several
+    FROM keyed WHERE by_id IS NOT NULL
+    UNION ALL
+    SELECT tweet_id, by_handle AS brand_key, created_at, collected, is_retweet, several
+    FROM keyed WHERE by_handle IS DISTINCT FROM by_id AND by_handle IS NOT NULL
 )
-SELECT u.tweet_id, b.brand_key, u.created_at, u.collected, u.is_retweet
-FROM unnested u JOIN brands b ON u.user_id = b.user_id
-UNION
-SELECT u.tweet_id, b.brand_key, u.created_at, u.collected, u.is_retweet
-FROM unnested u JOIN brands b ON lower(u.handle) = b.handle;
+SELECT tweet_id, brand_key, created_at, collected, is_retweet FROM pairs WHERE NOT several
+UNION ALL
+SELECT DISTINCT tweet_id, brand_key, created_at, collected, is_retweet FROM pairs WHERE several;

@@ -1,19 +1,18 @@
 -- mention_tweets: one row per mention tweet (the KWO headline unit), with its local time in the
--- report time zone and whether at least one of its (tweet, brand) pairs was answered.
--- Depends on: mention_answers. Parameters: $tz (IANA time zone of the report).
+-- report time zone (as converted in mention_answers) and whether at least one of its
+-- (tweet, brand) pairs was answered.
+-- Depends on: mention_answers. Parameters: none.
 CREATE OR REPLACE TEMP TABLE mention_tweets AS
 WITH per_tweet AS (
     SELECT tweet_id,
            any_value(created_at) AS created_at,
+           any_value(local_time) AS local_time,
            count(*) AS brands_mentioned,
            bool_or(first_reply_at IS NOT NULL) AS answered,
            min(response_minutes) AS first_response_minutes
     FROM mention_answers
     GROUP BY tweet_id
-),
-local AS (
-    SELECT *, timezone($tz, created_at) AS local_time FROM per_tweet
 )
 SELECT tweet_id, created_at, local_time, hour(local_time) AS hour, isodow(local_time) AS weekday,
        brands_mentioned, answered, first_response_minutes
-FROM local;
+FROM per_tweet;
