@@ -7,30 +7,40 @@
 --   proactive_replies, replies_parent_missing  by the sector's brands (distinct replies)
 -- Ordered by mention tweets (most first), then sector.
 -- Depends on: brands, mention_answers, brand_reply_kinds. Parameters: none.
-WITH pairs AS (
-    SELECT b.sector, a.* FROM mention_answers a JOIN brands b USING (brand_key)
+WITH sector_keys AS (
+    -- sectors as small integers, so that the per-tweet grouping below hashes integers, not text
+    SELECT brand_key, dense_rank() OVER (ORDER BY sector) AS sector_key FROM brands
+),
+pairs AS (
+    SELECT k.sector_key, a.tweet_id, a.first_reply_at, a.response_minutes
+    FROM mention_answers a JOIN sector_keys k USING (brand_key)
 ),
 tweets_by_sector AS (
-    SELECT sector, tweet_id, bool_or(first_reply_at IS NOT NULL) AS answered
-    FROM pairs GROUP BY sector, tweet_id
+    SELECT sector_key, tweet_id, bool_or(first_reply_at IS NOT NULL) AS answered
+    FROM pairs GROUP BY sector_key, tweet_id
 ),
 t AS (
-    SELECT sector, count(*) AS mention_tweets, count(*) FILTER (WHERE answered) AS answered
-    FROM tweets_by_sector GROUP BY sector
+    SELECT sector_key, count(*) AS mention_tweets, count(*) FILTER (WHERE answered) AS answered
+    FROM tweets_by_sector GROUP BY sector_key
 ),
 p AS (
-    SELECT sector, count(*) AS mention_pairs, count(first_reply_at) AS answered_pairs,
+    SELECT sector_key, count(*) AS mention_pairs, count(first_reply_at) AS answered_pairs,
            median(response_minutes) AS median_response_minutes
-    FROM pairs GROUP BY sector
+    FROM pairs GROUP BY sector_key
 ),
 r AS (
-    SELECT b.sector,
-           count(DISTINCT k.tweet_id) FILTER (WHERE k.kind = 'proactive') AS proactive_replies,
-           count(DISTINCT k.tweet_id) FILTER (WHERE k.kind = 'parent_missing') AS replies_parent_missing
-    FROM brand_reply_kinds k JOIN brands b USING (brand_key)
-    GROUP BY b.sector
+    -- distinct reply tweets of the two kinds only (a few percent of the replies)
+    SELECT k.sector_key,
+           count(DISTINCT q.tweet_id) FILTER (WHERE q.kind = 'proactive') AS proactive_replies,
+           count(DISTINCT q.tweet_id) FILTER (WHERE q.kind = 'parent_missing') AS replies_parent_missing
+    FROM brand_reply_kinds q JOIN sector_keys k USING (brand_key)
+    WHERE q.kind IN ('proactive', 'parent_missing')
+    GROUP BY k.sector_key
 ),
-s AS (SELECT sector, count(*) AS brands FROM brands GROUP BY sector)
+s AS (
+    SELECT b.sector, any_value(k.sector_key) AS sector_key, count(*) AS brands
+    FROM brands b JOIN sector_keys k USING (brand_key) GROUP BY b.sector
+)
 SELECT s.sector, s.brands,
        coalesce(t.mention_tweets, 0) AS mention_tweets,
        coalesce(t.answered, 0) AS answered,
@@ -41,7 +51,7 @@ SELECT s.sector, s.brands,
        coalesce(r.proactive_replies, 0) AS proactive_replies,
        coalesce(r.replies_parent_missing, 0) AS replies_parent_missing
 FROM s
-LEFT JOIN t USING (sector)
-LEFT JOIN p USING (sector)
-LEFT JOIN r USING (sector)
+LEFT JOIN t USING (sector_key)
+LEFT JOIN p USING (sector_key)
+LEFT JOIN r USING (sector_key)
 ORDER BY mention_tweets DESC, s.sector;

@@ -4,6 +4,8 @@
 --   to_mention        p mentions the brand (a reactive reply; p may be a context tweet or a retweet)
 --   proactive         p is in the archive, not by the brand and does not mention it
 -- Parent mentions come from `mentioned` (matched like mentions; p may be context or a retweet).
+-- A parent found in brand_authored or mentioned is in the archive, so only the parents of the
+-- remaining replies (a few percent) are looked up among all tweet ids of the archive.
 -- Depends on: tweets, mentioned, brand_authored, brand_replies.
 -- Parameters: $since, $until (TIMESTAMPTZ or NULL): the reply time is in [since, until).
 CREATE OR REPLACE TEMP TABLE brand_reply_kinds AS
@@ -12,19 +14,25 @@ WITH r AS (
     WHERE ($since::TIMESTAMPTZ IS NULL OR created_at >= $since::TIMESTAMPTZ)
       AND ($until::TIMESTAMPTZ IS NULL OR created_at < $until::TIMESTAMPTZ)
 ),
+matched AS MATERIALIZED (
+    SELECT r.tweet_id, r.brand_key, r.created_at, r.in_reply_to_tweet_id,
+           s.tweet_id IS NOT NULL AS to_self, pm.tweet_id IS NOT NULL AS to_mention
+    FROM r
+    LEFT JOIN brand_authored s ON s.tweet_id = r.in_reply_to_tweet_id AND s.brand_key = r.brand_key
+    LEFT JOIN mentioned pm ON pm.tweet_id = r.in_reply_to_tweet_id AND pm.brand_key = r.brand_key
+),
 parents AS MATERIALIZED (
-    -- only the ids: whether the parent is in the archive at all
+    -- only the ids: whether the parent of an otherwise unexplained reply is in the archive at all
     SELECT t.tweet_id FROM tweets t
-    SEMI JOIN (SELECT DISTINCT in_reply_to_tweet_id AS id FROM r) p ON p.id = t.tweet_id
+    SEMI JOIN (SELECT DISTINCT in_reply_to_tweet_id AS id FROM matched WHERE NOT to_self AND NOT to_mention) p
+           ON p.id = t.tweet_id
 )
-SELECT r.tweet_id, r.brand_key, r.created_at, r.in_reply_to_tweet_id,
+SELECT m.tweet_id, m.brand_key, m.created_at, m.in_reply_to_tweet_id,
        CASE
+           WHEN m.to_self THEN 'to_self'
+           WHEN m.to_mention THEN 'to_mention'
            WHEN p.tweet_id IS NULL THEN 'parent_missing'
-           WHEN s.tweet_id IS NOT NULL THEN 'to_self'
-           WHEN pm.tweet_id IS NOT NULL THEN 'to_mention'
            ELSE 'proactive'
        END AS kind
-FROM r
-LEFT JOIN parents p ON p.tweet_id = r.in_reply_to_tweet_id
-LEFT JOIN brand_authored s ON s.tweet_id = r.in_reply_to_tweet_id AND s.brand_key = r.brand_key
-LEFT JOIN mentioned pm ON pm.tweet_id = r.in_reply_to_tweet_id AND pm.brand_key = r.brand_key;
+FROM matched m
+LEFT JOIN parents p ON p.tweet_id = m.in_reply_to_tweet_id;
