@@ -18,12 +18,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
+import secrets
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
-from .errors import ArchiveError
+from .errors import ArchiveError, UsageError
 from .schema import TWEET_SCHEMA
 
 MANIFEST = "manifest.json"
@@ -98,6 +101,10 @@ class Archive:
         Pass the ``manifest`` already read to get exactly that snapshot (e.g. the one whose
         fingerprint a report prints), whatever an ingest has published since. File paths reach
         DuckDB through the relational API, never formatted into SQL text.
+
+        The connection is bounded (:func:`memory_limit`, threads) and spills to a private
+        directory under the system temp dir, so a report on an archive larger than memory runs
+        slower instead of failing (see :func:`_config`).
         """
         con = duckdb.connect(":memory:", config=_config(threads, memory_limit))
         parts = self.part_paths(manifest)
@@ -111,13 +118,65 @@ class Archive:
         return con
 
 
-def _config(threads: int | None, memory_limit: str | None) -> dict:
-    cfg: dict = {}
-    if threads:
-        cfg["threads"] = threads
-    if memory_limit:
-        cfg["memory_limit"] = memory_limit
-    return cfg
+#: The default cap on DuckDB's memory (its buffer pool: temp tables, hash tables, sorts). With
+#: Python, Arrow and allocations outside the pool the process stays under 2 GB of RSS; what does
+#: not fit spills to the temp directory.
+DEFAULT_MEMORY_LIMIT_MB = 1024
+#: The share of physical memory used when that is less than the default cap (small machines).
+MEMORY_SHARE = 0.4
+#: Memory each DuckDB thread should have at least: more threads than limit/this only add
+#: per-thread buffers (and spilling), not speed.
+MB_PER_THREAD = 128
+
+
+def memory_limit() -> str:
+    """DuckDB's memory_limit for archive connections: $KWO_MEMORY_LIMIT (``4GB``, ``800MB``) or the
+    smaller of :data:`DEFAULT_MEMORY_LIMIT_MB` and :data:`MEMORY_SHARE` of physical memory."""
+    env = os.environ.get("KWO_MEMORY_LIMIT", "").strip()
+    if env:
+        if _size_mb(env) is None:
+            raise UsageError(f"KWO_MEMORY_LIMIT={env!r}: expected a size such as 800MB or 4GB")
+        return env
+    limit_mb = DEFAULT_MEMORY_LIMIT_MB
+    try:
+        physical_mb = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") // (1 << 20)
+        limit_mb = min(limit_mb, max(256, int(physical_mb * MEMORY_SHARE)))
+    except (ValueError, OSError, AttributeError):  # no sysconf (Windows) or no such name
+        pass
+    return f"{limit_mb}MB"
+
+
+_SIZE_RE = re.compile(r"(\d+(?:\.\d+)?)\s*([KMGT])I?B", re.IGNORECASE)
+_SIZE_UNIT_MB = {"K": 1 / 1024, "M": 1, "G": 1024, "T": 1 << 20}
+
+
+def _size_mb(text: str) -> int | None:
+    """``800MB``, ``4 GiB`` -> megabytes (1000 and 1024 taken alike: only a thread count uses it)."""
+    m = _SIZE_RE.fullmatch(text.strip())
+    return int(float(m.group(1)) * _SIZE_UNIT_MB[m.group(2).upper()]) if m else None
+
+
+def _threads_for(limit: str) -> int:
+    """The CPUs, but no more threads than the memory limit gives :data:`MB_PER_THREAD` each."""
+    cpus = os.cpu_count() or 1
+    limit_mb = _size_mb(limit)
+    return cpus if limit_mb is None else max(1, min(cpus, limit_mb // MB_PER_THREAD))
+
+
+def spill_directory() -> str:
+    """A fresh path under the system temp dir for DuckDB to spill to. DuckDB creates it only
+    when it spills and removes it on close; never the archive (which may be read-only) nor the
+    working directory (DuckDB's default for in-memory databases)."""
+    return os.path.join(tempfile.gettempdir(), f"kwo-duckdb-{os.getpid()}-{secrets.token_hex(4)}")
+
+
+def _config(threads: int | None, limit: str | None) -> dict:
+    limit = limit or memory_limit()
+    return {
+        "memory_limit": limit,
+        "threads": threads or _threads_for(limit),
+        "temp_directory": spill_directory(),
+    }
 
 
 def fsync_dir(path: Path) -> None:

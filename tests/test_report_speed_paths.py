@@ -1,0 +1,139 @@
+"""The shortcuts the report tables take for speed give the same pairs as the plain definitions,
+and report connections are bounded (memory limit, threads, a spill directory outside the archive).
+
+The shortcuts (queries/views): a tweet's author and each mention are looked up by id and by handle
+in one pass and yield at most two brand keys; only tweets with several mentions are deduplicated;
+the earliest reply per (parent, brand) is taken before the window is applied; the existence of a
+reply's parent is only looked up when it is neither by the brand nor mentions it.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+import pytest
+
+from kwo.archive import Archive, _config, memory_limit, spill_directory
+from kwo.errors import UsageError
+from kwo.metrics import build_report, open_metrics
+
+from . import handmade as hm
+from .handmade import Row
+
+ROSTER = """handle,name,sector,user_id
+alpha,Alpha,telecom,1
+beta,Beta,telecom,2
+gamma,Gamma,energy,
+"""
+
+ROWS = [
+    # 201: names alpha twice (by id, then by handle in another mention) and beta once: 2 pairs.
+    Row(201, "2016-03-01 10:00", "100", "ann", [("1", None), (None, "ALPHA"), ("2", "beta")]),
+    # 202: one mention whose id is alpha's and whose handle is beta's (a renamed account): 2 pairs.
+    Row(202, "2016-03-01 10:05", "100", "ann", [("1", "beta")]),
+    # 203: the same mention twice (a handle typed twice): 1 pair.
+    Row(203, "2016-03-01 10:10", "101", "bob", [("1", "alpha"), ("1", "alpha")]),
+    # 204: gamma (no user id) by handle only; and a mention matching nothing.
+    Row(204, "2016-03-01 10:15", "101", "bob", [(None, "Gamma"), ("99", "nobody")]),
+    # 205: written by alpha's id under beta's handle: by alpha and by beta; mentions both, so it is
+    # a mention of neither (each brand's own tweet), and mentions gamma (a pair).
+    Row(205, "2016-03-01 10:20", "1", "Beta", [("1", "alpha"), ("2", "beta"), (None, "gamma")]),
+    # Replies: alpha answers 201 after 30 min and again after 10 min (the earlier counts: 10).
+    Row(206, "2016-03-01 10:40", "1", "alpha", [], reply_to=201),
+    Row(207, "2016-03-01 10:10", "1", "alpha", [], reply_to=201),
+    # beta answers 202 after 3 days (outside a 48h window).
+    Row(208, "2016-03-04 10:05", "2", "beta", [], reply_to=202),
+    # alpha replies to a tweet mentioning nobody (proactive), to a missing tweet, to its own.
+    Row(209, "2016-03-01 11:00", "100", "ann", []),
+    Row(210, "2016-03-01 11:05", "1", "alpha", [], reply_to=209),
+    Row(211, "2016-03-01 11:10", "1", "alpha", [], reply_to=999),
+    Row(212, "2016-03-01 11:15", "1", "alpha", [], reply_to=206),
+    # gamma (handle only) replies to 204 (a mention of gamma) and to 201 (proactive for gamma).
+    Row(213, "2016-03-01 11:20", "55", "GAMMA", [], reply_to=204),
+    Row(214, "2016-03-01 11:25", "55", "gamma", [], reply_to=201),
+]
+
+# Counted by hand from the rows above.
+EXPECTED_PAIRS = [
+    (201, "alpha"), (201, "beta"), (202, "alpha"), (202, "beta"), (203, "alpha"), (204, "gamma"), (205, "gamma"),
+]
+EXPECTED_KINDS = {
+    206: "to_mention", 207: "to_mention", 208: "to_mention", 210: "proactive", 211: "parent_missing",
+    212: "to_self", 213: "to_mention", 214: "proactive",
+}
+
+
+@pytest.fixture(scope="module")
+def case(tmp_path_factory):
+    return hm.build_archive(tmp_path_factory.mktemp("speed"), ROWS, ROSTER)
+
+
+def _pairs(con, table: str) -> list[tuple[int, str]]:
+    return con.execute(
+        f"SELECT t.tweet_id, b.handle FROM {table} t JOIN brands b USING (brand_key) ORDER BY 1, 2"
+    ).fetchall()
+
+
+def test_mention_pairs_and_authors_match_the_definitions(case):
+    archive, roster = case
+    m = open_metrics(archive, roster)
+    try:
+        assert _pairs(m.con, "mentions") == EXPECTED_PAIRS
+        # mentioned: one row per pair also for the brand's own tweet 205 and without duplicates
+        assert _pairs(m.con, "mentioned") == sorted(
+            [*EXPECTED_PAIRS, (205, "alpha"), (205, "beta")]
+        )
+        authored = _pairs(m.con, "brand_authored")
+        assert (205, "alpha") in authored and (205, "beta") in authored
+        assert len(authored) == len(set(authored))
+        assert [p for p in authored if p[0] in (213, 214)] == [(213, "gamma"), (214, "gamma")]
+        kinds = dict(m.con.execute("SELECT tweet_id, kind FROM brand_reply_kinds").fetchall())
+        assert kinds == EXPECTED_KINDS
+        answers = dict(m.con.execute(
+            "SELECT tweet_id || ' ' || b.handle, response_minutes FROM mention_answers JOIN brands b "
+            "USING (brand_key) WHERE response_minutes IS NOT NULL").fetchall())
+        assert answers == {"201 alpha": 10.0, "202 beta": 3 * 24 * 60.0, "204 gamma": 65.0}
+    finally:
+        m.con.close()
+
+
+def test_window_applies_to_the_earliest_reply(case):
+    archive, roster = case
+    r = build_report(archive, roster, window="48h")
+    assert (r.totals.mention_tweets, r.totals.mention_pairs, r.totals.answered_pairs) == (5, 7, 2)
+    r = build_report(archive, roster, window="10m")
+    assert r.totals.answered_pairs == 1  # 201 alpha after exactly 10 minutes (inclusive)
+
+
+def test_reports_under_a_small_memory_limit_give_the_same_figures(case, monkeypatch):
+    archive, roster = case
+    expected = build_report(archive, roster).as_dict()
+    monkeypatch.setenv("KWO_MEMORY_LIMIT", "64MB")
+    assert build_report(archive, roster).as_dict() == expected
+
+
+def test_connections_are_bounded_and_spill_outside_the_archive(case, monkeypatch):
+    archive, _ = case
+    monkeypatch.delenv("KWO_MEMORY_LIMIT", raising=False)
+    con = Archive(archive).connect()
+    try:
+        limit_bytes, threads, temp_dir = con.execute(
+            "SELECT current_setting('memory_limit'), current_setting('threads'), current_setting('temp_directory')"
+        ).fetchone()
+    finally:
+        con.close()
+    assert memory_limit().endswith("MB") and int(memory_limit()[:-2]) <= 1024
+    assert "GiB" in limit_bytes or "MiB" in limit_bytes  # DuckDB's spelling of the limit set
+    assert 1 <= int(threads) <= (os.cpu_count() or 1)
+    assert temp_dir.startswith(tempfile.gettempdir()) and not temp_dir.startswith(str(archive))
+    assert spill_directory() != spill_directory()  # one per connection
+
+
+def test_memory_limit_from_the_environment(monkeypatch):
+    monkeypatch.setenv("KWO_MEMORY_LIMIT", "512MB")
+    assert _config(None, None)["memory_limit"] == "512MB"
+    assert _config(None, None)["threads"] <= 4  # 128 MB a thread at least
+    monkeypatch.setenv("KWO_MEMORY_LIMIT", "lots")
+    with pytest.raises(UsageError, match="KWO_MEMORY_LIMIT"):
+        memory_limit()
