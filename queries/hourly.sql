@@ -1,5 +1,5 @@
 -- hourly: the rush hour. Per hour of the day (0-23, local time in the report time zone $tz as
--- fixed when mention_answers was built): mention tweets, answered mention tweets, answered %,
+-- fixed when mentions was built): mention tweets, answered mention tweets, answered %,
 -- median and p90 response minutes of the answered pairs whose mention arrived in that hour, and
 -- (with roster hours) how many pairs of brands with opening hours arrived while the brand was
 -- closed, and their share of those pairs. Every hour is listed, also those without mentions.

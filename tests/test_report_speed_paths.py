@@ -137,3 +137,31 @@ def test_memory_limit_from_the_environment(monkeypatch):
     monkeypatch.setenv("KWO_MEMORY_LIMIT", "lots")
     with pytest.raises(UsageError, match="KWO_MEMORY_LIMIT"):
         memory_limit()
+
+
+@pytest.mark.parametrize("tz", ["Europe/Amsterdam", "Australia/Lord_Howe", "Australia/Adelaide", "Asia/Kathmandu",
+                                "America/St_Johns", "Pacific/Chatham", "Africa/Casablanca", "UTC"])
+def test_local_time_per_utc_hour_equals_icu_conversion(tz):
+    """mentions.local_time converts only hour boundaries; every row must equal timezone(tz, t),
+    also in the hours where the zone changes offset (half-hour zones, Lord Howe's 30-minute DST,
+    Casablanca's Ramadan switches) and before 1970 (converted row by row)."""
+    import duckdb
+
+    from kwo.metrics import run_statement
+
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    con.execute(
+        "CREATE TEMP TABLE mentioned AS SELECT i AS tweet_id, 0 AS brand_key, "
+        "TIMESTAMPTZ '2015-12-31 00:00:00+00' + i * INTERVAL 7 MINUTE + i * INTERVAL 1 SECOND AS created_at, "
+        "true AS collected, false AS is_retweet FROM range(120000) r(i) "
+        "UNION ALL SELECT -1, 0, TIMESTAMPTZ '1969-12-31 23:30:00+00', true, false"
+    )
+    con.execute("CREATE TEMP TABLE brand_authored (tweet_id BIGINT, brand_key INTEGER)")
+    run_statement(con, "views/20_mentions", {"since": None, "until": None, "tz": tz})
+    wrong, total = con.execute(
+        "SELECT count(*) FILTER (WHERE local_time IS DISTINCT FROM timezone($tz, created_at)), count(*) FROM mentions",
+        {"tz": tz},
+    ).fetchone()
+    assert (wrong, total) == (0, 120001)
+    con.close()

@@ -1,10 +1,9 @@
 -- mention_answers (thread mode, --thread): every mention pair with its earliest answer, where an
 -- answer is a collected reply by b anywhere in the same conversation (conversation_roots) posted
 -- at or after the mention; a direct reply always counts, whatever its clock says or wherever the
--- walk up the reply chain ended. local_time is the mention's wall-clock time in the report time
--- zone $tz (converted once here; mention_tweets, mention_closed and hourly read it).
+-- walk up the reply chain ended. local_time (report time zone) comes from mentions.
 -- Depends on: mentions, brand_replies, conversation_roots.
--- Parameters: $window_ms (BIGINT or NULL for no window), $tz.
+-- Parameters: $window_ms (BIGINT or NULL for no window).
 CREATE OR REPLACE TEMP TABLE mention_answers AS
 WITH mention_roots AS (
     SELECT m.tweet_id, m.brand_key, m.created_at, r.root
@@ -32,7 +31,7 @@ first_answers AS (
     WHERE $window_ms::BIGINT IS NULL OR epoch_ms(c.created_at) - epoch_ms(m.created_at) <= $window_ms::BIGINT
     GROUP BY c.tweet_id, c.brand_key
 )
-SELECT m.tweet_id, m.brand_key, m.created_at, timezone($tz, m.created_at) AS local_time,
+SELECT m.tweet_id, m.brand_key, m.created_at, m.local_time,
        f.first_reply_at,
        (epoch_ms(f.first_reply_at) - epoch_ms(m.created_at)) / 60000.0 AS response_minutes
 FROM mentions m

@@ -1,5 +1,5 @@
 -- mention_tweets: one row per mention tweet (the KWO headline unit), with its local time in the
--- report time zone (as converted in mention_answers) and whether at least one of its
+-- report time zone (as converted in mentions) and whether at least one of its
 -- (tweet, brand) pairs was answered.
 -- Depends on: mention_answers. Parameters: none.
 CREATE OR REPLACE TEMP TABLE mention_tweets AS

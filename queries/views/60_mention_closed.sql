@@ -1,7 +1,7 @@
 -- mention_closed: for the mention pairs of brands with opening hours in the roster, whether the
 -- mention arrived while the brand was closed. The arrival is taken in the brand's own time zone
 -- (roster column tz, default the report's $tz; when it is the report's, the local time already
--- converted in mention_answers is used); a brand is open when the weekday and minute of the day
+-- converted in mentions is used); a brand is open when the weekday and minute of the day
 -- fall in one of its slots in brand_hours ([start_min, end_min), ISO weekday). hour is the hour
 -- of the day of the mention in the report time zone (for the closed share per hour).
 -- Pairs of brands without hours are absent (their closed share is unknown, not zero).
