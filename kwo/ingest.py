@@ -2,8 +2,11 @@
 
 One run is one transaction:
 
-1. *Stage*: every input is streamed through its reader into a staging Parquet file under
-   ``ARCHIVE/.staging/<run>/``; the reader accounts for every record (tweet, notice, quarantine).
+1. *Stage*: API v1.1 JSON-lines files (plain or gzipped) are read by DuckDB straight into the
+   merge database (:mod:`kwo.formats.v1_fast`, exactly the rows of the Python reader; it declines
+   any file it cannot read exactly). Every other input, and every declined one, is streamed
+   through its reader into a staging Parquet file under ``ARCHIVE/.staging/<run>/``; the reader
+   accounts for every record (tweet, notice, quarantine).
 2. *Commit*: DuckDB picks one row per tweet id over the staged rows and the archive (a collected
    copy beats a context copy; otherwise the copy already in the archive, then the first one
    staged, wins), writes the new rows as new month parts and rewrites the few parts whose context
@@ -23,6 +26,7 @@ import json
 import multiprocessing
 import os
 import shutil
+import threading
 import time
 import uuid
 from collections.abc import Iterable, Sequence
@@ -38,10 +42,12 @@ import pyarrow.parquet as pq
 
 from .archive import MANIFEST, Archive, Manifest, fsync_dir
 from .errors import ArchiveError, InputError, KwoError
-from .formats import FORMATS, formats_help
-from .inputs import file_sha256
+from .formats import FORMATS, formats_help, v1_fast
+from .formats.detect import detect
+from .inputs import file_sha256, open_input
 from .schema import TWEET_SCHEMA
 from .staging import (
+    FILE_SHIFT,
     Outcome,
     Task,
     exit_with_parent,
@@ -225,6 +231,8 @@ class _Writer:
         # (spill file of a task, line ends before its byte range): quarantine entries on disk
         self.quarantine: list[tuple[str, int]] = []
         self._lock_fd: int | None = None
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._fast_view: str | None = None
 
     # -- context management: lock, clean leftovers, remove staging whatever happens
     def __enter__(self) -> _Writer:
@@ -237,6 +245,8 @@ class _Writer:
         return self
 
     def __exit__(self, *exc) -> None:
+        if self._con is not None:
+            self._con.close()
         shutil.rmtree(self.staging, ignore_errors=True)
         if self._lock_fd is not None:
             os.close(self._lock_fd)  # releases the flock
@@ -321,11 +331,20 @@ class _Writer:
         results: list[FileResult | None] = [None] * len(inputs)
         tasks: list[Task] = []
         ranged: dict[int, tuple[str, list[tuple[int, int]]]] = {}  # input index -> (path, byte ranges)
+        todo: list[int] = []
         for index, path in enumerate(inputs):
             known = self._already_ingested(path, fmt)
             if known is not None:
                 results[index] = _skipped_result(path, known)
-                continue
+            else:
+                todo.append(index)
+        if v1_fast.enabled() and fmt in ("auto", "v1") and not strict:
+            fast = self._stage_fast([(i, inputs[i]) for i in todo], workers, progress)
+            for index, result in fast.items():
+                results[index] = result
+            todo = [i for i in todo if i not in fast]
+        for index in todo:
+            path = inputs[index]
             common = dict(index=index, path=path, fmt=fmt, strict=strict, account=account, batch_rows=batch_rows)
             size = None if path == "-" else os.path.getsize(path)
             name = None
@@ -353,6 +372,51 @@ class _Writer:
         for index in sorted(by_input):
             results[index] = self._combine(inputs[index], by_input[index], hashes.get(index))
         self.results.extend(r for r in results if r is not None)
+
+    def connection(self, threads: int | None) -> duckdb.DuckDBPyConnection:
+        """The merge's DuckDB, a database file in the staging folder: tables the fast path reads
+        into can move to disk, so memory stays within COMMIT_MEMORY_LIMIT."""
+        if self._con is None:
+            self._con = duckdb.connect(str(self.staging / "merge.duckdb"), config={
+                "threads": threads or default_workers(),
+                "memory_limit": COMMIT_MEMORY_LIMIT,
+                "temp_directory": str(self.staging / "spill"),
+            })
+        return self._con
+
+    def _stage_fast(self, inputs: list[tuple[int, str]], workers: int, progress) -> dict[int, FileResult]:
+        """Read the v1.1 JSON-lines inputs with DuckDB (kwo.formats.v1_fast); returns the results
+        of the files read. The files are hashed in a thread meanwhile (hashlib releases the GIL)."""
+        files = [(i, p) for i, p in inputs if _fast_candidate(p)]
+        seen: set[str] = set()
+        files = [(i, p) for i, p in files if not (p in seen or seen.add(p))]  # once per scan
+        if not files:
+            return {}
+        sizes = {i: os.path.getsize(p) for i, p in files}
+        hashes: dict[int, str] = {}
+        hasher = threading.Thread(target=lambda: hashes.update({i: file_sha256(p) for i, p in files}),
+                                  name="kwo-hash", daemon=True)
+        hasher.start()
+        progress.start_file(files[0][1] if len(files) == 1 else f"{len(files)} files", sum(sizes.values()))
+        try:
+            reader = v1_fast.FastReader(self.connection(workers), FILE_SHIFT)
+            try:
+                kept = reader.read(files)
+            except duckdb.Error:
+                kept = {}
+                for one in files if len(files) > 1 else []:  # one unreadable file: try the others alone
+                    try:
+                        kept.update(reader.read([one]))
+                    except duckdb.Error:
+                        pass
+            self._fast_view = reader.finish()
+            progress.advance(sum(sizes.values()))
+        finally:
+            hasher.join()
+            progress.end_file()
+        paths = dict(files)
+        return {i: FileResult(path=paths[i], format="v1", size=sizes[i], sha256=hashes[i], notices=notices)
+                for i, (_, notices) in kept.items()}
 
     def _run_inline(self, tasks: list[Task], progress) -> list[Outcome]:
         outcomes = []
@@ -417,7 +481,7 @@ class _Writer:
     def commit(self, threads: int | None = None) -> IngestResult:
         new_parts: list[dict] = []
         replaced_parts: dict[str, dict] = {}
-        if self.staged:
+        if self.staged or self._fast_view:
             new_parts, replaced_parts = self._merge(threads)
         for r in self.results:
             if not r.skipped:
@@ -459,26 +523,28 @@ class _Writer:
         return rel
 
     def _merge(self, threads: int | None) -> tuple[list[dict], dict[str, dict]]:
-        con = duckdb.connect(":memory:", config={
-            "threads": threads or default_workers(),
-            "memory_limit": COMMIT_MEMORY_LIMIT,
-            "temp_directory": str(self.staging / "spill"),
-            "preserve_insertion_order": False,
-        })
+        con = self.connection(threads)
+        con.execute("SET preserve_insertion_order = false")
         try:
-            con.read_parquet(self.staged).create_view("staged")
+            parts = []
+            if self.staged:
+                con.read_parquet(self.staged).create_view("staged_parquet")
+                parts.append("SELECT * FROM staged_parquet")
+            if self._fast_view:
+                parts.append(f"SELECT * FROM {self._fast_view}")
+            con.execute("CREATE OR REPLACE TEMP VIEW staged AS " + " UNION ALL BY NAME ".join(parts))
             existing = self.archive.part_paths(self.manifest)
             if existing:
                 con.read_parquet(existing, filename=True).create_view("archive_rows")
             else:
-                con.register("_empty", TWEET_SCHEMA.append(pa.field("filename", pa.string())).empty_table())
-                con.table("_empty").create_view("archive_rows")
+                con.register("archive_rows", TWEET_SCHEMA.append(pa.field("filename", pa.string())).empty_table())
             con.execute(_MERGE_SQL)
             self._account(con)
             replaced_parts = self._rewrite_replaced(con)
             new_parts = self._write_new(con)
         finally:
             con.close()
+            self._con = None
         return new_parts, replaced_parts
 
     def _account(self, con: duckdb.DuckDBPyConnection) -> None:
@@ -597,6 +663,22 @@ CREATE TEMP VIEW new_rows AS
     FROM staged s SEMI JOIN winners w ON w._seq = s._seq
     ORDER BY s.created_at, s.tweet_id;
 """
+
+
+def _fast_candidate(path: str) -> bool:
+    """Whether the fast path may try ``path``: a v1.1 JSON-lines file, plain or gzipped (by its
+    content; a gzipped one also named .gz, as DuckDB goes by the name), without a BOM."""
+    if not v1_fast.eligible_path(path):
+        return False
+    try:
+        with open_input(path) as opened:
+            if opened.compression not in (None, "gzip") or (opened.compression == "gzip") != path.endswith(".gz"):
+                return False
+            head = opened.head
+    except KwoError:
+        return False
+    first = head.lstrip(b" \t\r\n").split(b"\n", 1)[0]
+    return detect(head) == "v1" and first.startswith(b"{") and not head.startswith(b"\xef\xbb\xbf")
 
 
 def _split_by_month(batch: pa.RecordBatch, months: pa.Array):
