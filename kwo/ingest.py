@@ -381,6 +381,9 @@ class _Writer:
                 "threads": threads or default_workers(),
                 "memory_limit": COMMIT_MEMORY_LIMIT,
                 "temp_directory": str(self.staging / "spill"),
+                # The file only lets tables move to disk; it is deleted with the staging folder,
+                # so writing it whole (a checkpoint) would be wasted work.
+                "checkpoint_threshold": "1TB",
             })
         return self._con
 

@@ -283,6 +283,8 @@ class FastReader:
         self.con = con
         self.file_shift = file_shift
         self.paths: dict[int, str] = {}
+        self._rows = 0  # lines in kwo_lines
+        self._embedded_table = False
         con.execute(_MACROS)
         con.execute("SET TimeZone = 'UTC'")
 
@@ -302,25 +304,26 @@ class FastReader:
                                                    "filename": [p for _, p in files]}))
         con.execute("SET preserve_insertion_order = true")  # rowid order is line order
         latest = int(time.time() * 1000) + CLOCK_SKEW_MS
-        try:
-            con.execute("CREATE OR REPLACE TABLE kwo_lines AS " + lines_sql(),
-                        {"paths": [p for _, p in files], "columns": columns(), "latest_ms": latest})
-            counts = con.execute(
-                "SELECT idx, count(*), count(*) FILTER (WHERE kind = 2), bool_or(kind = 3) "
-                "FROM kwo_lines GROUP BY idx").fetchall()
-            kept = {idx: (records, notices) for idx, records, notices, bad in counts if not bad}
-            seen = {c[0] for c in counts}
-            kept.update({idx: (0, 0) for idx, _ in files if idx not in seen})  # blank lines only
-            embedded = self._embedded(kept, dict(files))
-            for idx in embedded[3]:
-                del kept[idx]
-            self._keep(kept, *embedded)
-            self.paths.update({i: p for i, p in files if i in kept})
-        finally:
-            con.execute("DROP TABLE IF EXISTS kwo_lines")
+        params = {"paths": [p for _, p in files], "columns": columns(), "latest_ms": latest}
+        # Lines are kept where they land (rows of declined files are left out by finish's view):
+        # copying a whole file's rows once more costs as much as a third of reading them.
+        first = self._rows == 0
+        con.execute(("CREATE TABLE kwo_lines AS " if first else "INSERT INTO kwo_lines ") + lines_sql(), params)
+        start, self._rows = self._rows, con.execute("SELECT count(*) FROM kwo_lines").fetchone()[0]
+        counts = con.execute(
+            "SELECT idx, count(*), count(*) FILTER (WHERE kind = 2), bool_or(kind = 3) "
+            "FROM kwo_lines WHERE rowid >= $start GROUP BY idx", {"start": start}).fetchall()
+        kept = {idx: (records, notices) for idx, records, notices, bad in counts if not bad}
+        seen = {c[0] for c in counts}
+        kept.update({idx: (0, 0) for idx, _ in files if idx not in seen})  # blank lines only
+        batches, seqs, ids, declined = self._embedded(kept, dict(files), start)
+        for idx in declined:
+            del kept[idx]
+        self._keep(kept, batches, seqs, ids)
+        self.paths.update({i: p for i, p in files if i in kept})
         return kept
 
-    def _embedded(self, kept: dict[int, tuple[int, int]], paths: dict[int, str]):
+    def _embedded(self, kept: dict[int, tuple[int, int]], paths: dict[int, str], start: int):
         """Context rows of the kept files' lines that embed tweets, made by the Python reader's own
         code (kwo.formats.v1._Reader._add_context), in its order. Returns (their batches, their
         _seq, (_seq, retweet_of_id, quote_of_id) of the lines, the files to decline)."""
@@ -332,8 +335,9 @@ class FastReader:
         seqs: list[int] = []
         ids: list[tuple[int, int | None, int | None]] = []
         declined: set[int] = set()
-        cur = self.con.execute("SELECT idx, rowid, quote_of_id, rt, qt FROM kwo_lines WHERE kind = 0 "
-                               "AND (rt IS NOT NULL OR qt IS NOT NULL) ORDER BY rowid")
+        cur = self.con.execute("SELECT idx, rowid, quote_of_id, rt, qt FROM kwo_lines WHERE rowid >= $start "
+                               "AND kind = 0 AND (rt IS NOT NULL OR qt IS NOT NULL) ORDER BY rowid",
+                               {"start": start})
         while rows := cur.fetchmany(4096):
             for idx, rowid, quote_of, rt, qt in rows:
                 if idx not in readers or idx in declined:
@@ -358,30 +362,25 @@ class FastReader:
         return batches, seqs, ids, declined
 
     def _keep(self, kept: dict[int, tuple[int, int]], batches: list[pa.RecordBatch], seqs: list[int],
-              ids: list[tuple[int, int | None, int | None]], declined: set[int]) -> None:
-        """Append the kept files' rows to the staged tables."""
+              ids: list[tuple[int, int | None, int | None]]) -> None:
+        """Add what Python computed for the kept files: the retweet/quote ids of lines that embed
+        tweets, and their context rows."""
         con = self.con
         if not kept:
             return
-        self._register("kwo_keep", pa.table({"idx": pa.array(sorted(kept), pa.int64())}))
-        seq = f"(l.idx << {self.file_shift}) | (l.rowid * {ROWS_PER_LINE})"
-        select = (f"SELECT {seq} AS _seq, l.idx, true AS collected, {', '.join(ROW_COLUMNS)} "
-                  "FROM kwo_lines l SEMI JOIN kwo_keep k ON k.idx = l.idx WHERE l.kind = 0")
-        if self.paths:
-            con.execute("INSERT INTO kwo_fast_raw " + select)
-        else:
-            con.execute("CREATE OR REPLACE TABLE kwo_fast_raw AS " + select)
+        if not self._embedded_table:
             con.execute("CREATE OR REPLACE TABLE kwo_fast_embedded AS SELECT * FROM "
                         f"{_staged_schema_sql()} WHERE false")
-        files = pa.array(list(kept), pa.int64())
+            self._embedded_table = True
         ids = [i for i in ids if (i[0] >> self.file_shift) in kept]
         if ids:
-            self._register("kwo_ids", pa.table({"_seq": pa.array([i[0] for i in ids], pa.int64()),
+            self._register("kwo_ids", pa.table({"row": pa.array([_rowid(i[0], self.file_shift) for i in ids], pa.int64()),
                                                 "rt": pa.array([i[1] for i in ids], pa.int64()),
                                                 "qt": pa.array([i[2] for i in ids], pa.int64())}))
-            con.execute("UPDATE kwo_fast_raw SET retweet_of_id = i.rt, quote_of_id = i.qt "
-                        "FROM kwo_ids i WHERE kwo_fast_raw._seq = i._seq")
+            con.execute("UPDATE kwo_lines SET retweet_of_id = i.rt, quote_of_id = i.qt "
+                        "FROM kwo_ids i WHERE kwo_lines.rowid = i.row")
         if seqs:
+            files = pa.array(list(kept), pa.int64())
             table = pa.Table.from_batches(batches).append_column("_seq", pa.array(seqs, pa.int64()))
             table = table.filter(pc.is_in(pc.shift_right(table["_seq"], self.file_shift), files))
             self._register("kwo_ctx", table)
@@ -393,7 +392,7 @@ class FastReader:
         if not self.paths:
             return None
         con = self.con
-        raws = [r[0] for r in con.execute("SELECT DISTINCT source_raw FROM kwo_fast_raw").fetchall()]
+        raws = [r[0] for r in con.execute("SELECT DISTINCT source_raw FROM kwo_lines WHERE kind = 0").fetchall()]
         self._register("kwo_fast_sources", pa.table({
             "raw": pa.array(raws, pa.string()), "label": pa.array([source_label(r) for r in raws], pa.string())}))
         self._unescape_texts()
@@ -405,9 +404,11 @@ class FastReader:
                    r.author_handle, r.text, r.in_reply_to_tweet_id, r.in_reply_to_user_id,
                    r.in_reply_to_handle, NULL::BIGINT AS conversation_id, r.retweet_of_id,
                    r.quote_of_id, r.retweet_of_id IS NOT NULL AS is_retweet, r.mentions, r.lang,
-                   s.label AS source, NULL::BOOLEAN AS inbound, r.collected, p.source_file, r._seq
-            FROM kwo_fast_raw r JOIN kwo_fast_paths p ON p.idx = r.idx
+                   s.label AS source, NULL::BOOLEAN AS inbound, true AS collected, p.source_file,
+                   (r.idx << {self.file_shift}) | (r.rowid * {ROWS_PER_LINE}) AS _seq
+            FROM kwo_lines r JOIN kwo_fast_paths p ON p.idx = r.idx
             LEFT JOIN kwo_fast_sources s ON s.raw = r.source_raw
+            WHERE r.kind = 0
             UNION ALL BY NAME
             SELECT * FROM kwo_fast_embedded
         """)
@@ -417,12 +418,16 @@ class FastReader:
         """Twitter HTML-escapes & < > in texts: html.unescape (as kwo.schema.unescape_text) in
         Python on the texts that hold a '&'."""
         con = self.con
-        rows = con.execute("SELECT _seq, text FROM kwo_fast_raw WHERE contains(text, '&')").fetchall()
+        rows = con.execute("SELECT rowid, text FROM kwo_lines WHERE kind = 0 AND contains(text, '&')").fetchall()
         if not rows:
             return
-        self._register("kwo_texts", pa.table({"_seq": pa.array([r[0] for r in rows], pa.int64()),
+        self._register("kwo_texts", pa.table({"row": pa.array([r[0] for r in rows], pa.int64()),
                                               "text": pa.array([html.unescape(r[1]) for r in rows], pa.string())}))
-        con.execute("UPDATE kwo_fast_raw SET text = t.text FROM kwo_texts t WHERE kwo_fast_raw._seq = t._seq")
+        con.execute("UPDATE kwo_lines SET text = t.text FROM kwo_texts t WHERE kwo_lines.rowid = t.row")
+
+
+def _rowid(seq: int, file_shift: int) -> int:
+    return (seq & ((1 << file_shift) - 1)) // ROWS_PER_LINE
 
 
 def _staged_schema_sql() -> str:
