@@ -2,9 +2,9 @@
 
 One run is one transaction:
 
-1. *Stage*: API v1.1 JSON-lines files (plain or gzipped) are read by DuckDB straight into the
-   merge database (:mod:`kwo.formats.v1_fast`, exactly the rows of the Python reader; it declines
-   any file it cannot read exactly). Every other input, and every declined one, is streamed
+1. *Stage*: with ``KWO_FAST_PATH=1``, API v1.1 JSON-lines files (plain or gzipped) are read by
+   DuckDB straight into the merge database (:mod:`kwo.formats.v1_fast`, the rows of the Python
+   reader; it declines any file it cannot read exactly). Every other input, and every declined one, is streamed
    through its reader into a staging Parquet file under ``ARCHIVE/.staging/<run>/``; the reader
    accounts for every record (tweet, notice, quarantine).
 2. *Commit*: DuckDB picks one row per tweet id over the staged rows and the archive (a collected

@@ -40,8 +40,12 @@ MAX_RECORD_BYTES is seen only through its long texts (over 1 MiB: declined); and
 record to the Python reader). Embedded tweets (retweeted/quoted status) are decoded by the
 Python reader's own code from the JSON DuckDB gives for them, so everything in them is exact.
 
-The fast path is on by default; ``KWO_FAST_PATH=0`` turns it off (every input through the Python
-reader), which is how the tests compare the two.
+The fast path is off by default for now: ``KWO_FAST_PATH=1`` turns it on, ``0`` (the default)
+sends every input through the Python reader; the tests compare the two. Measured on a loaded
+2-core machine it is not yet faster end to end than the Python reader (the SQL checks of the
+common shape cost as much as DuckDB's parse; see the ingest report in benchmarks/), and the
+limits above make one stored count differ on inputs no API writes; so it stays opt-in until both
+are settled.
 """
 
 from __future__ import annotations
@@ -238,7 +242,7 @@ def lines_sql() -> str:
 
 
 def enabled() -> bool:
-    return os.environ.get(ENV_SWITCH, "1") != "0"
+    return os.environ.get(ENV_SWITCH, "0") == "1"
 
 
 def eligible_path(path: str) -> bool:
