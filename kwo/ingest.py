@@ -373,11 +373,13 @@ class _Writer:
             results[index] = self._combine(inputs[index], by_input[index], hashes.get(index))
         self.results.extend(r for r in results if r is not None)
 
-    def connection(self, threads: int | None) -> duckdb.DuckDBPyConnection:
-        """The merge's DuckDB, a database file in the staging folder: tables the fast path reads
-        into can move to disk, so memory stays within COMMIT_MEMORY_LIMIT."""
+    def connection(self, threads: int | None, *, on_disk: bool = False) -> duckdb.DuckDBPyConnection:
+        """The merge's DuckDB. In memory (spilling to the staging folder) unless ``on_disk``: the
+        fast path reads whole files into a table, so it gets a database file in the staging folder
+        whose tables can move to disk, keeping memory within COMMIT_MEMORY_LIMIT."""
         if self._con is None:
-            self._con = duckdb.connect(str(self.staging / "merge.duckdb"), config={
+            database = str(self.staging / "merge.duckdb") if on_disk else ":memory:"
+            self._con = duckdb.connect(database, config={
                 "threads": threads or default_workers(),
                 "memory_limit": COMMIT_MEMORY_LIMIT,
                 "temp_directory": str(self.staging / "spill"),
@@ -402,7 +404,7 @@ class _Writer:
         hasher.start()
         progress.start_file(files[0][1] if len(files) == 1 else f"{len(files)} files", sum(sizes.values()))
         try:
-            reader = v1_fast.FastReader(self.connection(workers), FILE_SHIFT)
+            reader = v1_fast.FastReader(self.connection(workers, on_disk=True), FILE_SHIFT)
             try:
                 kept = reader.read(files)
             except duckdb.Error:
