@@ -1,13 +1,16 @@
 """What a user could run instead of `kwo ingest`: API v1.1 JSON lines to Parquet with another tool.
 
     python benchmarks/peer_ingest.py duckdb OUT.parquet FILE...   # read_json, explicit columns
+    python benchmarks/peer_ingest.py duckdb-full OUT.parquet FILE...  # the same with every field kwo reads
     python benchmarks/peer_ingest.py polars OUT.parquet FILE...   # scan_ndjson with a schema, sink_parquet
     python benchmarks/peer_ingest.py pandas OUT.parquet FILE... [--limit-lines N]
                                                                   # json.loads + json_normalize, in chunks
     python benchmarks/peer_ingest.py v2-pandas OUT.csv FILE...    # twarc-csv, then pandas: answered share
 
 Each reads the same columns kwo keeps (id, time, author, text, reply fields, mentions, lang,
-source); none of them deduplicates, accounts for notices or keeps context tweets.
+source); none of them deduplicates, accounts for notices or keeps context tweets. ``duckdb-full``
+also reads what kwo reads beyond those (extended_tweet, quotes, embedded retweeted/quoted tweets):
+the projection the issue asks to compare with.
 """
 
 from __future__ import annotations
@@ -24,11 +27,26 @@ V1_COLUMNS = {
 }
 
 
-def duckdb_peer(out: str, files: list[str]) -> None:
+def _full_columns() -> dict[str, str]:
+    """Everything kwo's v1.1 reader reads: V1_COLUMNS plus the long-tweet text and mentions
+    (extended_tweet), quote ids, and the embedded retweeted/quoted tweets (a retweet of a quote
+    nests them two deep), which kwo keeps as context rows."""
+    mentions = "STRUCT(user_mentions STRUCT(id_str VARCHAR, screen_name VARCHAR)[])"
+    flat = {**V1_COLUMNS, "full_text": "VARCHAR", "quoted_status_id_str": "VARCHAR",
+            "extended_tweet": f"STRUCT(full_text VARCHAR, entities {mentions})"}
+
+    def struct(cols: dict[str, str]) -> str:
+        return "STRUCT(" + ", ".join(f"{k} {v}" for k, v in cols.items()) + ")"
+
+    inner = struct({**flat, "quoted_status": struct(flat)})
+    return {**flat, "retweeted_status": inner, "quoted_status": inner}
+
+
+def duckdb_peer(out: str, files: list[str], full: bool = False) -> None:
     import duckdb
 
     con = duckdb.connect()
-    rel = con.read_json(files, format="newline_delimited", columns=V1_COLUMNS)
+    rel = con.read_json(files, format="newline_delimited", columns=_full_columns() if full else V1_COLUMNS)
     rel.to_parquet(out, compression="zstd")
 
 
@@ -134,14 +152,14 @@ def v2_pandas_peer(out_csv: str, files: list[str], brands_csv: str | None) -> No
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("tool", choices=["duckdb", "polars", "pandas", "v2-pandas"])
+    ap.add_argument("tool", choices=["duckdb", "duckdb-full", "polars", "pandas", "v2-pandas"])
     ap.add_argument("out")
     ap.add_argument("files", nargs="+")
     ap.add_argument("--limit-lines", type=int, default=None, help="pandas: stop after this many lines")
     ap.add_argument("--brands", help="v2-pandas: the roster (brands.csv)")
     a = ap.parse_args(argv)
-    if a.tool == "duckdb":
-        duckdb_peer(a.out, a.files)
+    if a.tool in ("duckdb", "duckdb-full"):
+        duckdb_peer(a.out, a.files, full=a.tool == "duckdb-full")
     elif a.tool == "polars":
         polars_peer(a.out, a.files)
     elif a.tool == "pandas":

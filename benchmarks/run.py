@@ -126,6 +126,8 @@ def bench_ingest(work: Path, args) -> dict:
         ("kwo ingest (gzip)", [*KWO, "ingest", *gz, "--archive", str(out / "arch"), "--quiet"]),
         ("duckdb read_json (plain)", [PYTHON, peer_py, "duckdb", str(out / "p.parquet"), plain]),
         ("duckdb read_json (gzip)", [PYTHON, peer_py, "duckdb", str(out / "p.parquet"), *gz]),
+        ("duckdb read_json, kwo's columns (plain)", [PYTHON, peer_py, "duckdb-full", str(out / "p.parquet"), plain]),
+        ("duckdb read_json, kwo's columns (gzip)", [PYTHON, peer_py, "duckdb-full", str(out / "p.parquet"), *gz]),
         ("polars scan_ndjson (plain)", [PYTHON, peer_py, "polars", str(out / "p.parquet"), plain]),
         ("polars scan_ndjson (gzip)", [PYTHON, peer_py, "polars", str(out / "p.parquet"), *gz]),
     ]
@@ -160,6 +162,7 @@ def bench_ingest(work: Path, args) -> dict:
         limit = "limit: parse only (msgspec" if kind == "plain" else "limit: decompress+parse"
         ratios[kind] = {
             "speed vs duckdb": ratio(k, f"duckdb read_json ({kind})"),
+            "speed vs duckdb (kwo's columns)": ratio(k, f"duckdb read_json, kwo's columns ({kind})"),
             "speed vs polars": ratio(k, f"polars scan_ndjson ({kind})"),
             "speed vs pandas": ratio(k, "pandas"),
             "share of limit": ratio(k, limit),
@@ -312,7 +315,8 @@ def markdown(res: dict) -> str:
             star = " (scaled)" if r["scaled"] else ""
             lines.append(f"| {r['name']} | {r['seconds']:.2f}{star} | {fmt_rate(r['lines_per_s'])} | "
                          f"{r['mb_per_s']:,.0f} | {r['peak_rss_mb']:,} |")
-        lines += ["", "| kwo ingest | vs duckdb | vs polars | vs pandas | share of limit |", "|---|---|---|---|---|"]
+        lines += ["", "| kwo ingest | vs duckdb | vs duckdb (kwo's columns) | vs polars | vs pandas | share of limit |",
+                  "|---|---|---|---|---|---|"]
         for kind, rt in ing["ratios"].items():
             lines.append(f"| {kind} | " + " | ".join(f"{v:.2f}x" if v is not None else "-" for v in rt.values()) + " |")
         lines.append("")
