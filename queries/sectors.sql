@@ -3,7 +3,8 @@
 --   mention_tweets            distinct mention tweets naming at least one brand of the sector
 --   answered, answered_pct    of those, the tweets answered by at least one brand of the sector
 --   mention_pairs, answered_pairs
---   median_response_minutes   over the sector's answered pairs
+--   median_response_minutes   over the sector's answered pairs (quantile_cont's median, computed
+--                             spill-safe as in response_summary.sql)
 --   proactive_replies, replies_parent_missing  by the sector's brands (distinct replies)
 -- Ordered by mention tweets (most first), then sector.
 -- Depends on: brands, mention_answers, brand_reply_kinds. Parameters: none.
@@ -24,9 +25,27 @@ t AS (
     FROM tweets_by_sector GROUP BY sector_key
 ),
 p AS (
-    SELECT sector_key, count(*) AS mention_pairs, count(first_reply_at) AS answered_pairs,
-           median(response_minutes) AS median_response_minutes
+    SELECT sector_key, count(*) AS mention_pairs, count(first_reply_at) AS answered_pairs
     FROM pairs GROUP BY sector_key
+),
+vals AS (
+    -- the median is quantile_cont's, computed spill-safe (see response_summary.sql):
+    -- distinct response times per sector with their counts, positions by a running count
+    SELECT sector_key, response_minutes AS v, count(*) AS c
+    FROM pairs WHERE response_minutes IS NOT NULL GROUP BY sector_key, response_minutes
+),
+ranked AS (
+    SELECT sector_key, v, c,
+           sum(c) OVER (PARTITION BY sector_key ORDER BY v ROWS UNBOUNDED PRECEDING) AS upto,
+           sum(c) OVER (PARTITION BY sector_key) AS n
+    FROM vals
+),
+med AS (
+    SELECT sector_key,
+           max(v) FILTER (WHERE upto - c <= (n - 1) // 2 AND (n - 1) // 2 < upto) AS med_lo,
+           max(v) FILTER (WHERE upto - c <= n // 2 AND n // 2 < upto) AS med_hi,
+           any_value(n % 2 = 1) AS odd
+    FROM ranked GROUP BY sector_key
 ),
 r AS (
     -- distinct reply tweets of the two kinds only (a few percent of the replies)
@@ -47,11 +66,13 @@ SELECT s.sector, s.brands,
        100.0 * t.answered / nullif(t.mention_tweets, 0) AS answered_pct,
        coalesce(p.mention_pairs, 0) AS mention_pairs,
        coalesce(p.answered_pairs, 0) AS answered_pairs,
-       p.median_response_minutes,
+       CASE WHEN med.odd THEN med.med_lo
+            ELSE list_aggregate([med.med_lo, med.med_hi], 'quantile_cont', 0.5) END AS median_response_minutes,
        coalesce(r.proactive_replies, 0) AS proactive_replies,
        coalesce(r.replies_parent_missing, 0) AS replies_parent_missing
 FROM s
 LEFT JOIN t USING (sector_key)
 LEFT JOIN p USING (sector_key)
+LEFT JOIN med USING (sector_key)
 LEFT JOIN r USING (sector_key)
 ORDER BY mention_tweets DESC, s.sector;
