@@ -596,7 +596,11 @@ def open_metrics(
 
     arch = Archive(archive)
     manifest = arch.read_manifest()
-    con = arch.connect(threads=threads, manifest=manifest)  # the snapshot whose fingerprint is printed
+    # The snapshot whose fingerprint is printed; tables that may not fit in memory go to a file.
+    from .archive import wants_scratch
+
+    scratch = wants_scratch(sum(p.get("rows", 0) for p in manifest.parts))
+    con = arch.connect(threads=threads, manifest=manifest, scratch=scratch)
     # Every figure is an aggregate or an ORDER BY query, so the temp tables need not keep the
     # archive's row order: without it DuckDB builds them in parallel and spills less.
     con.execute("SET preserve_insertion_order = false")

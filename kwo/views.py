@@ -75,8 +75,8 @@ def register_roster(con: duckdb.DuckDBPyConnection, roster: Roster) -> None:
     # gives DuckDB statistics and lets the connection outlive the Roster object.
     con.register("_kwo_roster_brands", roster.brands_table())
     con.register("_kwo_roster_hours", roster.hours_table())
-    con.execute("CREATE OR REPLACE TEMP TABLE brands AS SELECT * FROM _kwo_roster_brands")
-    con.execute("CREATE OR REPLACE TEMP TABLE brand_hours AS SELECT * FROM _kwo_roster_hours")
+    con.execute("CREATE OR REPLACE TABLE brands AS SELECT * FROM _kwo_roster_brands")
+    con.execute("CREATE OR REPLACE TABLE brand_hours AS SELECT * FROM _kwo_roster_hours")
     con.unregister("_kwo_roster_brands")
     con.unregister("_kwo_roster_hours")
 

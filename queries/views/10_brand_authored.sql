@@ -5,7 +5,7 @@
 -- brand is one row. Tweet ids are unique in the archive and brand keys in brands, so the rows
 -- are unique (tweet_id, brand_key) pairs without a DISTINCT over 1M rows.
 -- Depends on: tweets, brands. Parameters: none.
-CREATE OR REPLACE TEMP TABLE brand_authored AS
+CREATE OR REPLACE TABLE brand_authored AS
 WITH keyed AS MATERIALIZED (
     SELECT t.tweet_id, t.created_at, t.in_reply_to_tweet_id, t.collected,
            by_id.brand_key AS by_id, by_handle.brand_key AS by_handle

@@ -8,7 +8,7 @@
 -- by id and by handle gives one key, and only tweets with several mentions (which may name a
 -- brand twice) go through a DISTINCT, so the hash aggregate sees a few percent of the pairs.
 -- Depends on: tweets, brands. Parameters: none.
-CREATE OR REPLACE TEMP TABLE mentioned AS
+CREATE OR REPLACE TABLE mentioned AS
 WITH unnested AS (
     SELECT tweet_id, created_at, collected, coalesce(is_retweet, false) AS is_retweet,
            len(mentions) > 1 AS several, unnest(mentions, recursive := true)

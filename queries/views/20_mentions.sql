@@ -11,7 +11,7 @@
 -- a time are converted one by one.
 -- Depends on: mentioned, brand_authored.
 -- Parameters: $since, $until (TIMESTAMPTZ or NULL): the mention time is in [since, until); $tz.
-CREATE OR REPLACE TEMP TABLE mentions AS
+CREATE OR REPLACE TABLE mentions AS
 WITH pairs AS MATERIALIZED (
     SELECT m.tweet_id, m.brand_key, m.created_at, epoch_us(m.created_at) // 3600000000 AS utc_hour
     FROM mentioned m

@@ -7,7 +7,7 @@
 -- A table of its own (not a CTE of mention_answers) so that the join that follows is planned
 -- on real cardinalities: inlined, DuckDB's estimate for the recursive part made it run for minutes.
 -- Depends on: tweets, mentions, brand_replies. Parameters: none.
-CREATE OR REPLACE TEMP TABLE conversation_roots AS
+CREATE OR REPLACE TABLE conversation_roots AS
 WITH RECURSIVE
 links AS (
     SELECT tweet_id, in_reply_to_tweet_id AS parent, conversation_id FROM tweets

@@ -6,7 +6,7 @@
 -- above, so when the earliest reply is outside it every later one is too.
 -- Depends on: mentions, brand_replies.
 -- Parameters: $window_ms (BIGINT or NULL for no window).
-CREATE OR REPLACE TEMP TABLE mention_answers AS
+CREATE OR REPLACE TABLE mention_answers AS
 WITH first_replies AS (
     SELECT in_reply_to_tweet_id AS tweet_id, brand_key, min(created_at) AS first_reply_at
     FROM brand_replies

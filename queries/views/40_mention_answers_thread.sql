@@ -4,7 +4,7 @@
 -- walk up the reply chain ended. local_time (report time zone) comes from mentions.
 -- Depends on: mentions, brand_replies, conversation_roots.
 -- Parameters: $window_ms (BIGINT or NULL for no window).
-CREATE OR REPLACE TEMP TABLE mention_answers AS
+CREATE OR REPLACE TABLE mention_answers AS
 WITH mention_roots AS (
     SELECT m.tweet_id, m.brand_key, m.created_at, r.root
     FROM mentions m JOIN conversation_roots r USING (tweet_id)

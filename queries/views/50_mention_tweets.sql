@@ -2,7 +2,7 @@
 -- report time zone (as converted in mentions) and whether at least one of its
 -- (tweet, brand) pairs was answered.
 -- Depends on: mention_answers. Parameters: none.
-CREATE OR REPLACE TEMP TABLE mention_tweets AS
+CREATE OR REPLACE TABLE mention_tweets AS
 WITH per_tweet AS (
     SELECT tweet_id,
            any_value(created_at) AS created_at,

@@ -6,7 +6,7 @@
 -- of the day of the mention in the report time zone (for the closed share per hour).
 -- Pairs of brands without hours are absent (their closed share is unknown, not zero).
 -- Depends on: mention_answers, brands, brand_hours. Parameters: $tz.
-CREATE OR REPLACE TEMP TABLE mention_closed AS
+CREATE OR REPLACE TABLE mention_closed AS
 WITH local_arrivals AS (
     SELECT a.tweet_id, a.brand_key, hour(a.local_time) AS hour,
            CASE WHEN coalesce(b.tz, $tz) = $tz THEN a.local_time ELSE timezone(b.tz, a.created_at) END AS lt

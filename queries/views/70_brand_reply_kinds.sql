@@ -8,7 +8,7 @@
 -- remaining replies (a few percent) are looked up among all tweet ids of the archive.
 -- Depends on: tweets, mentioned, brand_authored, brand_replies.
 -- Parameters: $since, $until (TIMESTAMPTZ or NULL): the reply time is in [since, until).
-CREATE OR REPLACE TEMP TABLE brand_reply_kinds AS
+CREATE OR REPLACE TABLE brand_reply_kinds AS
 WITH r AS (
     SELECT * FROM brand_replies
     WHERE ($since::TIMESTAMPTZ IS NULL OR created_at >= $since::TIMESTAMPTZ)
