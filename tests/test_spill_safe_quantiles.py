@@ -143,3 +143,53 @@ def test_interpolation_is_duckdbs_own():
             {"x__lo": None, "x__hi": None, "x__frac": None, "y": 3}]
     assert interpolate_quantiles(con, rows) == [{"x": expected, "y": 1}, {"x": 2.0, "y": 2}, {"x": None, "y": 3}]
     con.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Whole reports under a tiny memory limit
+
+
+@pytest.fixture(scope="module")
+def sample_archive(tmp_path_factory):
+    from kwo import sample
+
+    out = tmp_path_factory.mktemp("tiny-limit") / "sample"
+    sample.generate(out, tweets=60_000, seed=7, fmt="parquet")
+    return out, out / "brands.csv"
+
+
+@pytest.mark.parametrize("thread", [False, True])
+def test_report_under_a_tiny_memory_limit_is_identical(sample_archive, monkeypatch, thread):
+    """The default report and the same under KWO_MEMORY_LIMIT=40MB, with the tables in memory and
+    in a scratch database file (what archives too large for the limit get): the same figures to
+    the last bit."""
+    from kwo.archive import Archive, wants_scratch
+    from kwo.metrics import build_report
+
+    archive, brands = sample_archive
+    monkeypatch.delenv("KWO_MEMORY_LIMIT", raising=False)
+    monkeypatch.delenv("KWO_SCRATCH", raising=False)
+    rows = sum(p["rows"] for p in Archive(archive).read_manifest().parts)
+    assert not wants_scratch(rows)
+    assert wants_scratch(rows, "8MB")  # tables of ~100 B a row would not fit
+    expected = build_report(archive, brands, thread=thread, details=True).as_dict()
+    monkeypatch.setenv("KWO_MEMORY_LIMIT", "40MB")
+    assert build_report(archive, brands, thread=thread, details=True).as_dict() == expected
+    monkeypatch.setenv("KWO_SCRATCH", "1")
+    assert build_report(archive, brands, thread=thread, details=True).as_dict() == expected
+    assert expected["totals"]["median_response_minutes"] is not None
+
+
+def test_scratch_database_leaves_nothing_behind(sample_archive, monkeypatch):
+    import glob
+    import tempfile
+
+    from kwo.metrics import open_metrics
+
+    archive, brands = sample_archive
+    monkeypatch.setenv("KWO_SCRATCH", "1")
+    before = set(glob.glob(f"{tempfile.gettempdir()}/kwo-scratch-*"))
+    m = open_metrics(archive, brands)
+    assert m.con.execute("SELECT count(*) FROM mention_answers").fetchone()[0] > 0
+    m.con.close()
+    assert set(glob.glob(f"{tempfile.gettempdir()}/kwo-scratch-*")) <= before
