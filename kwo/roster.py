@@ -98,38 +98,51 @@ class Roster:
             return "derived from the archive (twcs company accounts, inbound = false)"
         return "(in memory)"
 
-    def brands_table(self) -> pa.Table:
+    def brand_columns(self) -> dict[str, list]:
         """One row per brand; ``brand_key`` is the row number, used for joins inside DuckDB."""
-        return pa.table(
-            {
-                "brand_key": pa.array(range(len(self.brands)), pa.int32()),
-                "handle": pa.array([b.handle for b in self.brands], pa.string()),
-                "name": pa.array([b.name for b in self.brands], pa.string()),
-                "sector": pa.array([b.sector for b in self.brands], pa.string()),
-                "user_id": pa.array([b.user_id for b in self.brands], pa.string()),
-                "hours": pa.array([b.hours for b in self.brands], pa.string()),
-                "tz": pa.array([b.tz for b in self.brands], pa.string()),
-                "has_hours": pa.array([b.has_hours for b in self.brands], pa.bool_()),
-            }
-        )
+        b = self.brands
+        return {
+            "brand_key": list(range(len(b))),
+            "handle": [x.handle for x in b],
+            "name": [x.name for x in b],
+            "sector": [x.sector for x in b],
+            "user_id": [x.user_id for x in b],
+            "hours": [x.hours for x in b],
+            "tz": [x.tz for x in b],
+            "has_hours": [x.has_hours for x in b],
+        }
 
-    def hours_table(self) -> pa.Table:
+    def hour_columns(self) -> dict[str, list]:
         """Opening slots: (brand_key, weekday 1-7, start_min, end_min), end exclusive."""
-        keys, days, starts, ends = [], [], [], []
+        cols: dict[str, list] = {"brand_key": [], "weekday": [], "start_min": [], "end_min": []}
         for key, b in enumerate(self.brands):
             for s in b.slots:
-                keys.append(key)
-                days.append(s.weekday)
-                starts.append(s.start_min)
-                ends.append(s.end_min)
-        return pa.table(
-            {
-                "brand_key": pa.array(keys, pa.int32()),
-                "weekday": pa.array(days, pa.int8()),
-                "start_min": pa.array(starts, pa.int16()),
-                "end_min": pa.array(ends, pa.int16()),
-            }
-        )
+                cols["brand_key"].append(key)
+                cols["weekday"].append(s.weekday)
+                cols["start_min"].append(s.start_min)
+                cols["end_min"].append(s.end_min)
+        return cols
+
+    def brands_table(self) -> pa.Table:
+        """:meth:`brand_columns` as an Arrow table in :data:`BRAND_TYPES`."""
+        return _table(self.brand_columns(), BRAND_TYPES)
+
+    def hours_table(self) -> pa.Table:
+        """:meth:`hour_columns` as an Arrow table in :data:`HOUR_TYPES`."""
+        return _table(self.hour_columns(), HOUR_TYPES)
+
+
+#: Column types of the roster tables, as DuckDB type names (kwo.views creates the tables from
+#: them) and their Arrow equivalents.
+BRAND_TYPES = {"brand_key": "INTEGER", "handle": "VARCHAR", "name": "VARCHAR", "sector": "VARCHAR",
+               "user_id": "VARCHAR", "hours": "VARCHAR", "tz": "VARCHAR", "has_hours": "BOOLEAN"}
+HOUR_TYPES = {"brand_key": "INTEGER", "weekday": "TINYINT", "start_min": "SMALLINT", "end_min": "SMALLINT"}
+_ARROW = {"INTEGER": pa.int32(), "VARCHAR": pa.string(), "BOOLEAN": pa.bool_(), "TINYINT": pa.int8(),
+          "SMALLINT": pa.int16()}
+
+
+def _table(columns: dict[str, list], types: dict[str, str]) -> pa.Table:
+    return pa.table({name: pa.array(values, _ARROW[types[name]]) for name, values in columns.items()})
 
 
 # ---------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -165,3 +166,38 @@ def test_local_time_per_utc_hour_equals_icu_conversion(tz):
     ).fetchone()
     assert (wrong, total) == (0, 120001)
     con.close()
+
+
+def test_a_report_does_not_import_pandas(case):
+    """pyarrow imports pandas (0.2-0.3 s) the first time it builds an array from a Python list,
+    when pandas is installed; the report path builds none (kwo.views.register_roster)."""
+    pytest.importorskip("pandas")  # with pandas absent there is nothing to avoid
+    import subprocess
+    import sys
+
+    archive, roster = case
+    code = ("import sys; from kwo.metrics import build_report; "
+            f"r = build_report({str(archive)!r}, {str(roster)!r}); "
+            "print(r.totals.mention_tweets, 'pandas' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == [str(build_report(archive, roster).totals.mention_tweets), "False"]
+
+
+@pytest.mark.parametrize("roster_csv", ["case", "sample_data"])
+def test_roster_tables_keep_their_types_and_rows(case, roster_csv):
+    """The roster enters DuckDB as bound lists: the same rows and types as its Arrow tables, with
+    opening hours (sample_data) and without any (the case's roster: an empty brand_hours)."""
+    import duckdb
+
+    from kwo.roster import load_roster
+    from kwo.views import register_roster
+
+    path = case[1] if roster_csv == "case" else Path(__file__).resolve().parent.parent / "sample_data" / "brands.csv"
+    roster = load_roster(path)
+    con = duckdb.connect()
+    register_roster(con, roster)
+    assert con.sql("SELECT * FROM brands ORDER BY brand_key").to_arrow_table().equals(roster.brands_table())
+    hours = con.sql("SELECT * FROM brand_hours").to_arrow_table()
+    assert hours.equals(roster.hours_table())
+    assert hours.num_rows == sum(len(b.slots) for b in roster.brands)
+    assert (hours.num_rows > 0) == (roster_csv == "sample_data")
