@@ -598,7 +598,7 @@ class _Writer:
             nonlocal writer
             if writer is not None:
                 writer.close()
-                _fsync_file(tmp)
+                fsync_file(tmp)
                 os.replace(tmp, self.root / rel)
                 parts.append({"path": rel, "month": current, "rows": rows})
                 writer = None
@@ -614,7 +614,7 @@ class _Writer:
                     rel = f"{TWEETS_DIR}/month={month}/part-{self.run_id}.parquet"
                     (self.root / rel).parent.mkdir(parents=True, exist_ok=True)
                     tmp = self.root / (rel + ".tmp")
-                    writer = _parquet_writer(tmp)
+                    writer = parquet_writer(tmp)
                 writer.write_batch(piece, row_group_size=ROW_GROUP_ROWS)
                 rows += piece.num_rows
         close()
@@ -626,11 +626,11 @@ class _Writer:
         target = self.root / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.root / (rel + ".tmp")
-        writer = _parquet_writer(tmp)
+        writer = parquet_writer(tmp)
         for t in tables:
             writer.write_table(t.cast(TWEET_SCHEMA), row_group_size=ROW_GROUP_ROWS)
         writer.close()
-        _fsync_file(tmp)
+        fsync_file(tmp)
         os.replace(tmp, target)
 
 
@@ -704,7 +704,9 @@ def _as_batches(x: pa.RecordBatch | pa.Table) -> list[pa.RecordBatch]:
     return x.to_batches() if isinstance(x, pa.Table) else [x]
 
 
-def _parquet_writer(path: Path) -> pq.ParquetWriter:
+def parquet_writer(path: Path) -> pq.ParquetWriter:
+    """A writer of one archive part (also used by ``kwo sample --format parquet``, so that its
+    parts are written exactly as ingest writes them)."""
     return pq.ParquetWriter(
         path,
         TWEET_SCHEMA,
@@ -714,7 +716,7 @@ def _parquet_writer(path: Path) -> pq.ParquetWriter:
     )
 
 
-def _fsync_file(path: Path) -> None:
+def fsync_file(path: Path) -> None:
     with open(path, "rb") as f:
         os.fsync(f.fileno())
 

@@ -40,7 +40,7 @@ import pyarrow.compute as pc
 from . import sample as S
 from .archive import MANIFEST, Archive, Manifest
 from .errors import KwoError, UsageError
-from .ingest import QUARANTINE_DIR, ROW_GROUP_ROWS, TWEETS_DIR, FileResult, _fsync_file, _parquet_writer
+from .ingest import QUARANTINE_DIR, ROW_GROUP_ROWS, TWEETS_DIR, FileResult, fsync_file, parquet_writer
 from .schema import MENTION_TYPE, TWEET_SCHEMA
 
 #: The largest world drawn at once (about 1.3 GB RSS while it is drawn; the default KWO16 size
@@ -408,10 +408,10 @@ def _write_part(root: Path, rel: str, table: pa.Table) -> int:
     target = root / rel
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = root / (rel + ".tmp")
-    writer = _parquet_writer(tmp)
+    writer = parquet_writer(tmp)
     writer.write_table(table, row_group_size=ROW_GROUP_ROWS)
     writer.close()
-    _fsync_file(tmp)
+    fsync_file(tmp)
     os.replace(tmp, target)
     return target.stat().st_size
 
