@@ -28,7 +28,6 @@ from pathlib import Path
 import duckdb
 
 from .errors import ArchiveError, UsageError
-from .schema import TWEET_SCHEMA
 
 MANIFEST = "manifest.json"
 FORMAT_VERSION = 1
@@ -119,6 +118,8 @@ class Archive:
         else:
             # register() keeps a reference to the Arrow table for the connection's lifetime (a
             # view of the session: a scratch database file cannot store one over a Python object).
+            from .schema import TWEET_SCHEMA  # pyarrow: imported only here, not on every report
+
             con.register("tweets", TWEET_SCHEMA.empty_table())
         return con
 

@@ -25,10 +25,12 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-
-import pyarrow as pa
+from typing import TYPE_CHECKING
 
 from .errors import RosterError
+
+if TYPE_CHECKING:  # pyarrow is imported where tables are built: a report does not need it
+    import pyarrow as pa
 
 REQUIRED_COLUMNS = ("handle", "name", "sector")
 OPTIONAL_COLUMNS = ("user_id", "hours", "tz")
@@ -133,16 +135,18 @@ class Roster:
 
 
 #: Column types of the roster tables, as DuckDB type names (kwo.views creates the tables from
-#: them) and their Arrow equivalents.
+#: them; _table maps them to Arrow types).
 BRAND_TYPES = {"brand_key": "INTEGER", "handle": "VARCHAR", "name": "VARCHAR", "sector": "VARCHAR",
                "user_id": "VARCHAR", "hours": "VARCHAR", "tz": "VARCHAR", "has_hours": "BOOLEAN"}
 HOUR_TYPES = {"brand_key": "INTEGER", "weekday": "TINYINT", "start_min": "SMALLINT", "end_min": "SMALLINT"}
-_ARROW = {"INTEGER": pa.int32(), "VARCHAR": pa.string(), "BOOLEAN": pa.bool_(), "TINYINT": pa.int8(),
-          "SMALLINT": pa.int16()}
 
 
 def _table(columns: dict[str, list], types: dict[str, str]) -> pa.Table:
-    return pa.table({name: pa.array(values, _ARROW[types[name]]) for name, values in columns.items()})
+    import pyarrow as pa
+
+    arrow = {"INTEGER": pa.int32(), "VARCHAR": pa.string(), "BOOLEAN": pa.bool_(), "TINYINT": pa.int8(),
+             "SMALLINT": pa.int16()}
+    return pa.table({name: pa.array(values, arrow[types[name]]) for name, values in columns.items()})
 
 
 # ---------------------------------------------------------------------------------------------
