@@ -2,8 +2,8 @@
 --   mentions                  mention pairs of the brand (= mention tweets naming it)
 --   answered, answered_pct    pairs answered by the brand, and their share of its mentions
 --   median/p90_response_minutes  over the brand's answered pairs (quantile_cont's values, computed
---                             spill-safe as in response_summary.sql; p90 comes as __lo, __hi,
---                             __frac and kwo.metrics.run_query interpolates)
+--                             spill-safe by kwo_quantiles; p90 comes as __lo, __hi, __frac and
+--                             kwo.metrics.run_query interpolates)
 --   brand_replies, replies_to_mentions, proactive_replies, replies_parent_missing, replies_to_self
 --                             the brand's collected replies in the period, by parent (see
 --                             brand_reply_kinds)
@@ -12,38 +12,17 @@
 --                             brand was closed (NULL when the roster gives no hours;
 --                             tz NULL means the report's time zone)
 -- Ordered by mentions (most first), then handle.
--- Depends on: brands, mention_answers, brand_reply_kinds, mention_closed. Parameters: none.
+-- Depends on: brands, mention_answers, brand_reply_kinds, mention_closed, kwo_quantiles. Parameters: none.
 WITH m AS (
     SELECT brand_key, count(*) AS mentions, count(first_reply_at) AS answered
     FROM mention_answers GROUP BY brand_key
 ),
 vals AS (
-    -- the median and p90 are quantile_cont's, computed spill-safe (see response_summary.sql):
-    -- distinct response times per brand with their counts, positions by a running count
-    SELECT brand_key, response_minutes AS v, count(*) AS c
+    -- distinct response times per brand with their counts, for kwo_quantiles
+    SELECT brand_key AS g, response_minutes AS v, count(*) AS c
     FROM mention_answers WHERE response_minutes IS NOT NULL GROUP BY brand_key, response_minutes
 ),
-ranked AS (
-    SELECT brand_key, v, c,
-           sum(c) OVER (PARTITION BY brand_key ORDER BY v ROWS UNBOUNDED PRECEDING) AS upto,
-           sum(c) OVER (PARTITION BY brand_key) AS n
-    FROM vals
-),
-pos AS (
-    SELECT brand_key, v, upto - c AS first, upto, n, (n - 1) // 2 AS med_lo, n // 2 AS med_hi,
-           (n - 1)::DOUBLE * 0.9::DOUBLE AS h90
-    FROM ranked
-),
-q AS (
-    SELECT brand_key,
-           max(v) FILTER (WHERE first <= med_lo AND med_lo < upto) AS med_lo,
-           max(v) FILTER (WHERE first <= med_hi AND med_hi < upto) AS med_hi,
-           max(v) FILTER (WHERE first <= floor(h90) AND floor(h90) < upto) AS p90_lo,
-           max(v) FILTER (WHERE first <= ceil(h90) AND ceil(h90) < upto) AS p90_hi,
-           any_value(h90 - floor(h90)) AS p90_frac,
-           any_value(n % 2 = 1) AS odd
-    FROM pos GROUP BY brand_key
-),
+q AS (SELECT g AS brand_key, * EXCLUDE (g) FROM kwo_quantiles('vals')),
 r AS (
     SELECT brand_key,
            count(*) AS brand_replies,
@@ -61,11 +40,10 @@ SELECT b.handle, b.name, b.sector,
        coalesce(m.mentions, 0) AS mentions,
        coalesce(m.answered, 0) AS answered,
        100.0 * m.answered / nullif(m.mentions, 0) AS answered_pct,
-       CASE WHEN q.odd THEN q.med_lo
-            ELSE list_aggregate([q.med_lo, q.med_hi], 'quantile_cont', 0.5) END AS median_response_minutes,
-       q.p90_lo AS p90_response_minutes__lo,
-       q.p90_hi AS p90_response_minutes__hi,
-       q.p90_frac AS p90_response_minutes__frac,
+       q.median AS median_response_minutes,
+       q.p90__lo AS p90_response_minutes__lo,
+       q.p90__hi AS p90_response_minutes__hi,
+       q.p90__frac AS p90_response_minutes__frac,
        coalesce(r.brand_replies, 0) AS brand_replies,
        coalesce(r.replies_to_mentions, 0) AS replies_to_mentions,
        coalesce(r.proactive_replies, 0) AS proactive_replies,

@@ -4,10 +4,10 @@
 --   answered, answered_pct    of those, the tweets answered by at least one brand of the sector
 --   mention_pairs, answered_pairs
 --   median_response_minutes   over the sector's answered pairs (quantile_cont's median, computed
---                             spill-safe as in response_summary.sql)
+--                             spill-safe by kwo_quantiles)
 --   proactive_replies, replies_parent_missing  by the sector's brands (distinct replies)
 -- Ordered by mention tweets (most first), then sector.
--- Depends on: brands, mention_answers, brand_reply_kinds. Parameters: none.
+-- Depends on: brands, mention_answers, brand_reply_kinds, kwo_quantiles. Parameters: none.
 WITH sector_keys AS (
     -- sectors as small integers, so that the per-tweet grouping below hashes integers, not text
     SELECT brand_key, dense_rank() OVER (ORDER BY sector) AS sector_key FROM brands
@@ -29,24 +29,11 @@ p AS (
     FROM pairs GROUP BY sector_key
 ),
 vals AS (
-    -- the median is quantile_cont's, computed spill-safe (see response_summary.sql):
-    -- distinct response times per sector with their counts, positions by a running count
-    SELECT sector_key, response_minutes AS v, count(*) AS c
+    -- distinct response times per sector with their counts, for kwo_quantiles
+    SELECT sector_key AS g, response_minutes AS v, count(*) AS c
     FROM pairs WHERE response_minutes IS NOT NULL GROUP BY sector_key, response_minutes
 ),
-ranked AS (
-    SELECT sector_key, v, c,
-           sum(c) OVER (PARTITION BY sector_key ORDER BY v ROWS UNBOUNDED PRECEDING) AS upto,
-           sum(c) OVER (PARTITION BY sector_key) AS n
-    FROM vals
-),
-med AS (
-    SELECT sector_key,
-           max(v) FILTER (WHERE upto - c <= (n - 1) // 2 AND (n - 1) // 2 < upto) AS med_lo,
-           max(v) FILTER (WHERE upto - c <= n // 2 AND n // 2 < upto) AS med_hi,
-           any_value(n % 2 = 1) AS odd
-    FROM ranked GROUP BY sector_key
-),
+med AS (SELECT g AS sector_key, median FROM kwo_quantiles('vals')),
 r AS (
     -- distinct reply tweets of the two kinds only (a few percent of the replies)
     SELECT k.sector_key,
@@ -66,8 +53,7 @@ SELECT s.sector, s.brands,
        100.0 * t.answered / nullif(t.mention_tweets, 0) AS answered_pct,
        coalesce(p.mention_pairs, 0) AS mention_pairs,
        coalesce(p.answered_pairs, 0) AS answered_pairs,
-       CASE WHEN med.odd THEN med.med_lo
-            ELSE list_aggregate([med.med_lo, med.med_hi], 'quantile_cont', 0.5) END AS median_response_minutes,
+       med.median AS median_response_minutes,
        coalesce(r.proactive_replies, 0) AS proactive_replies,
        coalesce(r.replies_parent_missing, 0) AS replies_parent_missing
 FROM s

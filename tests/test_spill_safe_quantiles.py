@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kwo.metrics import interpolate_quantiles, run_query
+from kwo.metrics import interpolate_quantiles, run_query, run_statement
 
 SECTORS = ("telecom", "energy", "transport")
 
@@ -37,6 +37,7 @@ def _connection(groups: list[list[float | None]]) -> duckdb.DuckDBPyConnection:
     con.execute("CREATE TEMP TABLE brand_reply_kinds (tweet_id BIGINT, brand_key INTEGER, kind VARCHAR)")
     con.execute("CREATE TEMP TABLE mention_closed (tweet_id BIGINT, brand_key INTEGER, hour INTEGER, closed BOOLEAN)")
     con.execute("CREATE TEMP TABLE mention_tweets (tweet_id BIGINT, hour INTEGER, answered BOOLEAN)")
+    run_statement(con, "views/00_quantiles")  # the kwo_quantiles macro the queries call
     brands = [(i, f"b{i}", f"B{i}", SECTORS[i % len(SECTORS)], None, None, None, False) for i in range(len(groups))]
     if brands:
         con.executemany("INSERT INTO brands VALUES (?, ?, ?, ?, ?, ?, ?, ?)", brands)
