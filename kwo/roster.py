@@ -25,12 +25,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .errors import RosterError
-
-if TYPE_CHECKING:  # pyarrow is imported where tables are built: a report does not need it
-    import pyarrow as pa
 
 REQUIRED_COLUMNS = ("handle", "name", "sector")
 OPTIONAL_COLUMNS = ("user_id", "hours", "tz")
@@ -125,28 +121,12 @@ class Roster:
                 cols["end_min"].append(s.end_min)
         return cols
 
-    def brands_table(self) -> pa.Table:
-        """:meth:`brand_columns` as an Arrow table in :data:`BRAND_TYPES`."""
-        return _table(self.brand_columns(), BRAND_TYPES)
 
-    def hours_table(self) -> pa.Table:
-        """:meth:`hour_columns` as an Arrow table in :data:`HOUR_TYPES`."""
-        return _table(self.hour_columns(), HOUR_TYPES)
-
-
-#: Column types of the roster tables, as DuckDB type names (kwo.views creates the tables from
-#: them; _table maps them to Arrow types).
+#: DuckDB types of the columns of :meth:`Roster.brand_columns` and :meth:`Roster.hour_columns`
+#: (kwo.views creates the ``brands`` and ``brand_hours`` tables from them).
 BRAND_TYPES = {"brand_key": "INTEGER", "handle": "VARCHAR", "name": "VARCHAR", "sector": "VARCHAR",
                "user_id": "VARCHAR", "hours": "VARCHAR", "tz": "VARCHAR", "has_hours": "BOOLEAN"}
 HOUR_TYPES = {"brand_key": "INTEGER", "weekday": "TINYINT", "start_min": "SMALLINT", "end_min": "SMALLINT"}
-
-
-def _table(columns: dict[str, list], types: dict[str, str]) -> pa.Table:
-    import pyarrow as pa
-
-    arrow = {"INTEGER": pa.int32(), "VARCHAR": pa.string(), "BOOLEAN": pa.bool_(), "TINYINT": pa.int8(),
-             "SMALLINT": pa.int16()}
-    return pa.table({name: pa.array(values, arrow[types[name]]) for name, values in columns.items()})
 
 
 # ---------------------------------------------------------------------------------------------

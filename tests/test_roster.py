@@ -39,11 +39,11 @@ def test_optional_columns_any_order_bom_comments_and_blank_lines(tmp_path):
     assert b.line == 4
 
 
-def test_arrow_tables(tmp_path):
+def test_roster_columns(tmp_path):
     r = load_roster(write(tmp_path, "handle,name,sector,hours\na,A,x,sat 10:00-18:00\nb,B,y,\n"))
-    t = r.brands_table().to_pylist()
-    assert [(x["brand_key"], x["handle"], x["has_hours"]) for x in t] == [(0, "a", True), (1, "b", False)]
-    assert r.hours_table().to_pylist() == [{"brand_key": 0, "weekday": 6, "start_min": 600, "end_min": 1080}]
+    t = r.brand_columns()
+    assert list(zip(t["brand_key"], t["handle"], t["has_hours"])) == [(0, "a", True), (1, "b", False)]
+    assert r.hour_columns() == {"brand_key": [0], "weekday": [6], "start_min": [600], "end_min": [1080]}
 
 
 @pytest.mark.parametrize(
