@@ -592,13 +592,11 @@ def open_metrics(
     threads: int | None = None,
 ) -> Metrics:
     """Open the archive, load (or derive) the roster and build the report tables."""
-    from .archive import Archive
+    from .archive import Archive, wants_scratch
 
     arch = Archive(archive)
     manifest = arch.read_manifest()
     # The snapshot whose fingerprint is printed; tables that may not fit in memory go to a file.
-    from .archive import wants_scratch
-
     scratch = wants_scratch(sum(p.get("rows", 0) for p in manifest.parts))
     con = arch.connect(threads=threads, manifest=manifest, scratch=scratch)
     # Every figure is an aggregate or an ORDER BY query, so the temp tables need not keep the

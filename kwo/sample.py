@@ -934,15 +934,10 @@ class _Gen:
 
     def low_bits(self, n: int) -> np.ndarray:
         """The low 22 bits of snowflake ids (worker and sequence): random; in a shard, its index
-        modulo the shard count (see id_step)."""
+        modulo the shard count, so a clashing id is nudged by the shard count (see _finish)."""
         if self.shards == 1:
             return self.rng.integers(0, 1 << 22, n)
         return self.rng.integers(0, (1 << 22) // self.shards, n) * self.shards + self.shard
-
-    @property
-    def id_step(self) -> int:
-        """How far a clashing id is nudged: a step that keeps it in its shard's residue class."""
-        return self.shards
 
     @staticmethod
     def _wait_minutes(mask: np.ndarray) -> np.ndarray:
@@ -1218,7 +1213,7 @@ def _finish(gen: _Gen, ev: dict[str, np.ndarray], fmt: str) -> dict[str, np.ndar
         dup = np.flatnonzero(key[1:] <= key[:-1]) + 1
         if not len(dup):
             break
-        key[dup] = key[dup - 1] + gen.id_step
+        key[dup] = key[dup - 1] + gen.shards  # stays in the shard's residue class
     out = {c: v[order] for c, v in ev.items()}
     inv = np.empty(n, dtype=np.int64)
     inv[order] = np.arange(n)
@@ -1237,7 +1232,7 @@ def _finish(gen: _Gen, ev: dict[str, np.ndarray], fmt: str) -> dict[str, np.ndar
         clash = gone & _member(ext, tids)
         if not clash.any():
             break
-        ext[clash] += gen.id_step
+        ext[clash] += gen.shards
     # (A gone parent and its delete notice share an id, so both are nudged alike.)
 
     parent = out["parent"]
