@@ -440,7 +440,8 @@ class Metrics:
     """The KWO figures of one archive, roster and set of options, on one DuckDB connection.
 
     Building it computes the mention pairs and the other tables of :mod:`kwo.views` once; every
-    method then runs one small query over them.
+    method then runs one small query over them. ``spill_safe=False`` (tables that fit in memory)
+    computes medians and p90s with quantile_cont itself (see :func:`kwo.views.register_views`).
     """
 
     def __init__(
@@ -452,6 +453,7 @@ class Metrics:
         archive_path: str = "",
         archive_fingerprint: str = "",
         manifest=None,
+        spill_safe: bool = True,
     ):
         from . import __version__
         from .roster import check_time_zone
@@ -472,7 +474,7 @@ class Metrics:
             raise UsageError(f"--since {options.since} is not before --until {options.until}")
         self.view_parameters = ViewParameters(tz=options.tz, since=since, until=until, window_ms=window_ms,
                                               mode=options.mode)
-        register_views(con, roster, self.view_parameters)
+        register_views(con, roster, self.view_parameters, spill_safe=spill_safe)
         self.parameters = Parameters(
             tz=options.tz,
             mode=options.mode,
@@ -603,8 +605,9 @@ def open_metrics(
     # archive's row order: without it DuckDB builds them in parallel and spills less.
     con.execute("SET preserve_insertion_order = false")
     roster = resolve_roster(con, brands)
+    # Tables in memory can afford quantile_cont (which keeps every value); a scratch file's cannot.
     return Metrics(con, roster, options, archive_path=str(archive), archive_fingerprint=manifest.fingerprint,
-                   manifest=manifest)
+                   manifest=manifest, spill_safe=scratch)
 
 
 def build_report(

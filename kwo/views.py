@@ -31,8 +31,10 @@ import duckdb
 from .metrics import load_query, run_statement
 from .roster import BRAND_TYPES, HOUR_TYPES, Roster
 
+#: The kwo_quantiles macro the queries call: spill-safe, or quantile_cont's for tables in memory.
+QUANTILES, QUANTILES_IN_MEMORY = "views/00_quantiles", "views/00_quantiles_in_memory"
 #: The statements that build the tables, in dependency order, per answer rule.
-_COMMON_HEAD = ("views/00_quantiles", "views/10_brand_authored", "views/15_mentioned", "views/20_mentions", "views/30_brand_replies")
+_COMMON_HEAD = (QUANTILES, "views/10_brand_authored", "views/15_mentioned", "views/20_mentions", "views/30_brand_replies")
 _COMMON_TAIL = ("views/50_mention_tweets", "views/60_mention_closed", "views/70_brand_reply_kinds")
 STATEMENTS = {
     "direct": (*_COMMON_HEAD, "views/40_mention_answers_direct", *_COMMON_TAIL),
@@ -86,8 +88,14 @@ def _create_table(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, 
     con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT {select}", columns)
 
 
-def register_views(con: duckdb.DuckDBPyConnection, roster: Roster, params: ViewParameters) -> None:
-    """Build every table of the report on ``con`` (which must have the ``tweets`` view)."""
+def register_views(con: duckdb.DuckDBPyConnection, roster: Roster, params: ViewParameters, *,
+                   spill_safe: bool = True) -> None:
+    """Build every table of the report on ``con`` (which must have the ``tweets`` view).
+
+    ``spill_safe=False`` (tables that fit in memory) lets the medians and p90s of the queries be
+    DuckDB's quantile_cont itself, which holds every value in memory; the default's macro gives the
+    same values from a hash aggregate that spills (views/00_quantiles*.sql).
+    """
     if params.mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, not {params.mode!r}")
     # Only timezone($tz, ...) should ever turn instants into wall-clock time.
@@ -95,6 +103,8 @@ def register_views(con: duckdb.DuckDBPyConnection, roster: Roster, params: ViewP
     register_roster(con, roster)
     bindings = params.bindings()
     for name in STATEMENTS[params.mode]:
+        if name == QUANTILES and not spill_safe:
+            name = QUANTILES_IN_MEMORY
         run_statement(con, name, bindings)
 
 

@@ -1,9 +1,9 @@
 -- brands: the per-brand table, one row per roster brand (also brands without mentions).
 --   mentions                  mention pairs of the brand (= mention tweets naming it)
 --   answered, answered_pct    pairs answered by the brand, and their share of its mentions
---   median/p90_response_minutes  over the brand's answered pairs (quantile_cont's values, computed
---                             spill-safe by kwo_quantiles; p90 comes as __lo, __hi, __frac and
---                             kwo.metrics.run_query interpolates)
+--   median/p90_response_minutes  over the brand's answered pairs (quantile_cont's values, from
+--                             kwo_quantiles, spill-safe for large archives; p90 comes as __lo, __hi,
+--                             __frac and kwo.metrics.run_query interpolates)
 --   brand_replies, replies_to_mentions, proactive_replies, replies_parent_missing, replies_to_self
 --                             the brand's collected replies in the period, by parent (see
 --                             brand_reply_kinds)
@@ -18,9 +18,9 @@ WITH m AS (
     FROM mention_answers GROUP BY brand_key
 ),
 vals AS (
-    -- distinct response times per brand with their counts, for kwo_quantiles
-    SELECT brand_key AS g, response_minutes AS v, count(*) AS c
-    FROM mention_answers WHERE response_minutes IS NOT NULL GROUP BY brand_key, response_minutes
+    -- the response times per brand, for kwo_quantiles
+    SELECT brand_key AS g, response_minutes AS v
+    FROM mention_answers WHERE response_minutes IS NOT NULL
 ),
 q AS (SELECT g AS brand_key, * EXCLUDE (g) FROM kwo_quantiles('vals')),
 r AS (

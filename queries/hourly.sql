@@ -3,8 +3,8 @@
 -- median and p90 response minutes of the answered pairs whose mention arrived in that hour, and
 -- (with roster hours) how many pairs of brands with opening hours arrived while the brand was
 -- closed, and their share of those pairs. Every hour is listed, also those without mentions.
--- median and p90 are quantile_cont's, computed spill-safe by kwo_quantiles (p90 comes as __lo,
--- __hi, __frac and kwo.metrics.run_query interpolates).
+-- median and p90 are quantile_cont's, from kwo_quantiles (spill-safe for large archives; p90 comes
+-- as __lo, __hi, __frac and kwo.metrics.run_query interpolates).
 -- Depends on: mention_tweets, mention_answers, mention_closed, kwo_quantiles. Parameters: none.
 WITH hours AS (SELECT range::INTEGER AS hour FROM range(24)),
 mt AS (
@@ -12,9 +12,9 @@ mt AS (
     FROM mention_tweets GROUP BY hour
 ),
 vals AS (
-    -- distinct response times per hour with their counts, for kwo_quantiles
-    SELECT hour(local_time) AS g, response_minutes AS v, count(*) AS c
-    FROM mention_answers WHERE response_minutes IS NOT NULL GROUP BY 1, 2
+    -- the response times per hour, for kwo_quantiles
+    SELECT hour(local_time) AS g, response_minutes AS v
+    FROM mention_answers WHERE response_minutes IS NOT NULL
 ),
 rt AS (SELECT g AS hour, * EXCLUDE (g) FROM kwo_quantiles('vals')),
 cl AS (

@@ -1,8 +1,8 @@
 -- response_summary: response times of the answered mention pairs, in minutes.
 -- The response time of a pair is its earliest answer (direct reply by default) minus the
--- mention's time. median and p90 are quantile_cont's, computed spill-safe by kwo_quantiles
--- (views/00_quantiles.sql) over the distinct response times and their counts; p90 comes as
--- p90_minutes__lo, __hi, __frac and kwo.metrics.run_query interpolates.
+-- mention's time. median and p90 are quantile_cont's, from kwo_quantiles (views/00_quantiles*.sql;
+-- spill-safe for large archives); p90 comes as p90_minutes__lo, __hi, __frac and
+-- kwo.metrics.run_query interpolates.
 -- Depends on: mention_answers, kwo_quantiles. Parameters: none.
 WITH totals AS (
     SELECT count(*) AS mention_pairs, count(response_minutes) AS answered_pairs,
@@ -10,8 +10,8 @@ WITH totals AS (
     FROM mention_answers
 ),
 vals AS (
-    SELECT 0 AS g, response_minutes AS v, count(*) AS c
-    FROM mention_answers WHERE response_minutes IS NOT NULL GROUP BY response_minutes
+    SELECT 0 AS g, response_minutes AS v
+    FROM mention_answers WHERE response_minutes IS NOT NULL
 )
 SELECT
     t.mention_pairs,

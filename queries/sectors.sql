@@ -3,8 +3,8 @@
 --   mention_tweets            distinct mention tweets naming at least one brand of the sector
 --   answered, answered_pct    of those, the tweets answered by at least one brand of the sector
 --   mention_pairs, answered_pairs
---   median_response_minutes   over the sector's answered pairs (quantile_cont's median, computed
---                             spill-safe by kwo_quantiles)
+--   median_response_minutes   over the sector's answered pairs (quantile_cont's median, from
+--                             kwo_quantiles, spill-safe for large archives)
 --   proactive_replies, replies_parent_missing  by the sector's brands (distinct replies)
 -- Ordered by mention tweets (most first), then sector.
 -- Depends on: brands, mention_answers, brand_reply_kinds, kwo_quantiles. Parameters: none.
@@ -29,9 +29,9 @@ p AS (
     FROM pairs GROUP BY sector_key
 ),
 vals AS (
-    -- distinct response times per sector with their counts, for kwo_quantiles
-    SELECT sector_key AS g, response_minutes AS v, count(*) AS c
-    FROM pairs WHERE response_minutes IS NOT NULL GROUP BY sector_key, response_minutes
+    -- the response times per sector, for kwo_quantiles
+    SELECT sector_key AS g, response_minutes AS v
+    FROM pairs WHERE response_minutes IS NOT NULL
 ),
 med AS (SELECT g AS sector_key, median FROM kwo_quantiles('vals')),
 r AS (

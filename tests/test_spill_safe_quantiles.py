@@ -4,8 +4,9 @@ quantile_cont (and median) keep every value of a group in memory and cannot spil
 mention pairs under a 300 MB limit the report ran out of memory. queries/brands.sql, hourly.sql,
 response_summary.sql and sectors.sql group the answered pairs by response time instead (a hash
 aggregate, which spills) and pick the neighbours at quantile_cont's positions from running counts;
-kwo.metrics.run_query has DuckDB interpolate them. These tests pin the result to DuckDB's own
-quantile_cont, bit for bit, on awkward inputs: one value, two, even and odd counts, ties, a group
+kwo.metrics.run_query has DuckDB interpolate them. Tables that fit in memory use quantile_cont itself
+(views/00_quantiles_in_memory.sql). These tests pin both macros to DuckDB's own quantile_cont, bit
+for bit, on awkward inputs: one value, two, even and odd counts, ties, a group
 without answers, NULLs, negative times, values that are not whole milliseconds.
 """
 
@@ -17,13 +18,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kwo.metrics import interpolate_quantiles, run_query, run_statement
+from kwo.views import QUANTILES, QUANTILES_IN_MEMORY
 
 SECTORS = ("telecom", "energy", "transport")
 
 
-def _connection(groups: list[list[float | None]]) -> duckdb.DuckDBPyConnection:
+def _connection(groups: list[list[float | None]], macro: str = QUANTILES) -> duckdb.DuckDBPyConnection:
     """Tables shaped like kwo.views' with brand i's answered pairs taking the times groups[i]; the
-    mention hour cycles through 0-23 and the brand's sector through SECTORS."""
+    mention hour cycles through 0-23 and the brand's sector through SECTORS. ``macro`` defines
+    kwo_quantiles (spill-safe, or quantile_cont's for tables in memory)."""
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
     con.execute(
@@ -37,7 +40,7 @@ def _connection(groups: list[list[float | None]]) -> duckdb.DuckDBPyConnection:
     con.execute("CREATE TEMP TABLE brand_reply_kinds (tweet_id BIGINT, brand_key INTEGER, kind VARCHAR)")
     con.execute("CREATE TEMP TABLE mention_closed (tweet_id BIGINT, brand_key INTEGER, hour INTEGER, closed BOOLEAN)")
     con.execute("CREATE TEMP TABLE mention_tweets (tweet_id BIGINT, hour INTEGER, answered BOOLEAN)")
-    run_statement(con, "views/00_quantiles")  # the kwo_quantiles macro the queries call
+    run_statement(con, macro)  # the kwo_quantiles macro the queries call
     brands = [(i, f"b{i}", f"B{i}", SECTORS[i % len(SECTORS)], None, None, None, False) for i in range(len(groups))]
     if brands:
         con.executemany("INSERT INTO brands VALUES (?, ?, ?, ?, ?, ?, ?, ?)", brands)
@@ -67,7 +70,12 @@ def _expected(con, key: str, p90: bool = True) -> dict:
 
 
 def _check(groups: list[list[float | None]]) -> None:
-    con = _connection(groups)
+    for macro in (QUANTILES, QUANTILES_IN_MEMORY):
+        _check_macro(groups, macro)
+
+
+def _check_macro(groups: list[list[float | None]], macro: str) -> None:
+    con = _connection(groups, macro)
     try:
         brands = {r["handle"]: (r["median_response_minutes"], r["p90_response_minutes"])
                   for r in run_query(con, "brands")}

@@ -1,20 +1,26 @@
--- kwo_quantiles (macro over vals): the median and p90 per group of a table of distinct values
--- with their counts, columns (g, v, c), as DuckDB's quantile_cont gives them, but spill-safe: quantile_cont
--- holds every value in memory, while the caller's GROUP BY (g, v) is a hash aggregate, which
--- spills, and the running count over the (far fewer) distinct values gives each value its
--- positions [upto - c, upto) in the group's sorted list. The values at quantile_cont's positions
--- floor(h) and ceil(h), h = (n - 1) * q, are picked out. The median is interpolated here by
--- quantile_cont itself on the two neighbours (fraction 0.5, so the rounding is DuckDB's own);
--- p90 comes back as its neighbours and fraction (p90__lo, p90__hi, p90__frac), which
--- kwo.metrics.run_query interpolates the same way (the fraction is not a constant of a query).
+-- kwo_quantiles (macro over vals): the median and p90 per group of a table of values, columns
+-- (g, v), as DuckDB's quantile_cont gives them, but spill-safe: quantile_cont holds every value in
+-- memory, while the GROUP BY (g, v) here is a hash aggregate, which spills, and the running count
+-- over the (far fewer) distinct values gives each value its positions [upto - c, upto) in the
+-- group's sorted list. The values at quantile_cont's positions floor(h) and ceil(h),
+-- h = (n - 1) * q, are picked out. The median is interpolated here by quantile_cont itself on the
+-- two neighbours (fraction 0.5, so the rounding is DuckDB's own); p90 comes back as its neighbours
+-- and fraction (p90__lo, p90__hi, p90__frac), which kwo.metrics.run_query interpolates the same
+-- way (the fraction is not a constant of a query).
 -- Returns one row per group g: g, median, p90__lo, p90__hi, p90__frac.
+-- The report defines this macro for archives whose tables go to a scratch database file (too
+-- large for memory, kwo.archive.wants_scratch); otherwise views/00_quantiles_in_memory.sql's,
+-- which gives the same values with quantile_cont itself.
 -- Used by: brands, hourly, sectors, response_summary. Parameters: none.
 CREATE OR REPLACE TEMP MACRO kwo_quantiles(vals) AS TABLE
-WITH ranked AS (
+WITH counted AS (
+    SELECT g, v, count(*) AS c FROM query_table(vals) GROUP BY g, v
+),
+ranked AS (
     SELECT g, v, c,
            sum(c) OVER (PARTITION BY g ORDER BY v ROWS UNBOUNDED PRECEDING) AS upto,
            sum(c) OVER (PARTITION BY g) AS n
-    FROM query_table(vals)
+    FROM counted
 ),
 pos AS (
     SELECT g, v, upto - c AS first, upto, n, (n - 1) // 2 AS med_lo, n // 2 AS med_hi,
