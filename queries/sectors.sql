@@ -12,13 +12,16 @@ WITH sector_keys AS (
     -- sectors as small integers, so that the per-tweet grouping below hashes integers, not text
     SELECT brand_key, dense_rank() OVER (ORDER BY sector) AS sector_key FROM brands
 ),
-pairs AS (
-    SELECT k.sector_key, a.tweet_id, a.first_reply_at, a.response_minutes
+pairs AS NOT MATERIALIZED (
+    SELECT k.sector_key, a.tweet_id, a.first_reply_at, a.response_minutes, a.several
     FROM mention_answers a JOIN sector_keys k USING (brand_key)
 ),
 tweets_by_sector AS (
-    SELECT sector_key, tweet_id, bool_or(first_reply_at IS NOT NULL) AS answered
-    FROM pairs GROUP BY sector_key, tweet_id
+    -- a tweet's only pair (NOT several) is its row; the others are grouped per sector and tweet
+    SELECT sector_key, first_reply_at IS NOT NULL AS answered FROM pairs WHERE NOT several
+    UNION ALL
+    SELECT sector_key, bool_or(first_reply_at IS NOT NULL) AS answered
+    FROM pairs WHERE several GROUP BY sector_key, tweet_id
 ),
 t AS (
     SELECT sector_key, count(*) AS mention_tweets, count(*) FILTER (WHERE answered) AS answered

@@ -53,11 +53,14 @@ ROWS = [
     # gamma (handle only) replies to 204 (a mention of gamma) and to 201 (proactive for gamma).
     Row(213, "2016-03-01 11:20", "55", "GAMMA", [], reply_to=204),
     Row(214, "2016-03-01 11:25", "55", "gamma", [], reply_to=201),
+    # 215: one mention naming one brand (beta), the tweet's only pair; not answered.
+    Row(215, "2016-03-01 12:00", "102", "cid", [(None, "beta")]),
 ]
 
 # Counted by hand from the rows above.
 EXPECTED_PAIRS = [
     (201, "alpha"), (201, "beta"), (202, "alpha"), (202, "beta"), (203, "alpha"), (204, "gamma"), (205, "gamma"),
+    (215, "beta"),
 ]
 EXPECTED_KINDS = {
     206: "to_mention", 207: "to_mention", 208: "to_mention", 210: "proactive", 211: "parent_missing",
@@ -99,10 +102,35 @@ def test_mention_pairs_and_authors_match_the_definitions(case):
         m.con.close()
 
 
+def test_only_pairs_flagged_several_share_a_tweet(case):
+    """mention_tweets and sectors take a pair with several = false as its tweet's only one without
+    grouping: every tweet with more pairs (202: one mention naming alpha by id and beta by handle;
+    201: several mentions) must have all of them flagged, and mention_tweets equals the plain
+    grouping of mention_answers per tweet."""
+    archive, roster = case
+    m = open_metrics(archive, roster)
+    try:
+        for table in ("mentioned", "mentions", "mention_answers"):
+            shared = m.con.execute(
+                f"SELECT tweet_id FROM {table} GROUP BY tweet_id HAVING count(*) > 1 AND NOT bool_and(several) "
+            ).fetchall()
+            assert shared == [], table
+        plain = m.con.execute(
+            "SELECT tweet_id, count(*), bool_or(first_reply_at IS NOT NULL), min(response_minutes) "
+            "FROM mention_answers GROUP BY tweet_id ORDER BY tweet_id").fetchall()
+        rows = m.con.execute("SELECT tweet_id, brands_mentioned, answered, first_response_minutes "
+                             "FROM mention_tweets ORDER BY tweet_id").fetchall()
+        assert rows == plain
+        assert dict((r[0], r[1]) for r in rows)[202] == 2
+        assert m.con.execute("SELECT tweet_id FROM mention_answers WHERE NOT several").fetchall() == [(215,)]
+    finally:
+        m.con.close()
+
+
 def test_window_applies_to_the_earliest_reply(case):
     archive, roster = case
     r = build_report(archive, roster, window="48h")
-    assert (r.totals.mention_tweets, r.totals.mention_pairs, r.totals.answered_pairs) == (5, 7, 2)
+    assert (r.totals.mention_tweets, r.totals.mention_pairs, r.totals.answered_pairs) == (6, 8, 2)
     r = build_report(archive, roster, window="10m")
     assert r.totals.answered_pairs == 1  # 201 alpha after exactly 10 minutes (inclusive)
 
@@ -155,8 +183,8 @@ def test_local_time_per_utc_hour_equals_icu_conversion(tz):
     con.execute(
         "CREATE TEMP TABLE mentioned AS SELECT i AS tweet_id, 0 AS brand_key, "
         "TIMESTAMPTZ '2015-12-31 00:00:00+00' + i * INTERVAL 7 MINUTE + i * INTERVAL 1 SECOND AS created_at, "
-        "true AS collected, false AS is_retweet FROM range(120000) r(i) "
-        "UNION ALL SELECT -1, 0, TIMESTAMPTZ '1969-12-31 23:30:00+00', true, false"
+        "true AS collected, false AS is_retweet, false AS several FROM range(120000) r(i) "
+        "UNION ALL SELECT -1, 0, TIMESTAMPTZ '1969-12-31 23:30:00+00', true, false, false"
     )
     con.execute("CREATE TEMP TABLE brand_authored (tweet_id BIGINT, brand_key INTEGER)")
     run_statement(con, "views/20_mentions", {"since": None, "until": None, "tz": tz})

@@ -35,7 +35,7 @@ def _connection(groups: list[list[float | None]], macro: str = QUANTILES) -> duc
     )
     con.execute(
         "CREATE TEMP TABLE mention_answers (tweet_id BIGINT, brand_key INTEGER, created_at TIMESTAMPTZ, "
-        "local_time TIMESTAMP, first_reply_at TIMESTAMPTZ, response_minutes DOUBLE)"
+        "local_time TIMESTAMP, first_reply_at TIMESTAMPTZ, response_minutes DOUBLE, several BOOLEAN)"
     )
     con.execute("CREATE TEMP TABLE brand_reply_kinds (tweet_id BIGINT, brand_key INTEGER, kind VARCHAR)")
     con.execute("CREATE TEMP TABLE mention_closed (tweet_id BIGINT, brand_key INTEGER, hour INTEGER, closed BOOLEAN)")
@@ -53,7 +53,7 @@ def _connection(groups: list[list[float | None]], macro: str = QUANTILES) -> duc
     con.execute(
         "INSERT INTO mention_answers SELECT i, k, TIMESTAMPTZ '2016-03-01 00:00:00+00', "
         "TIMESTAMP '2016-03-01 00:00:00' + h * INTERVAL 1 HOUR, "
-        "CASE WHEN v IS NOT NULL THEN TIMESTAMPTZ '2016-03-02 00:00:00+00' END, v "
+        "CASE WHEN v IS NOT NULL THEN TIMESTAMPTZ '2016-03-02 00:00:00+00' END, v, false "
         "FROM (SELECT unnest(range(len($k))) AS i, unnest($k) AS k, unnest($h) AS h, unnest($v::DOUBLE[]) AS v)",
         {"k": keys, "h": hours, "v": values},
     )

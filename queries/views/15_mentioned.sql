@@ -7,6 +7,9 @@
 -- the roster), giving at most two brand keys. One row per pair: a mention naming the same brand
 -- by id and by handle gives one key, and only tweets with several mentions (which may name a
 -- brand twice) go through a DISTINCT, so the hash aggregate sees a few percent of the pairs.
+-- several: whether the tweet may have other pairs (it has several mentions, or its one mention
+-- names two brands); false means this row is the tweet's only pair, so later tables that need one
+-- row per tweet skip the grouping for it (mention_tweets, sectors).
 -- Depends on: tweets, brands. Parameters: none.
 CREATE OR REPLACE TABLE mentioned AS
 WITH unnested AS (
@@ -16,7 +19,8 @@ WITH unnested AS (
     WHERE len(mentions) > 0
 ),
 keyed AS MATERIALIZED (
-    SELECT u.tweet_id, u.created_at, u.collected, u.is_retweet, u.several,
+    SELECT u.tweet_id, u.created_at, u.collected, u.is_retweet,
+           u.several OR coalesce(by_id.brand_key <> by_handle.brand_key, false) AS several,
            by_id.brand_key AS by_id, by_handle.brand_key AS by_handle
     FROM unnested u
     LEFT JOIN brands by_id ON u.user_id = by_id.user_id
@@ -30,6 +34,6 @@ pairs AS (
     SELECT tweet_id, by_handle AS brand_key, created_at, collected, is_retweet, several
     FROM keyed WHERE by_handle IS DISTINCT FROM by_id AND by_handle IS NOT NULL
 )
-SELECT tweet_id, brand_key, created_at, collected, is_retweet FROM pairs WHERE NOT several
+SELECT tweet_id, brand_key, created_at, collected, is_retweet, several FROM pairs WHERE NOT several
 UNION ALL
-SELECT DISTINCT tweet_id, brand_key, created_at, collected, is_retweet FROM pairs WHERE several;
+SELECT DISTINCT tweet_id, brand_key, created_at, collected, is_retweet, several FROM pairs WHERE several;

@@ -3,7 +3,8 @@
 -- hourly figures read it).
 -- A mention of brand b is a collected tweet, not a retweet, that mentions b (see `mentioned`:
 -- a mention whose user_id equals b.user_id or whose handle equals b.handle) and is not by b.
--- One row per (tweet_id, brand_key); the distinct tweet_ids are the mention tweets.
+-- One row per (tweet_id, brand_key); the distinct tweet_ids are the mention tweets. several (from
+-- mentioned): the tweet may have other pairs; false means this is its only one.
 -- local_time is timezone($tz, created_at), computed without converting every row: ICU converts
 -- only the start and the end of each UTC hour of the period's span, and a mention in an hour
 -- whose UTC offset is the same at both ends gets created_at + that offset (exact: zones change
@@ -13,7 +14,7 @@
 -- Parameters: $since, $until (TIMESTAMPTZ or NULL): the mention time is in [since, until); $tz.
 CREATE OR REPLACE TABLE mentions AS
 WITH pairs AS MATERIALIZED (
-    SELECT m.tweet_id, m.brand_key, m.created_at, epoch_us(m.created_at) // 3600000000 AS utc_hour
+    SELECT m.tweet_id, m.brand_key, m.created_at, m.several, epoch_us(m.created_at) // 3600000000 AS utc_hour
     FROM mentioned m
     ANTI JOIN brand_authored a ON a.tweet_id = m.tweet_id AND a.brand_key = m.brand_key
     WHERE m.collected
@@ -34,6 +35,7 @@ offsets AS (
 )
 SELECT p.tweet_id, p.brand_key, p.created_at,
        CASE WHEN o.at_start = o.at_end THEN make_timestamp(epoch_us(p.created_at) + o.at_start)
-            ELSE timezone($tz, p.created_at) END AS local_time
+            ELSE timezone($tz, p.created_at) END AS local_time,
+       p.several
 FROM pairs p
 LEFT JOIN offsets o USING (utc_hour);

@@ -1,7 +1,8 @@
 -- mention_answers (thread mode, --thread): every mention pair with its earliest answer, where an
 -- answer is a collected reply by b anywhere in the same conversation (conversation_roots) posted
 -- at or after the mention; a direct reply always counts, whatever its clock says or wherever the
--- walk up the reply chain ended. local_time (report time zone) comes from mentions.
+-- walk up the reply chain ended. local_time (report time zone) and several (the tweet may have
+-- other pairs) come from mentions.
 -- Depends on: mentions, brand_replies, conversation_roots.
 -- Parameters: $window_ms (BIGINT or NULL for no window).
 CREATE OR REPLACE TABLE mention_answers AS
@@ -33,6 +34,7 @@ first_answers AS (
 )
 SELECT m.tweet_id, m.brand_key, m.created_at, m.local_time,
        f.first_reply_at,
-       (epoch_ms(f.first_reply_at) - epoch_ms(m.created_at)) / 60000.0 AS response_minutes
+       (epoch_ms(f.first_reply_at) - epoch_ms(m.created_at)) / 60000.0 AS response_minutes,
+       m.several
 FROM mentions m
 LEFT JOIN first_answers f USING (tweet_id, brand_key);
