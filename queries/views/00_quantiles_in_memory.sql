@@ -1,4 +1,4 @@
--- kwo_quantiles (macro over vals), for report tables held in memory: the median and p90 per group
+-- kwo_quantiles (macro over vals, for report tables held in memory): the median and p90 per group
 -- of a table of values, columns (g, v), computed by DuckDB's quantile_cont. It keeps a group's
 -- values in memory (it cannot spill), which tables that fit in memory can afford, and is several
 -- times faster than the spill-safe macro of views/00_quantiles.sql, whose values it equals bit
