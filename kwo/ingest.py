@@ -587,37 +587,26 @@ class _Writer:
         return out
 
     def _write_new(self, con: duckdb.DuckDBPyConnection) -> list[dict]:
+        """One new part per month of ``new_rows``, in row groups of ROW_GROUP_ROWS rows (the last
+        of a part may be smaller): DuckDB's batches straddle months and are not row-group sized,
+        so each month's rows are buffered up to a row group before they are written."""
         reader = con.sql("SELECT * FROM new_rows").to_arrow_reader(ROW_GROUP_ROWS)
         parts: list[dict] = []
-        current: str | None = None
-        writer = None
-        rel = tmp = None
-        rows = 0
-
-        def close() -> None:
-            nonlocal writer
-            if writer is not None:
-                writer.close()
-                fsync_file(tmp)
-                os.replace(tmp, self.root / rel)
-                parts.append({"path": rel, "month": current, "rows": rows})
-                writer = None
-
+        part: _MonthPart | None = None
         for batch in reader:
             months = batch.column(batch.num_columns - 1)
             data = pa.RecordBatch.from_arrays(batch.columns[:-1], schema=TWEET_SCHEMA)
             # A batch may straddle months: split it where the month changes.
             for month, piece in _split_by_month(data, months):
-                if month != current:
-                    close()
-                    current, rows = month, 0
-                    rel = f"{TWEETS_DIR}/month={month}/part-{self.run_id}.parquet"
-                    (self.root / rel).parent.mkdir(parents=True, exist_ok=True)
-                    tmp = self.root / (rel + ".tmp")
-                    writer = parquet_writer(tmp)
-                writer.write_batch(piece, row_group_size=ROW_GROUP_ROWS)
-                rows += piece.num_rows
-        close()
+                if part is None or month != part.month:
+                    if part is not None:
+                        part.close()
+                    part = _MonthPart(self.root, month, f"{TWEETS_DIR}/month={month}/part-{self.run_id}.parquet")
+                    parts.append(part.entry)
+                for group in part.add(piece):
+                    part.write(group)
+        if part is not None:
+            part.close()
         for d in {Path(p["path"]).parent for p in parts}:
             fsync_dir(self.root / d)
         return parts
@@ -668,6 +657,57 @@ CREATE TEMP VIEW new_rows AS
     FROM staged s SEMI JOIN winners w ON w._seq = s._seq
     ORDER BY s.created_at, s.tweet_id;
 """
+
+
+class _MonthPart:
+    """The new part of one month: its rows, cut into full row groups as they come, go to a tmp
+    file that is fsynced and renamed into place when the month is complete."""
+
+    def __init__(self, root: Path, month: str, rel: str):
+        self.month = month
+        self.target = root / rel
+        self.tmp = root / (rel + ".tmp")
+        self.entry = {"path": rel, "month": month, "rows": 0}
+        self._pending: list[pa.RecordBatch] = []  # rows not yet in a row group, fewer than ROW_GROUP_ROWS
+        self._pending_rows = 0
+        self._writer: pq.ParquetWriter | None = None
+
+    def add(self, piece: pa.RecordBatch) -> list[pa.Table]:
+        """Take the month's next rows; returns the full row groups they complete."""
+        self.entry["rows"] += piece.num_rows
+        self._pending.append(piece)
+        self._pending_rows += piece.num_rows
+        groups = []
+        while self._pending_rows >= ROW_GROUP_ROWS:
+            table = pa.Table.from_batches(self._pending)
+            groups.append(table.slice(0, ROW_GROUP_ROWS))
+            rest = table.slice(ROW_GROUP_ROWS)
+            self._pending, self._pending_rows = rest.to_batches(), rest.num_rows
+        return groups
+
+    def rest(self) -> pa.Table | None:
+        """The last, partial row group (once every row is added)."""
+        if not self._pending_rows:
+            return None
+        table = pa.Table.from_batches(self._pending)
+        self._pending, self._pending_rows = [], 0
+        return table
+
+    def write(self, group: pa.Table) -> None:
+        if self._writer is None:
+            self.target.parent.mkdir(parents=True, exist_ok=True)
+            self._writer = parquet_writer(self.tmp)
+        self._writer.write_table(group, row_group_size=ROW_GROUP_ROWS)
+
+    def close(self) -> None:
+        """Write the last row group, then fsync the file and rename it into place."""
+        rest = self.rest()
+        if rest is not None:
+            self.write(rest)
+        if self._writer is not None:
+            self._writer.close()
+            fsync_file(self.tmp)
+            os.replace(self.tmp, self.target)
 
 
 def _fast_candidate(path: str) -> bool:
