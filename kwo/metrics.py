@@ -600,7 +600,7 @@ def open_metrics(
     manifest = arch.read_manifest()
     # The snapshot whose fingerprint is printed; tables that may not fit in memory go to a file.
     scratch = wants_scratch(sum(p.get("rows", 0) for p in manifest.parts))
-    con = arch.connect(threads=threads, manifest=manifest, scratch=scratch)
+    con = arch.connect(threads=threads, manifest=manifest, scratch=scratch, largest_part_first=True)
     # Every figure is an aggregate or an ORDER BY query, so the temp tables need not keep the
     # archive's row order: without it DuckDB builds them in parallel and spills less.
     con.execute("SET preserve_insertion_order = false")
