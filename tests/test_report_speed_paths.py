@@ -232,3 +232,54 @@ def test_roster_tables_keep_their_types_and_rows(case, roster_csv):
     hours = roster.hour_columns()["brand_key"]
     assert len(hours) == sum(len(b.slots) for b in roster.brands)
     assert (len(hours) > 0) == (roster_csv == "sample_data")
+
+
+def test_closed_equals_the_slot_definition_also_for_overlapping_slots(tmp_path):
+    """mention_closed merges a day's slots into disjoint intervals and joins each arrival to them;
+    that must equal the definition (closed = no slot of the brand's weekday holds the minute) for
+    every minute of a week, with overlapping slots, ranges past midnight into a day with its own
+    hours, adjacent slots, a closed day, and a brand in another time zone than the report's."""
+    import duckdb
+
+    from kwo.metrics import run_statement
+    from kwo.roster import load_roster
+    from kwo.views import register_roster
+
+    csv = tmp_path / "brands.csv"
+    csv.write_text(
+        "handle,name,sector,user_id,hours,tz\n"
+        'a,A,s,1,"mon 08:00-12:00,10:00-14:00,09:00-10:00; tue 08:00-10:00,10:00-12:00; '
+        'sun 20:00-03:00; wed closed",\n'
+        'b,B,s,2,"mon-fri 09:00-17:00,16:00-23:30; sat 23:00-01:00",America/New_York\n'
+        "c,C,s,3,,\n"
+    )
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    register_roster(con, load_roster(csv))
+    tz = "Europe/Amsterdam"
+    # every minute of two weeks (a DST change in between), for each brand
+    con.execute(
+        "CREATE TEMP TABLE mention_answers AS SELECT i AS tweet_id, b.brand_key, "
+        "TIMESTAMPTZ '2016-03-20 00:00:00+00' + i * INTERVAL 1 MINUTE AS created_at, "
+        "timezone($tz, TIMESTAMPTZ '2016-03-20 00:00:00+00' + i * INTERVAL 1 MINUTE) AS local_time "
+        "FROM range(14 * 1440) r(i), brands b", {"tz": tz})
+    run_statement(con, "views/60_mention_closed", {"tz": tz})
+    wrong = con.execute(
+        """
+        WITH expected AS (
+            SELECT a.tweet_id, a.brand_key, hour(a.local_time) AS hour,
+                   timezone(coalesce(b.tz, $tz), a.created_at) AS lt
+            FROM mention_answers a JOIN brands b USING (brand_key) WHERE b.has_hours
+        )
+        SELECT count(*) FROM (
+            SELECT tweet_id, brand_key, hour, NOT EXISTS (
+                SELECT 1 FROM brand_hours h WHERE h.brand_key = e.brand_key AND h.weekday = isodow(e.lt)
+                  AND hour(e.lt) * 60 + minute(e.lt) >= h.start_min AND hour(e.lt) * 60 + minute(e.lt) < h.end_min
+            ) AS closed FROM expected e
+            EXCEPT ALL SELECT tweet_id, brand_key, hour, closed FROM mention_closed
+        )
+        """, {"tz": tz}).fetchone()[0]
+    counts = con.execute("SELECT count(*), count(*) FILTER (WHERE closed) FROM mention_closed").fetchone()
+    assert wrong == 0
+    assert counts[0] == 2 * 14 * 1440 and 0 < counts[1] < counts[0]
+    con.close()
