@@ -25,12 +25,13 @@ import fcntl
 import json
 import multiprocessing
 import os
+import queue
 import shutil
 import threading
 import time
 import uuid
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -546,7 +547,7 @@ class _Writer:
             con.execute(_MERGE_SQL)
             self._account(con)
             replaced_parts = self._rewrite_replaced(con)
-            new_parts = self._write_new(con)
+            new_parts = self._write_new(con, threads or default_workers())
         finally:
             con.close()
             self._con = None
@@ -586,27 +587,34 @@ class _Writer:
             out[rel_old] = {"path": rel_new, "month": month, "rows": rows.num_rows}
         return out
 
-    def _write_new(self, con: duckdb.DuckDBPyConnection) -> list[dict]:
+    def _write_new(self, con: duckdb.DuckDBPyConnection, threads: int) -> list[dict]:
         """One new part per month of ``new_rows``, in row groups of ROW_GROUP_ROWS rows (the last
         of a part may be smaller): DuckDB's batches straddle months and are not row-group sized,
-        so each month's rows are buffered up to a row group before they are written."""
+        so each month's rows are buffered up to a row group before they are written.
+
+        This thread fetches and cuts the rows; ``threads`` writer threads encode and compress the
+        row groups (pyarrow releases the GIL meanwhile), one month's part per thread at a time,
+        so while one month is being written the next is fetched and written alongside.
+        """
         reader = con.sql("SELECT * FROM new_rows").to_arrow_reader(ROW_GROUP_ROWS)
         parts: list[dict] = []
-        part: _MonthPart | None = None
-        for batch in reader:
-            months = batch.column(batch.num_columns - 1)
-            data = pa.RecordBatch.from_arrays(batch.columns[:-1], schema=TWEET_SCHEMA)
-            # A batch may straddle months: split it where the month changes.
-            for month, piece in _split_by_month(data, months):
-                if part is None or month != part.month:
-                    if part is not None:
-                        part.close()
-                    part = _MonthPart(self.root, month, f"{TWEETS_DIR}/month={month}/part-{self.run_id}.parquet")
-                    parts.append(part.entry)
-                for group in part.add(piece):
-                    part.write(group)
-        if part is not None:
-            part.close()
+        with _PartWriters(threads) as writers:
+            part: _MonthPart | None = None
+            for batch in reader:
+                months = batch.column(batch.num_columns - 1)
+                data = pa.RecordBatch.from_arrays(batch.columns[:-1], schema=TWEET_SCHEMA)
+                # A batch may straddle months: split it where the month changes.
+                for month, piece in _split_by_month(data, months):
+                    if part is None or month != part.month:
+                        if part is not None:
+                            writers.finish(part)
+                        part = _MonthPart(self.root, month, f"{TWEETS_DIR}/month={month}/part-{self.run_id}.parquet")
+                        parts.append(part.entry)
+                        writers.start(part)
+                    for group in part.add(piece):
+                        writers.put(part, group)
+            if part is not None:
+                writers.finish(part)
         for d in {Path(p["path"]).parent for p in parts}:
             fsync_dir(self.root / d)
         return parts
@@ -660,14 +668,16 @@ CREATE TEMP VIEW new_rows AS
 
 
 class _MonthPart:
-    """The new part of one month: its rows, cut into full row groups as they come, go to a tmp
-    file that is fsynced and renamed into place when the month is complete."""
+    """The new part of one month. The fetching thread adds its rows and cuts them into full row
+    groups; a writer thread writes them to a tmp file that is fsynced and renamed into place
+    when the month is complete."""
 
     def __init__(self, root: Path, month: str, rel: str):
         self.month = month
         self.target = root / rel
         self.tmp = root / (rel + ".tmp")
         self.entry = {"path": rel, "month": month, "rows": 0}
+        self.queue: queue.SimpleQueue[pa.Table | None] = queue.SimpleQueue()  # row groups; None ends the part
         self._pending: list[pa.RecordBatch] = []  # rows not yet in a row group, fewer than ROW_GROUP_ROWS
         self._pending_rows = 0
         self._writer: pq.ParquetWriter | None = None
@@ -700,14 +710,86 @@ class _MonthPart:
         self._writer.write_table(group, row_group_size=ROW_GROUP_ROWS)
 
     def close(self) -> None:
-        """Write the last row group, then fsync the file and rename it into place."""
-        rest = self.rest()
-        if rest is not None:
-            self.write(rest)
+        """Close the file (every row group written), fsync it and rename it into place."""
         if self._writer is not None:
             self._writer.close()
             fsync_file(self.tmp)
             os.replace(self.tmp, self.target)
+
+
+class _PartWriters:
+    """Writer threads for month parts: a part's row groups are written in order by one thread;
+    different months' parts are written at once. At most ``threads + 1`` row groups are handed
+    over and not yet written, so memory stays bounded whatever the number or size of months:
+    the fetching thread waits for a writer when it is that far ahead.
+
+    The first error of a writer is raised in the fetching thread (at its next hand-over or at the
+    end); the other parts are then not completed (their tmp files are leftovers the next run
+    removes, as after a crash).
+    """
+
+    def __init__(self, threads: int):
+        self._pool = ThreadPoolExecutor(max_workers=max(1, threads), thread_name_prefix="kwo-part")
+        self._slots = threading.Semaphore(max(1, threads) + 1)
+        self._futures: list[Future] = []
+        self._open: _MonthPart | None = None
+        self._failed = threading.Event()
+
+    def __enter__(self) -> _PartWriters:
+        return self
+
+    def start(self, part: _MonthPart) -> None:
+        self._open = part
+        self._futures.append(self._pool.submit(self._run, part))
+
+    def put(self, part: _MonthPart, group: pa.Table) -> None:
+        self._slots.acquire()
+        if self._failed.is_set():
+            self._slots.release()
+            self._raise()
+        part.queue.put(group)
+
+    def finish(self, part: _MonthPart) -> None:
+        """Every row of the part is added: hand over its last row group and end it."""
+        rest = part.rest()
+        if rest is not None:
+            self.put(part, rest)
+        part.queue.put(None)
+        self._open = None
+
+    def _run(self, part: _MonthPart) -> None:
+        ended = False
+        try:
+            while (group := part.queue.get()) is not None:
+                try:
+                    if not self._failed.is_set():
+                        part.write(group)
+                finally:
+                    del group
+                    self._slots.release()
+            ended = True
+            if not self._failed.is_set():
+                part.close()
+        except BaseException:
+            self._failed.set()
+            while not ended and part.queue.get() is not None:  # let the fetching thread go on
+                self._slots.release()
+            raise
+
+    def _raise(self) -> None:
+        for fut in self._futures:
+            if fut.done() and fut.exception() is not None:
+                raise fut.exception()
+        raise ArchiveError("a part writer failed")  # not reached: a failed writer's future is done
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if self._open is not None:  # the fetching thread failed: end the open part's writer
+            self._failed.set()
+            self._open.queue.put(None)
+        self._pool.shutdown(wait=True)
+        if exc_type is None:
+            for fut in self._futures:
+                fut.result()  # the first writer error, if any
 
 
 def _fast_candidate(path: str) -> bool:

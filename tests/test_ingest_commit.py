@@ -103,3 +103,81 @@ def test_a_second_ingest_writes_full_row_groups_too(tmp_path, small_groups):
     assert [(p["month"], p["rows"], _row_groups(archive / p["path"])) for p in new] == [
         ("2016-01", 1300, [1000, 300]), ("2016-02", 999, [999]), ("2016-03", 1000, [1000]),
         ("2016-04", 1, [1]), ("2016-05", 2049, [1000, 1000, 49])]
+
+
+def test_part_writers_hold_a_bounded_number_of_row_groups(tmp_path, small_groups, monkeypatch):
+    """Months are written by threads; the fetching thread is never more than threads + 1 row
+    groups ahead of them, however many months and rows there are."""
+    import threading
+    import time
+
+    lock = threading.Lock()
+    state = {"ahead": 0, "max": 0, "writing": 0, "max_writing": 0}
+    put, write = ki._PartWriters.put, ki._MonthPart.write
+
+    def counting_put(self, part, group):
+        put(self, part, group)
+        with lock:
+            state["ahead"] += 1
+            state["max"] = max(state["max"], state["ahead"])
+
+    def slow_write(self, group):
+        with lock:
+            state["writing"] += 1
+            state["max_writing"] = max(state["max_writing"], state["writing"])
+        time.sleep(0.02)
+        write(self, group)
+        with lock:
+            state["ahead"] -= 1
+            state["writing"] -= 1
+
+    monkeypatch.setattr(ki._PartWriters, "put", counting_put)
+    monkeypatch.setattr(ki._MonthPart, "write", slow_write)
+    rows = _rows()
+    archive = tmp_path / "a"
+    with ki._writing(archive), ki._Writer(archive) as w:
+        w.stage_batches(0, "t", _batches(rows, 500))
+        w.commit(threads=2)
+    assert state["ahead"] == 0
+    assert 2 <= state["max"] <= 3  # threads + 1
+    assert state["max_writing"] == 2  # two months really were written at once
+    manifest = Archive(archive).read_manifest()
+    assert [(p["month"], p["rows"]) for p in manifest.parts] == list(MONTHS.items())
+
+
+@pytest.mark.parametrize("where", ["writer", "fetch"])
+def test_a_failure_while_writing_parts_leaves_the_archive_as_it_was(tmp_path, small_groups, monkeypatch, where):
+    """A writer thread fails (a full disk) or the fetching thread does: the error comes out,
+    nothing hangs, the manifest is unchanged, and the next ingest cleans up and completes."""
+    rows = _rows()
+    archive = tmp_path / "a"
+    ki.ingest_batches(_batches(rows[:1200], 500), archive)
+    manifest = (archive / "manifest.json").read_bytes()
+    real_writer, real_split = ki.parquet_writer, ki._split_by_month
+
+    def failing_writer(path):
+        if "month=2016-03" in str(path):
+            raise OSError(28, "No space left on device")
+        return real_writer(path)
+
+    def failing_split(batch, months):
+        for month, piece in real_split(batch, months):
+            if month == "2016-03":
+                raise OSError(5, "Input/output error")
+            yield month, piece
+
+    if where == "writer":
+        monkeypatch.setattr(ki, "parquet_writer", failing_writer)
+    else:
+        monkeypatch.setattr(ki, "_split_by_month", failing_split)
+    with pytest.raises(ki.ArchiveError, match="No space left on device" if where == "writer" else "Input/output"):
+        ki.ingest_batches(_batches(rows, 300), archive)
+    assert (archive / "manifest.json").read_bytes() == manifest
+    monkeypatch.setattr(ki, "parquet_writer", real_writer)
+    monkeypatch.setattr(ki, "_split_by_month", real_split)
+    # the next ingest removes what the failed one left and writes the rest
+    result = ki.ingest_batches(_batches(rows, 300), archive)
+    assert result.per_file[0].tweets_written == len(rows) - 1200
+    live = {p["path"] for p in Archive(archive).read_manifest().parts}
+    assert {f.relative_to(archive).as_posix() for f in (archive / "tweets").rglob("*") if f.is_file()} == live
+    assert json.loads((archive / "manifest.json").read_text())["parts"][-1]["rows"] == 2049
