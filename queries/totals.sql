@@ -13,12 +13,18 @@
 -- Reply counts are distinct tweets (a reply by two roster accounts at once counts once, under
 -- the first of its kinds in the order listed above).
 -- Depends on: mention_tweets, mention_answers, brand_reply_kinds. Parameters: none.
-WITH replies AS (
-    -- one row per reply tweet; a reply by two roster accounts at once takes the first kind
-    -- in the order to_mention, proactive, parent_missing, to_self (in practice a reply has one author)
-    SELECT tweet_id, min(CASE kind WHEN 'to_mention' THEN 1 WHEN 'proactive' THEN 2
-                                   WHEN 'parent_missing' THEN 3 ELSE 4 END) AS k
-    FROM brand_reply_kinds GROUP BY tweet_id
+WITH ranked AS NOT MATERIALIZED (
+    SELECT tweet_id, several,
+           CASE kind WHEN 'to_mention' THEN 1 WHEN 'proactive' THEN 2 WHEN 'parent_missing' THEN 3 ELSE 4 END AS k
+    FROM brand_reply_kinds
+),
+replies AS (
+    -- one row per reply tweet; a reply by two roster accounts at once (several: id and handle name
+    -- two brands; in practice a reply has one author) takes the first kind in the order
+    -- to_mention, proactive, parent_missing, to_self. Only those are grouped per tweet.
+    SELECT k FROM ranked WHERE NOT several
+    UNION ALL
+    SELECT min(k) AS k FROM ranked WHERE several GROUP BY tweet_id
 ),
 r AS (
     SELECT count(*) AS brand_replies,

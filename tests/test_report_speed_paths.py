@@ -127,6 +127,30 @@ def test_only_pairs_flagged_several_share_a_tweet(case):
         m.con.close()
 
 
+def test_a_reply_by_two_brands_counts_once(tmp_path):
+    """A reply written under alpha's id and beta's handle is by both (two rows of brand_reply_kinds,
+    several = true) and counts once in totals, under the first of its kinds (to_mention for alpha
+    comes before proactive for beta); the other replies are their tweet's only row."""
+    rows = [
+        Row(301, "2016-03-01 10:00", "100", "ann", [("1", "alpha")]),
+        Row(302, "2016-03-01 10:30", "1", "beta", [], reply_to=301),
+        Row(303, "2016-03-01 10:40", "1", "alpha", [], reply_to=301),
+        Row(304, "2016-03-01 10:50", "2", "beta", [], reply_to=999),
+    ]
+    archive, roster = hm.build_archive(tmp_path, rows, ROSTER)
+    m = open_metrics(archive, roster)
+    try:
+        kinds = m.con.execute("SELECT tweet_id, b.handle, kind, several FROM brand_reply_kinds "
+                              "JOIN brands b USING (brand_key) ORDER BY 1, 2").fetchall()
+        assert kinds == [(302, "alpha", "to_mention", True), (302, "beta", "proactive", True),
+                         (303, "alpha", "to_mention", False), (304, "beta", "parent_missing", False)]
+        t = m.totals()
+        assert (t.brand_replies, t.replies_to_mentions, t.proactive_replies, t.replies_parent_missing,
+                t.replies_to_self) == (3, 2, 0, 1, 0)
+    finally:
+        m.con.close()
+
+
 def test_window_applies_to_the_earliest_reply(case):
     archive, roster = case
     r = build_report(archive, roster, window="48h")

@@ -3,7 +3,8 @@
 -- One scan of the archive with two equality lookups (by id, by handle; both hash joins against
 -- the roster) gives each tweet at most two brand keys; a tweet whose id and handle name the same
 -- brand is one row. Tweet ids are unique in the archive and brand keys in brands, so the rows
--- are unique (tweet_id, brand_key) pairs without a DISTINCT over 1M rows.
+-- are unique (tweet_id, brand_key) pairs without a DISTINCT over 1M rows. several: the tweet's id
+-- and handle name two different brands, so it has two rows (false: this row is its only one).
 -- Depends on: tweets, brands. Parameters: none.
 CREATE OR REPLACE TABLE brand_authored AS
 WITH keyed AS MATERIALIZED (
@@ -14,8 +15,10 @@ WITH keyed AS MATERIALIZED (
     LEFT JOIN brands by_handle ON lower(t.author_handle) = by_handle.handle
     WHERE by_id.brand_key IS NOT NULL OR by_handle.brand_key IS NOT NULL
 )
-SELECT tweet_id, by_id AS brand_key, created_at, in_reply_to_tweet_id, collected
+SELECT tweet_id, by_id AS brand_key, created_at, in_reply_to_tweet_id, collected,
+       coalesce(by_handle <> by_id, false) AS several
 FROM keyed WHERE by_id IS NOT NULL
 UNION ALL
-SELECT tweet_id, by_handle AS brand_key, created_at, in_reply_to_tweet_id, collected
+SELECT tweet_id, by_handle AS brand_key, created_at, in_reply_to_tweet_id, collected,
+       by_id IS NOT NULL AS several
 FROM keyed WHERE by_handle IS DISTINCT FROM by_id AND by_handle IS NOT NULL;

@@ -6,6 +6,7 @@
 -- Parent mentions come from `mentioned` (matched like mentions; p may be context or a retweet).
 -- A parent found in brand_authored or mentioned is in the archive, so only the parents of the
 -- remaining replies (a few percent) are looked up among all tweet ids of the archive.
+-- several (from brand_authored): the reply is by two brands, so it has two rows here.
 -- Depends on: tweets, mentioned, brand_authored, brand_replies.
 -- Parameters: $since, $until (TIMESTAMPTZ or NULL): the reply time is in [since, until).
 CREATE OR REPLACE TABLE brand_reply_kinds AS
@@ -15,7 +16,7 @@ WITH r AS (
       AND ($until::TIMESTAMPTZ IS NULL OR created_at < $until::TIMESTAMPTZ)
 ),
 matched AS MATERIALIZED (
-    SELECT r.tweet_id, r.brand_key, r.created_at, r.in_reply_to_tweet_id,
+    SELECT r.tweet_id, r.brand_key, r.created_at, r.in_reply_to_tweet_id, r.several,
            s.tweet_id IS NOT NULL AS to_self, pm.tweet_id IS NOT NULL AS to_mention
     FROM r
     LEFT JOIN brand_authored s ON s.tweet_id = r.in_reply_to_tweet_id AND s.brand_key = r.brand_key
@@ -33,6 +34,7 @@ SELECT m.tweet_id, m.brand_key, m.created_at, m.in_reply_to_tweet_id,
            WHEN m.to_mention THEN 'to_mention'
            WHEN p.tweet_id IS NULL THEN 'parent_missing'
            ELSE 'proactive'
-       END AS kind
+       END AS kind,
+       m.several
 FROM matched m
 LEFT JOIN parents p ON p.tweet_id = m.in_reply_to_tweet_id;
