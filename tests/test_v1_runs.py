@@ -177,3 +177,56 @@ def test_real_tweets(monkeypatch):
 def test_generated_lines(monkeypatch, objs, run_lines):
     monkeypatch.setattr(v1, "_RUN_LINES", run_lines)
     assert_same([line(o) for o in objs], batch_rows=3)
+
+
+# ---------------------------------------------------------------------------------------------
+# JSON documents: their elements are gathered into runs too
+
+
+def read_document(data: bytes, monkeypatch, *, per_record: bool, batch_rows: int = 65_536):
+    import io
+
+    with monkeypatch.context() as m:
+        if per_record:  # the reference: every element through _Reader.one, as before runs
+            m.setattr(v1._Reader, "element", lambda self, line, raw, in_response=False: self.one(line, raw, in_response))
+        ctx = ReadContext(path="in.json", batch_rows=batch_rows)
+        batches = list(v1.read(io.BufferedReader(io.BytesIO(data)), ctx))
+    assert all(b.num_rows <= batch_rows for b in batches)
+    return table(batches), ctx
+
+
+def assert_same_document(data: bytes, monkeypatch, batch_rows: int = 65_536) -> pa.Table:
+    got, run_ctx = read_document(data, monkeypatch, per_record=False, batch_rows=batch_rows)
+    want, row_ctx = read_document(data, monkeypatch, per_record=True, batch_rows=batch_rows)
+    assert got.equals(want)
+    assert (run_ctx.notices, run_ctx.quarantined) == (row_ctx.notices, row_ctx.quarantined)
+    return got
+
+
+BAD = tweet(3, id_str="x3")
+DOCUMENTS = {
+    "array": json.dumps([tweet(1), tweet(2), BAD, tweet(4)]),
+    "pretty array": json.dumps([tweet(1), {"delete": {}}, tweet(2, retweeted_status=RT_OF_QUOTE)], indent=2),
+    "search response": json.dumps({"statuses": [tweet(1), BAD, tweet(2)], "search_metadata": {"count": 3}}),
+    "premium pages, concatenated": json.dumps({"results": [tweet(1)], "next": "x"}) + "\n"
+                                   + json.dumps({"results": [tweet(2), [1]]}),
+    "single objects": json.dumps(tweet(1)) + json.dumps(tweet(2)),
+    "broken after tweets": json.dumps([tweet(1), BAD, tweet(2)])[:-1] + ', {"id_str": ',
+    "v2 page inside": json.dumps([tweet(1), {"data": [{"id": "5"}]}, tweet(2)]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(DOCUMENTS))
+def test_documents(name, monkeypatch, short_runs):
+    got = assert_same_document(DOCUMENTS[name].encode(), monkeypatch, batch_rows=2)
+    assert got.num_rows >= 2
+
+
+def test_a_broken_document_keeps_the_order_of_its_quarantine(monkeypatch):
+    _, ctx = read_document(DOCUMENTS["broken after tweets"].encode(), monkeypatch, per_record=False)
+    assert [q.reason[:26] for q in ctx.quarantined] == ["id_str is not a tweet id: ", "broken JSON document (the "]
+
+
+def test_document_elements_are_converted_column_wise(monkeypatch, columns_only):
+    got = assert_same_document(DOCUMENTS["pretty array"].encode(), monkeypatch)
+    assert got["tweet_id"].to_pylist() == [10**18 + n for n in (1, 2, 51, 50)]

@@ -11,8 +11,8 @@ few fields kwo stores, one line per ``decode`` call (measured faster than joinin
 into one array). JSON lines are then converted a run of 4,096 lines at a time, column by column
 (:func:`_run_batch`: a comprehension per field, Arrow kernels for ids and dates), which takes a
 third less CPU per tweet than adding rows one by one; a run it cannot convert exactly goes row
-by row. Documents are cut into their elements by msgspec too (see :class:`_Document`) and take
-the per-row path. Everything unusual (notices, old tweets, wrong types) takes a slower path that
+by row. Documents are cut into their elements by msgspec too (see :class:`_Document`), which
+are gathered into runs the same way. Everything unusual (notices, old tweets, wrong types) takes a slower path that
 decodes to Python objects and says precisely what is wrong.
 """
 
@@ -447,6 +447,7 @@ class _Reader:
         self.ctx = ctx
         self.builder = ctx.builder()
         self.ready: list[pa.RecordBatch] = []
+        self.pending: list[tuple[int | None, bytes, _Tweet | None, bool]] = []  # elements of a document
 
     def take(self) -> list[pa.RecordBatch]:
         ready, self.ready = self.ready, []
@@ -454,14 +455,14 @@ class _Reader:
 
     def lines(self, lines: Iterable[tuple[int, bytes]]) -> Iterator[pa.RecordBatch]:
         """Batches from records given one per line, converted a run of lines at a time."""
-        run: list[tuple[int, bytes, _Tweet | None]] = []
+        run: list[tuple[int, bytes, _Tweet | None, bool]] = []
         decode = _decode_tweet
         for number, data in lines:
             try:
                 t = decode(data)
             except (ValueError, RecursionError):
                 t = None
-            run.append((number, data, t if t is not None and t.id_str is not None else None))
+            run.append((number, data, t if t is not None and t.id_str is not None else None, False))
             if len(run) >= _RUN_LINES:
                 self._run(run)
                 run = []
@@ -469,16 +470,31 @@ class _Reader:
         self._run(run)
         yield from self.finish()
 
-    def _run(self, run: list[tuple[int, bytes, _Tweet | None]]) -> None:
-        """Rows, notices and quarantine entries of a run of lines (``None``: not a tweet), in
-        the order of the lines, as ``one`` would give them line by line.
+    def element(self, line: int | None, data: bytes, in_response: bool = False) -> None:
+        """One record of a JSON document (an array element, a top-level object), gathered into
+        a run like the lines of a JSON-lines file; ``flush`` converts what is gathered."""
+        try:
+            t = _decode_tweet(data)
+        except (ValueError, RecursionError):
+            t = None
+        self.pending.append((line, data, t if t is not None and t.id_str is not None else None, in_response))
+        if len(self.pending) >= _RUN_LINES:
+            self.flush()
+
+    def flush(self) -> None:
+        run, self.pending = self.pending, []
+        self._run(run)
+
+    def _run(self, run: list[tuple[int | None, bytes, _Tweet | None, bool]]) -> None:
+        """Rows, notices and quarantine entries of a run of records (``None``: not a tweet), in
+        their order, as ``one`` would give them record by record.
 
         The tweets are converted column by column (_run_batch); when that cannot be done
         exactly, the whole run goes row by row. Any other line (a notice, a broken record, a
         search response) goes through the per-row path in its place: rows it adds come between
         the tweets before and after it.
         """
-        tweets = [t for _, _, t in run if t is not None]
+        tweets = [t for _, _, t, _ in run if t is not None]
         batch = None
         if tweets:
             try:
@@ -490,12 +506,12 @@ class _Reader:
         done = 0  # rows of batch handed out
         seen = 0  # tweets before the current line
         starts = None  # the row of each tweet in batch (embedded tweets follow theirs)
-        for number, data, t in run:
+        for number, data, t, in_response in run:
             if t is not None:
                 seen += 1
                 continue
             mark = len(self.ready)
-            self._slow(number, data, False)
+            self._slow(number, data, in_response)
             if len(self.builder):
                 self.ready.append(self.builder.flush())
             if batch is not None and len(self.ready) > mark:
@@ -511,16 +527,17 @@ class _Reader:
         step = self.ctx.batch_rows
         return [batch.slice(i, step) for i in range(0, batch.num_rows, step)]
 
-    def _row_by_row(self, run: list[tuple[int, bytes, _Tweet | None]]) -> None:
-        for number, data, t in run:
+    def _row_by_row(self, run: list[tuple[int | None, bytes, _Tweet | None, bool]]) -> None:
+        for number, data, t, in_response in run:
             if t is None:
-                self._slow(number, data, False)
+                self._slow(number, data, in_response)
             else:
                 self.tweet(t, number, data)
         if len(self.builder):
             self.ready.append(self.builder.flush())
 
     def finish(self) -> list[pa.RecordBatch]:
+        self.flush()
         last = self.builder.flush()
         if last is not None:
             self.ready.append(last)
@@ -790,6 +807,7 @@ class _Document:
                 if self.reader.ready:
                     yield from self.reader.take()
         except _SyntaxError as exc:
+            self.reader.flush()  # the records before the break come first
             self.reader.ctx.quarantine(
                 self._line_at_mark(),
                 f"broken JSON document ({exc}); the rest of the document cannot be read",
@@ -850,7 +868,7 @@ class _Document:
                 raise _SyntaxError("expected , or } after a value")
         self.pos += 1
         if listed is None:
-            self.reader.one(line, self.buf[self.mark : self.pos])
+            self.reader.element(line, self.buf[self.mark : self.pos])
         elif listed == 0:
             self.reader.ctx.notice()  # an empty result page, as in _Reader._response
 
@@ -868,7 +886,7 @@ class _Document:
         line = self._line_at_mark()
         end = self._value_end()
         self.pos = end
-        self.reader.one(line, self.buf[self.mark : end], in_response)
+        self.reader.element(line, self.buf[self.mark : end], in_response)
 
     def _value_end(self) -> int:
         """Offset just past the value at the cursor (trailing whitespace included)."""
