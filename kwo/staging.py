@@ -60,6 +60,7 @@ class Outcome:
     quarantine_path: str | None = None  # the task's quarantine entries, one JSON object a line
     sha256: str | None = None  # whole-stream tasks only
     size: int | None = None
+    line_ends: int | None = None  # byte-range tasks: the b"\n" in the range (line numbers of later ranges start after them)
 
 
 def stage(task: Task, on_bytes=None) -> Outcome:
@@ -107,10 +108,11 @@ def _stage_range(task: Task) -> Outcome:
         if start == 0 and raw.read(3) == b"\xef\xbb\xbf":
             start = 3  # a UTF-8 BOM is not part of the first record
         raw.seek(start)
-        stream = io.BufferedReader(_Window(raw, task.end - start), 1 << 20)
-        rows = write_staged(task, get_reader(task.fmt)(stream, ctx))
+        window = _Window(raw, task.end - start)
+        rows = write_staged(task, get_reader(task.fmt)(io.BufferedReader(window, 1 << 20), ctx))
+        window.drain()  # a reader may stop before the end of its range: count the line ends there too
     return Outcome(task, format=task.fmt, rows=rows, notices=ctx.notices, quarantined=ctx.spilled,
-                   quarantine_path=spill.written)
+                   quarantine_path=spill.written, line_ends=window.line_ends)
 
 
 def _context(task: Task, spill: _Spill) -> ReadContext:
@@ -152,11 +154,13 @@ class _Spill:
 
 
 class _Window(io.RawIOBase):
-    """At most ``length`` bytes of a file from its current position."""
+    """At most ``length`` bytes of a file from its current position, counting the line ends
+    (b"\n") in the bytes read: the ingest numbers the lines of later ranges after them."""
 
     def __init__(self, raw, length: int):
         self._raw = raw
         self._left = length
+        self.line_ends = 0
 
     def readable(self) -> bool:
         return True
@@ -164,10 +168,18 @@ class _Window(io.RawIOBase):
     def readinto(self, b) -> int:
         if self._left <= 0:
             return 0
-        view = memoryview(b)[: min(len(b), self._left)]
-        n = self._raw.readinto(view) or 0
+        data = self._raw.read(min(len(b), self._left))
+        n = len(data)
+        memoryview(b)[:n] = data
         self._left -= n
+        self.line_ends += data.count(b"\n")
         return n
+
+    def drain(self) -> None:
+        """Read (and count) the rest of the window."""
+        buf = bytearray(1 << 20)
+        while self.readinto(buf):
+            pass
 
 
 def write_staged(task: Task, batches: Iterable[pa.RecordBatch]) -> int:
@@ -239,31 +251,19 @@ def split_lines(path: str, size: int, parts: int) -> list[tuple[int, int]]:
     return list(itertools.pairwise(bounds))
 
 
-def hash_and_count_lines(path: str, ranges: list[tuple[int, int]], on_bytes=None) -> tuple[str, int, list[int]]:
-    """sha256 of the file, its size and the number of line ends before each range starts.
-
-    The main process does this while the workers parse, so quarantined records of a range get
-    their line number in the whole file.
-    """
+def hash_file(path: str, on_bytes=None) -> tuple[str, int]:
+    """sha256 and size of a file (the main process hashes a ranged file while workers parse it;
+    the workers count its lines, see Outcome.line_ends)."""
     import hashlib
 
     h = hashlib.sha256()
-    starts = [s for s, _ in ranges]
-    before: list[int] = []
-    newlines = pos = 0
-    nxt = 0
-    with open(path, "rb") as f:
-        while chunk := f.read(8 << 20):
-            end = pos + len(chunk)
-            while nxt < len(starts) and starts[nxt] < end:
-                before.append(newlines + chunk.count(b"\n", 0, starts[nxt] - pos))
-                nxt += 1
-            newlines += chunk.count(b"\n")
-            h.update(chunk)
-            pos = end
+    buf = bytearray(1 << 20)  # one buffer, read into: no fresh pages per chunk
+    view = memoryview(buf)
+    size = 0
+    with open(path, "rb", buffering=0) as f:
+        while n := f.readinto(buf):
+            h.update(view[:n])
+            size += n
             if on_bytes:
-                on_bytes(len(chunk))
-    while nxt < len(starts):
-        before.append(newlines)
-        nxt += 1
-    return h.hexdigest(), pos, before
+                on_bytes(n)
+    return h.hexdigest(), size
