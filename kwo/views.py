@@ -34,7 +34,8 @@ from .roster import BRAND_TYPES, HOUR_TYPES, Roster
 #: The kwo_quantiles macro the queries call: spill-safe, or quantile_cont's for tables in memory.
 QUANTILES, QUANTILES_IN_MEMORY = "views/00_quantiles", "views/00_quantiles_in_memory"
 #: The statements that build the tables, in dependency order, per answer rule.
-_COMMON_HEAD = (QUANTILES, "views/10_brand_authored", "views/15_mentioned", "views/20_mentions", "views/30_brand_replies")
+_COMMON_HEAD = (QUANTILES, "views/10_brand_authored", "views/15_mentioned", "views/16_mentioned_once", "views/20_mentions",
+                "views/30_brand_replies")
 _COMMON_TAIL = ("views/50_mention_tweets", "views/60_mention_closed", "views/70_brand_reply_kinds")
 STATEMENTS = {
     "direct": (*_COMMON_HEAD, "views/40_mention_answers_direct", *_COMMON_TAIL),

@@ -4,9 +4,11 @@
 -- versions right). The mentions list is unnested once here; `mentions` (the KWO mention pairs)
 -- and the parent check of `brand_reply_kinds` both read this table instead of the archive.
 -- Each unnested mention is looked up by id and by handle in one pass (two hash joins against
--- the roster), giving at most two brand keys. One row per pair: a mention naming the same brand
--- by id and by handle gives one key, and only tweets with several mentions (which may name a
--- brand twice) go through a DISTINCT, so the hash aggregate sees a few percent of the pairs.
+-- the roster), giving at most two brand keys, and yields a row per key: one for a mention naming
+-- the same brand by id and by handle, two for one naming two brands. The rows stream straight
+-- into the table; a tweet whose several mentions name the same brand gets that pair more than
+-- once here, and views/16_mentioned_once.sql deletes the repeats right after (a few percent of
+-- the rows are looked at), which is cheaper than splitting the stream for a DISTINCT.
 -- several: whether the tweet may have other pairs (it has several mentions, or its one mention
 -- names two brands); false means this row is the tweet's only pair, so later tables that need one
 -- row per tweet skip the grouping for it (mention_tweets, sectors).
@@ -18,22 +20,16 @@ WITH unnested AS (
     FROM tweets
     WHERE len(mentions) > 0
 ),
-keyed AS MATERIALIZED (
-    SELECT u.tweet_id, u.created_at, u.collected, u.is_retweet,
-           u.several OR coalesce(by_id.brand_key <> by_handle.brand_key, false) AS several,
+keyed AS (
+    SELECT u.tweet_id, u.created_at, u.collected, u.is_retweet, u.several,
            by_id.brand_key AS by_id, by_handle.brand_key AS by_handle
     FROM unnested u
     LEFT JOIN brands by_id ON u.user_id = by_id.user_id
     LEFT JOIN brands by_handle ON lower(u.handle) = by_handle.handle
     WHERE by_id.brand_key IS NOT NULL OR by_handle.brand_key IS NOT NULL
-),
-pairs AS (
-    SELECT tweet_id, by_id AS brand_key, created_at, collected, is_retweet, several
-    FROM keyed WHERE by_id IS NOT NULL
-    UNION ALL
-    SELECT tweet_id, by_handle AS brand_key, created_at, collected, is_retweet, several
-    FROM keyed WHERE by_handle IS DISTINCT FROM by_id AND by_handle IS NOT NULL
 )
-SELECT tweet_id, brand_key, created_at, collected, is_retweet, several FROM pairs WHERE NOT several
-UNION ALL
-SELECT DISTINCT tweet_id, brand_key, created_at, collected, is_retweet, several FROM pairs WHERE several;
+SELECT tweet_id,
+       unnest(CASE WHEN by_handle <> by_id THEN [by_id, by_handle] ELSE [coalesce(by_id, by_handle)] END) AS brand_key,
+       created_at, collected, is_retweet,
+       several OR coalesce(by_handle <> by_id, false) AS several
+FROM keyed;
