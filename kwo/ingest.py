@@ -52,7 +52,7 @@ from .staging import (
     FILE_SHIFT,
     Outcome,
     Task,
-    exit_with_parent,
+    init_worker,
     hash_file,
     is_plain_jsonl,
     split_lines,
@@ -447,7 +447,7 @@ class _Writer:
         label = tasks[0].path if len({t.path for t in tasks}) == 1 else f"{len({t.path for t in tasks})} files"
         progress.start_file(label, total)
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=exit_with_parent, initargs=(os.getpid(),))
+                                   initializer=init_worker, initargs=(os.getpid(),))
         try:
             futures = [pool.submit(stage, t) for t in tasks]
             hashes = {}

@@ -12,6 +12,7 @@ import io
 import itertools
 import json
 import os
+import sys
 import threading
 import time
 from collections.abc import Iterable
@@ -84,9 +85,26 @@ def stage(task: Task, on_bytes=None) -> Outcome:
     return outcome
 
 
+def init_worker(parent: int) -> None:
+    """Initializer of a parse worker process: :func:`exit_with_parent`, and no pandas."""
+    sys.meta_path.insert(0, _NoPandas())
+    exit_with_parent(parent)
+
+
+class _NoPandas:
+    """An import finder that refuses pandas. Parse workers never use it, but pyarrow imports it
+    (0.25 s of CPU, with its own imports) at the first Arrow array built from a Python list, to
+    ask whether the list is a pandas object; refused, pyarrow takes it as not installed."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name == "pandas" or name.startswith("pandas."):
+            raise ModuleNotFoundError("kwo parse workers do not load pandas (kwo.staging.init_worker)", name=name)
+        return None
+
+
 def exit_with_parent(parent: int) -> None:
-    """Worker initializer: end this worker when the ingest that started it is gone (SIGKILLed,
-    killed for memory), instead of waiting forever for tasks that will never come."""
+    """End this worker when the ingest that started it is gone (SIGKILLed, killed for memory),
+    instead of waiting forever for tasks that will never come."""
 
     def watch() -> None:
         while os.getppid() == parent:

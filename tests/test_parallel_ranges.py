@@ -118,3 +118,20 @@ def test_a_ranged_file_with_stdin_in_the_same_ingest(realdata, tmp_path, ranges,
     assert result.per_file[1].tweets_written == 25
     assert Archive(tmp_path / "a").connect().sql("SELECT count(*) FROM tweets WHERE collected").fetchall() == \
         [(result.tweets_written,)]
+
+
+def _in_worker() -> tuple[bool, list]:
+    import pyarrow as pa
+
+    values = pa.array(["a", None, "b"]).to_pylist()  # the call that makes pyarrow import pandas
+    return "pandas" in sys.modules, values
+
+
+def test_parse_workers_do_not_import_pandas():
+    import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=ks.init_worker, initargs=(os.getpid(),)) as pool:
+        assert pool.submit(_in_worker).result() == (False, ["a", None, "b"])
