@@ -16,11 +16,13 @@ CREATE OR REPLACE TABLE mentions AS
 WITH pairs AS MATERIALIZED (
     SELECT m.tweet_id, m.brand_key, m.created_at, m.several, epoch_us(m.created_at) // 3600000000 AS utc_hour
     FROM mentioned m
-    ANTI JOIN brand_authored a ON a.tweet_id = m.tweet_id AND a.brand_key = m.brand_key
     WHERE m.collected
       AND NOT m.is_retweet
       AND ($since::TIMESTAMPTZ IS NULL OR m.created_at >= $since::TIMESTAMPTZ)
       AND ($until::TIMESTAMPTZ IS NULL OR m.created_at < $until::TIMESTAMPTZ)
+      -- not by the brand; NOT EXISTS (a mark join) builds its hash table on brand_authored (1M
+      -- rows), where an ANTI JOIN was planned on the larger mention side
+      AND NOT EXISTS (SELECT 1 FROM brand_authored a WHERE a.tweet_id = m.tweet_id AND a.brand_key = m.brand_key)
 ),
 utc_hours AS (
     SELECT h.range AS utc_hour

@@ -17,10 +17,12 @@ WITH r AS (
 ),
 matched AS MATERIALIZED (
     SELECT r.tweet_id, r.brand_key, r.created_at, r.in_reply_to_tweet_id, r.several,
-           s.tweet_id IS NOT NULL AS to_self, pm.tweet_id IS NOT NULL AS to_mention
+           -- EXISTS: mark joins, whose hash tables hold only the keys of brand_authored and mentioned
+           EXISTS (SELECT 1 FROM brand_authored s
+                   WHERE s.tweet_id = r.in_reply_to_tweet_id AND s.brand_key = r.brand_key) AS to_self,
+           EXISTS (SELECT 1 FROM mentioned pm
+                   WHERE pm.tweet_id = r.in_reply_to_tweet_id AND pm.brand_key = r.brand_key) AS to_mention
     FROM r
-    LEFT JOIN brand_authored s ON s.tweet_id = r.in_reply_to_tweet_id AND s.brand_key = r.brand_key
-    LEFT JOIN mentioned pm ON pm.tweet_id = r.in_reply_to_tweet_id AND pm.brand_key = r.brand_key
 ),
 parents AS MATERIALIZED (
     -- only the ids: whether the parent of an otherwise unexplained reply is in the archive at all
