@@ -2,7 +2,7 @@
 
 Over the archive's ``tweets`` view (kwo.archive) this adds, in order:
 
-- ``brands``: the roster (from Arrow; ``brand_key`` is the join key)
+- ``brands``: the roster (``brand_key`` is the join key)
 - ``brand_hours``: opening slots of the roster (brand_key, weekday, start_min, end_min)
 - ``brand_authored``: every tweet (collected or context) by a brand
 - ``mentioned``: every (tweet, brand) pair where any tweet of the archive mentions a brand
@@ -10,15 +10,18 @@ Over the archive's ``tweets`` view (kwo.archive) this adds, in order:
 - ``brand_replies``: collected replies by brands
 - ``conversation_roots`` (``--thread`` only): the conversation of each mention and brand reply
 - ``mention_answers``: each mention pair with its earliest answer and response time
-- ``mention_tweets``: one row per mention tweet, local hour and weekday, answered or not
+- ``mention_tweets_several``: the mention tweets that may name several brands, their pairs grouped
+- ``mention_tweets`` (a view): one row per mention tweet, local hour and weekday, answered or not
 - ``mention_closed``: pairs of brands with opening hours: arrived while closed or not
 - ``brand_reply_kinds``: brand replies of the period by parent: to_mention, proactive, ...
 
 The SQL lives in ``queries/views/*.sql`` (one statement a file, header comment on top). They are
-temp *tables*, not views: DuckDB views cannot hold bound parameters, and every metric reads the
+*tables*, not views: DuckDB views cannot hold bound parameters, and every metric reads the
 mention pairs again, so computing them once is what keeps a report on 1.5M tweets in seconds.
-The roster reaches DuckDB as Arrow tables (``con.register``); time zone, period and window as
-``$name`` parameters. Nothing a user typed is ever formatted into SQL text.
+The exception is ``mention_tweets``, a view without parameters over mention_answers and
+mention_tweets_several (nearly every mention tweet is one pair, stored once in mention_answers).
+The roster reaches DuckDB as bound lists (:func:`register_roster`); time zone, period and window
+as ``$name`` parameters. Nothing a user typed is ever formatted into SQL text.
 """
 
 from __future__ import annotations
@@ -36,14 +39,15 @@ QUANTILES, QUANTILES_IN_MEMORY = "views/00_quantiles", "views/00_quantiles_in_me
 #: The statements that build the tables, in dependency order, per answer rule.
 _COMMON_HEAD = (QUANTILES, "views/10_brand_authored", "views/15_mentioned", "views/16_mentioned_once", "views/20_mentions",
                 "views/30_brand_replies")
-_COMMON_TAIL = ("views/50_mention_tweets", "views/60_mention_closed", "views/70_brand_reply_kinds")
+_COMMON_TAIL = ("views/50_mention_tweets_several", "views/55_mention_tweets", "views/60_mention_closed",
+                "views/70_brand_reply_kinds")
 STATEMENTS = {
     "direct": (*_COMMON_HEAD, "views/40_mention_answers_direct", *_COMMON_TAIL),
     "thread": (*_COMMON_HEAD, "views/35_conversation_roots", "views/40_mention_answers_thread", *_COMMON_TAIL),
 }
 MODES = tuple(STATEMENTS)
 
-#: Names of every table this module creates (for ``kwo sql``-style exploration and for tests).
+#: Names of every table (and view) this module creates (for ``kwo sql``-style exploration and for tests).
 TABLES = (
     "brands",
     "brand_hours",
@@ -52,6 +56,7 @@ TABLES = (
     "mentions",
     "brand_replies",
     "mention_answers",
+    "mention_tweets_several",
     "mention_tweets",
     "mention_closed",
     "brand_reply_kinds",

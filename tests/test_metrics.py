@@ -139,7 +139,9 @@ def test_retweets_context_and_own_tweets_are_not_mentions(main_case):
 def test_every_table_is_registered(main_case):
     archive, roster = main_case
     m = open_metrics(archive, roster)
-    names = {r[0] for r in m.con.execute("SELECT table_name FROM duckdb_tables() ").fetchall()}
+    names = {r[0] for r in m.con.execute(
+        "SELECT table_name FROM duckdb_tables() UNION ALL SELECT view_name FROM duckdb_views() WHERE NOT internal"
+    ).fetchall()}
     assert set(TABLES) <= names
     m.con.close()
 
