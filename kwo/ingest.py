@@ -728,9 +728,10 @@ class _MonthPart:
 
 class _PartWriters:
     """Writer threads for month parts: a part's row groups are written in order by one thread;
-    different months' parts are written at once. At most ``threads + 1`` row groups are handed
-    over and not yet written, so memory stays bounded whatever the number or size of months:
-    the fetching thread waits for a writer when it is that far ahead.
+    different months' parts are written at once. At most ``threads`` row groups are handed over
+    and not yet written, so memory stays bounded whatever the number or size of months: the
+    fetching thread waits for a writer when it is that far ahead (one more waiting group, as a
+    queue, made no measurable difference in speed and cost 80 MB of peak RSS on KWO16).
 
     The first error of a writer is raised in the fetching thread (at its next hand-over or at the
     end); the other parts are then not completed (their tmp files are leftovers the next run
@@ -739,7 +740,7 @@ class _PartWriters:
 
     def __init__(self, threads: int):
         self._pool = ThreadPoolExecutor(max_workers=max(1, threads), thread_name_prefix="kwo-part")
-        self._slots = threading.Semaphore(max(1, threads) + 1)
+        self._slots = threading.Semaphore(max(1, threads))
         self._futures: list[Future] = []
         self._open: _MonthPart | None = None
         self._failed = threading.Event()
