@@ -307,3 +307,24 @@ def test_closed_equals_the_slot_definition_also_for_overlapping_slots(tmp_path):
     assert wrong == 0
     assert counts[0] == 2 * 14 * 1440 and 0 < counts[1] < counts[0]
     con.close()
+
+
+@pytest.mark.parametrize("scratch", ["0", "1"])
+def test_quantile_macro_follows_scratch_mode(case, monkeypatch, scratch):
+    """Tables in memory get quantile_cont's macro (fast, holds every value); tables in a scratch
+    database file (archives too large for memory) keep the spill-safe one. Same figures either way."""
+    archive, roster = case
+    monkeypatch.setenv("KWO_SCRATCH", scratch)
+    m = open_metrics(archive, roster)
+    try:
+        (definition,) = m.con.execute(
+            "SELECT macro_definition FROM duckdb_functions() WHERE function_name = 'kwo_quantiles'").fetchone()
+        spill_safe = "OVER" in definition.upper()  # the running counts of the spill-safe macro
+        assert spill_safe == (scratch == "1")
+        assert ("quantile_cont(v," in definition) == (scratch == "0")
+        assert m.totals().median_response_minutes is not None
+    finally:
+        m.con.close()
+    here = build_report(archive, roster).as_dict()
+    monkeypatch.setenv("KWO_SCRATCH", "1" if scratch == "0" else "0")
+    assert build_report(archive, roster).as_dict() == here
