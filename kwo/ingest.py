@@ -52,8 +52,8 @@ from .staging import (
     FILE_SHIFT,
     Outcome,
     Task,
-    init_worker,
     hash_file,
+    init_worker,
     is_plain_jsonl,
     split_lines,
     stage,
@@ -215,11 +215,6 @@ def _check_inputs(inputs: Sequence[str]) -> None:
     for path in inputs:
         if path != "-" and not os.path.exists(path):
             raise InputError(path, "no such file")
-
-
-# The main process's share of parsing a ranged file while the workers parse it (the crash tests
-# patch this name to kill an ingest at that moment; the workers count the lines now).
-hash_and_count_lines = hash_file
 
 
 # ---------------------------------------------------------------------------------------------
@@ -452,7 +447,7 @@ class _Writer:
             futures = [pool.submit(stage, t) for t in tasks]
             hashes = {}
             for index, (path, _) in ranged.items():
-                hashes[index] = hash_and_count_lines(path)
+                hashes[index] = hash_file(path)
             outcomes = []
             for fut in as_completed(futures):
                 o = fut.result()

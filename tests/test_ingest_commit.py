@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import duckdb
 import pyarrow as pa
@@ -25,7 +25,7 @@ def _rows() -> list[tuple[int, int]]:
     rows = []
     tid = 1
     for month, n in MONTHS.items():
-        start = int(datetime.strptime(month + "-01", "%Y-%m-%d").replace(tzinfo=timezone.utc).timestamp() * 1000)
+        start = int(datetime.strptime(month + "-01", "%Y-%m-%d").replace(tzinfo=UTC).timestamp() * 1000)
         for k in range(n):
             rows.append(((tid * 7919) % 100_003 + 10 * tid, start + (k // 3) * 1000))
             tid += 1
@@ -83,7 +83,7 @@ def test_parts_have_full_row_groups_in_time_order(tmp_path, small_groups):
         t = pq.read_table(archive / p["path"], columns=["tweet_id", "created_at"])
         part_rows = list(zip(t.column("tweet_id").to_pylist(),
                              [int(x.timestamp() * 1000) for x in t.column("created_at").to_pylist()]))
-        assert {datetime.fromtimestamp(ms / 1000, timezone.utc).strftime("%Y-%m") for _, ms in part_rows} == {p["month"]}
+        assert {datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m") for _, ms in part_rows} == {p["month"]}
         seen += part_rows
     assert seen == expected
     assert pq.read_table(archive / manifest.parts[0]["path"]).schema == TWEET_SCHEMA

@@ -15,8 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kwo.formats import ReadContext
-from kwo.formats import v1
+from kwo.formats import ReadContext, v1
 from kwo.schema import TWEET_SCHEMA
 from tests.conftest import REALDATA
 from tests.test_fastpath import CASES, MENTION, QUOTE, RT_OF_QUOTE, _fields, line, tweet
