@@ -18,6 +18,7 @@ decodes to Python objects and says precisely what is wrong.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import time
@@ -252,8 +253,14 @@ _CANONICAL_DATE = (
     r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
     r"\d\d \d\d:\d\d:\d\d \+0000 \d{4}$"
 )
-_MONTH_NAMES = pa.array("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split())
-_MONTH_NUMBERS = pa.array([f"{m:02d}" for m in range(1, 13)])
+_MONTH_NAMES = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+
+
+@functools.cache
+def _months() -> tuple[pa.Array, pa.Array]:
+    """Month names and their numbers as text, as Arrow arrays (made on first use: building an
+    array from a list makes pyarrow import pandas, which importing this module should not do)."""
+    return pa.array(_MONTH_NAMES), pa.array([f"{m:02d}" for m in range(1, 13)])
 _TYPES = [f.type for f in TWEET_SCHEMA]
 
 
@@ -268,7 +275,8 @@ def _times_ms(dates: list) -> pa.Array:
     s = pa.array(dates, pa.string())
     if not pc.all(pc.match_substring_regex(s, _CANONICAL_DATE)).as_py():
         raise _NotPlain
-    month = pc.take(_MONTH_NUMBERS, pc.index_in(pc.utf8_slice_codeunits(s, 4, 7), value_set=_MONTH_NAMES))
+    names, numbers = _months()
+    month = pc.take(numbers, pc.index_in(pc.utf8_slice_codeunits(s, 4, 7), value_set=names))
     day = pc.binary_join_element_wise(pc.utf8_slice_codeunits(s, 26, 30), month, pc.utf8_slice_codeunits(s, 8, 10), "-")
     iso = pc.binary_join_element_wise(day, pc.utf8_slice_codeunits(s, 11, 19), " ")
     ms = iso.cast(pa.timestamp("s")).cast(pa.int64())  # ArrowInvalid (a ValueError): no such day/time
