@@ -38,10 +38,16 @@ class Manifest:
     files: list[dict] = field(default_factory=list)  # one entry per ingested input
     parts: list[dict] = field(default_factory=list)  # live data files: {path, month, rows}
     version: int = FORMAT_VERSION
+    # Every handle in the parts (author, reply-to, mentions) is lowercase. True for archives
+    # ingested since kwo lowercases the handles of Arrow batches too; an older manifest lacks the
+    # key, and its handles are matched through lower() (see Archive.connect, kwo_handle).
+    lowercase_handles: bool = True
 
     def to_json(self) -> str:
         return json.dumps(
-            {"version": self.version, "files": self.files, "parts": self.parts}, indent=1, sort_keys=True
+            {"version": self.version, "files": self.files, "parts": self.parts,
+             "lowercase_handles": self.lowercase_handles},
+            indent=1, sort_keys=True,
         )
 
     @property
@@ -78,7 +84,8 @@ class Archive:
             raise ArchiveError(f"{self.manifest_path}: unreadable manifest: {exc}") from None
         if data.get("version") != FORMAT_VERSION:
             raise ArchiveError(f"{self.manifest_path}: archive format {data.get('version')} is not supported")
-        return Manifest(files=data.get("files", []), parts=data.get("parts", []))
+        return Manifest(files=data.get("files", []), parts=data.get("parts", []),
+                        lowercase_handles=data.get("lowercase_handles", False) is True)
 
     def write_manifest(self, manifest: Manifest) -> None:
         """Replace the manifest atomically (temp file, fsync, rename, fsync the directory)."""
@@ -109,6 +116,9 @@ class Archive:
         directory under the system temp dir, so a report on an archive larger than memory runs
         slower instead of failing (see :func:`_config`).
 
+        The connection also has the macro ``kwo_handle(h)``: a handle as stored, made lowercase
+        where the archive predates lowercase handles (``Manifest.lowercase_handles``).
+
         ``largest_part_first`` lists the part with the most rows first in the view (the others in
         manifest order): DuckDB estimates the rows of a scan over several Parquet files as the
         first file's rows times the number of files, so a small first month (KWO16 starts with a
@@ -125,6 +135,10 @@ class Archive:
         if largest_part_first and parts:
             biggest = max(range(len(parts)), key=lambda i: manifest.parts[i].get("rows", 0))
             parts.insert(0, parts.pop(biggest))
+        # kwo_handle(h): a stored handle in the roster's form (lowercase). A plain alias where the
+        # archive stores handles lowercase, which spares the report a lower() per mention.
+        con.execute("CREATE OR REPLACE TEMP MACRO kwo_handle(h) AS "
+                    + ("h" if manifest.lowercase_handles else "lower(h)"))
         if parts:
             con.read_parquet(parts, hive_partitioning=False).create_view("tweets")
         else:

@@ -482,7 +482,7 @@ class _Writer:
 
     def stage_batches(self, index: int, source: str, batches: Iterable[pa.RecordBatch | pa.Table]) -> None:
         task = Task(index=index, path=source, target=str(self.staging / f"{index:06d}-000.parquet"))
-        rows = write_staged(task, (b for x in batches for b in _as_batches(x)))
+        rows = write_staged(task, (_lowercase_handles(b) for x in batches for b in _as_batches(x)))
         if rows:
             self.staged.append(task.target)
         self.results.append(FileResult(path=source, format="arrow", sha256="arrow:" + uuid.uuid4().hex))
@@ -497,7 +497,10 @@ class _Writer:
             if not r.skipped:
                 r.records_read = r.tweets_written + r.duplicates + r.notices + r.quarantined
         quarantine_file = self._write_quarantine()
-        manifest = Manifest(files=list(self.manifest.files), parts=list(self.manifest.parts))
+        # Handles are lowercase in every part written now; the archive's are all lowercase when
+        # its earlier parts were too (or there were none).
+        manifest = Manifest(files=list(self.manifest.files), parts=list(self.manifest.parts),
+                            lowercase_handles=self.manifest.lowercase_handles or not self.manifest.parts)
         for r in self.results:
             if not r.skipped:
                 entry = r.to_manifest()
@@ -829,6 +832,26 @@ def _split_by_month(batch: pa.RecordBatch, months: pa.Array):
 
 def _as_batches(x: pa.RecordBatch | pa.Table) -> list[pa.RecordBatch]:
     return x.to_batches() if isinstance(x, pa.Table) else [x]
+
+
+def _lowercase_handles(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """A batch given to ingest_batches, in TWEET_SCHEMA, with its handles lowercase as the
+    readers' RowBuilder writes them (the archive's handles are lowercase; Manifest.lowercase_handles)."""
+    if batch.schema != TWEET_SCHEMA:
+        batch = pa.Table.from_batches([batch]).select(TWEET_SCHEMA.names).cast(TWEET_SCHEMA).to_batches()[0]
+    names = TWEET_SCHEMA.names
+    cols = list(batch.columns)
+    for name in ("author_handle", "in_reply_to_handle"):
+        cols[names.index(name)] = pc.utf8_lower(cols[names.index(name)])
+    i = names.index("mentions")
+    lists = cols[i]
+    values = pc.list_flatten(lists)  # the mentions of this batch's rows, a null mention kept as null
+    values = pa.StructArray.from_arrays(
+        [pc.struct_field(values, "user_id"), pc.utf8_lower(pc.struct_field(values, "handle"))],
+        fields=list(TWEET_SCHEMA.field("mentions").type.value_type), mask=values.is_null())
+    offsets = pc.subtract(lists.offsets, lists.offsets[0])  # a slice's offsets start where it starts
+    cols[i] = pa.ListArray.from_arrays(offsets, values, type=lists.type, mask=lists.is_null())
+    return pa.RecordBatch.from_arrays(cols, schema=TWEET_SCHEMA)
 
 
 def parquet_writer(path: Path) -> pq.ParquetWriter:

@@ -311,10 +311,10 @@ def test_sql_printer_formats(case):
     q = "SELECT tweet_id, created_at, mentions, inbound FROM tweets WHERE tweet_id = 119"
     out = run("sql", q, "-a", archive, "--format", "json").stdout
     assert json.loads(out) == [{"tweet_id": 119, "created_at": "2016-03-02T09:00:00+00:00",
-                                "mentions": [{"user_id": None, "handle": "Kpn"}], "inbound": None}]
+                                "mentions": [{"user_id": None, "handle": "kpn"}], "inbound": None}]
     out = run("sql", q, "-a", archive, "--format", "csv").stdout
     assert out.splitlines() == ["tweet_id,created_at,mentions,inbound",
-                                '119,2016-03-02T09:00:00+00:00,"[{""user_id"": null, ""handle"": ""Kpn""}]",']
+                                '119,2016-03-02T09:00:00+00:00,"[{""user_id"": null, ""handle"": ""kpn""}]",']
     out = run("sql", "SELECT 1234567890123456789 AS id, NULL AS x", "-a", archive).stdout
     assert "1234567890123456789" in out and "NULL" in out and "1 row" in out  # ids keep their digits
 

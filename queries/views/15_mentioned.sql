@@ -1,7 +1,7 @@
 -- mentioned: every (tweet, brand) pair where a tweet of the archive (collected or context, retweet
 -- or not, any time) mentions a roster brand: a mention whose user_id equals b.user_id or whose
--- handle equals b.handle (handles are stored lowercase; lower() keeps archives of older kwo
--- versions right). The mentions list is unnested once here; `mentions` (the KWO mention pairs)
+-- handle equals b.handle (handles are stored lowercase; kwo_handle lowercases them for archives
+-- from before that). The mentions list is unnested once here; `mentions` (the KWO mention pairs)
 -- and the parent check of `brand_reply_kinds` both read this table instead of the archive.
 -- Each unnested mention is looked up by id and by handle in one pass (two hash joins against
 -- the roster), giving at most two brand keys, and yields a row per key: one for a mention naming
@@ -12,7 +12,7 @@
 -- several: whether the tweet may have other pairs (it has several mentions, or its one mention
 -- names two brands); false means this row is the tweet's only pair, so later tables that need one
 -- row per tweet skip the grouping for it (mention_tweets, sectors).
--- Depends on: tweets, brands. Parameters: none.
+-- Depends on: tweets, kwo_handle (kwo.archive), brands. Parameters: none.
 CREATE OR REPLACE TABLE mentioned AS
 WITH unnested AS (
     SELECT tweet_id, created_at, collected, coalesce(is_retweet, false) AS is_retweet,
@@ -25,7 +25,7 @@ keyed AS (
            by_id.brand_key AS by_id, by_handle.brand_key AS by_handle
     FROM unnested u
     LEFT JOIN brands by_id ON u.user_id = by_id.user_id
-    LEFT JOIN brands by_handle ON lower(u.handle) = by_handle.handle
+    LEFT JOIN brands by_handle ON kwo_handle(u.handle) = by_handle.handle
     WHERE by_id.brand_key IS NOT NULL OR by_handle.brand_key IS NOT NULL
 )
 SELECT tweet_id,
