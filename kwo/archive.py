@@ -4,7 +4,7 @@ Layout::
 
     ARCHIVE/
       manifest.json            what was ingested and which data files are live (atomic swaps)
-      tweets/month=YYYY-MM/    Parquet parts (zstd); only the parts listed in the manifest count
+      tweets/month=YYYY-MM/    Parquet parts (LZ4); only the parts listed in the manifest count
       quarantine/              one JSON-lines file per ingest run: file, line, reason, raw text
       .lock                    held by a writer while it ingests
 

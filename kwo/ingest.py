@@ -856,12 +856,16 @@ def _lowercase_handles(batch: pa.RecordBatch) -> pa.RecordBatch:
 
 def parquet_writer(path: Path) -> pq.ParquetWriter:
     """A writer of one archive part (also used by ``kwo sample --format parquet``, so that its
-    parts are written exactly as ingest writes them)."""
+    parts are written exactly as ingest writes them).
+
+    LZ4 rather than zstd: every report decompresses the id, handle and mention columns of the
+    whole archive, and LZ4 does that faster; on KWO16 the report took 1.84 s instead of 1.98 s
+    (median of 6 interleaved runs) for parts 44% larger (179 instead of 124 MB for 2.6M tweets).
+    """
     return pq.ParquetWriter(
         path,
         TWEET_SCHEMA,
-        compression="zstd",
-        compression_level=3,
+        compression="lz4",
         write_statistics=True,
     )
 
