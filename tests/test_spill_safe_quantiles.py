@@ -180,7 +180,7 @@ def test_report_under_a_tiny_memory_limit_is_identical(sample_archive, monkeypat
     monkeypatch.delenv("KWO_SCRATCH", raising=False)
     rows = sum(p["rows"] for p in Archive(archive).read_manifest().parts)
     assert not wants_scratch(rows)
-    assert wants_scratch(rows, "8MB")  # tables of ~100 B a row would not fit
+    assert wants_scratch(rows, "4MB")  # tables of ~50 B a row would not fit
     expected = build_report(archive, brands, thread=thread, details=True).as_dict()
     monkeypatch.setenv("KWO_MEMORY_LIMIT", "40MB")
     assert build_report(archive, brands, thread=thread, details=True).as_dict() == expected
