@@ -81,12 +81,29 @@ def plain_copy(sample_dir: Path) -> Path:
     return plain
 
 
+def storage_stamp() -> str:
+    """A digest of the kwo code that decides how an archive is stored (readers, staging, part
+    writing, the sample generator): an archive or sample made by other code is made again, so a
+    benchmark never measures a report on parts an older kwo wrote."""
+    import hashlib
+
+    kwo = HERE.parent / "kwo"
+    files = sorted([*kwo.glob("formats/*.py"), kwo / "ingest.py", kwo / "staging.py", kwo / "schema.py",
+                    kwo / "sample.py", kwo / "sample_parquet.py"])
+    h = hashlib.sha256()
+    for f in files:
+        h.update(f.read_bytes())
+    return h.hexdigest()[:16]
+
+
 def archive_of(sample_dir: Path) -> Path:
     arch = sample_dir.parent / (sample_dir.name + "-archive")
-    if not (arch / "manifest.json").exists():
+    stamp = arch.parent / (arch.name + ".stamp")
+    if not (arch / "manifest.json").exists() or not stamp.exists() or stamp.read_text() != storage_stamp():
         shutil.rmtree(arch, ignore_errors=True)
         r = run_once("kwo ingest", [*KWO, "ingest", *dump_files(sample_dir), "--archive", str(arch), "--quiet"])
         log(f"kwo ingest {sample_dir.name}: {r.seconds:.0f} s, peak RSS {r.peak_rss_mb:,.0f} MB")
+        stamp.write_text(storage_stamp())
     return arch
 
 
@@ -244,13 +261,16 @@ def parquet_sample(work: Path, tweets: int) -> tuple[Path, dict]:
     reused) and how its generation went (kept beside it in a .gen.json)."""
     out = work / f"sample-parquet-{tweets}"
     info_path = work / f"sample-parquet-{tweets}.gen.json"
-    if not (out / "truth.json").exists() or not (out / "manifest.json").exists():
+    info = json.loads(info_path.read_text()) if info_path.exists() else {}
+    if not (out / "truth.json").exists() or not (out / "manifest.json").exists() or info.get("stamp") != storage_stamp():
         shutil.rmtree(out, ignore_errors=True)
         r = run_once("kwo sample", [*KWO, "sample", "--out", str(out), "--tweets", str(tweets),
                                     "--format", "parquet", "--quiet"])
-        info_path.write_text(json.dumps({"seconds": round(r.seconds, 1), "peak_rss_mb": round(r.peak_rss_mb)}))
+        info_path.write_text(json.dumps({"seconds": round(r.seconds, 1), "peak_rss_mb": round(r.peak_rss_mb),
+                                         "stamp": storage_stamp()}))
         log(f"kwo sample --tweets {tweets:,} --format parquet: {r.seconds:.0f} s, peak RSS {r.peak_rss_mb:,.0f} MB")
-    info = json.loads(info_path.read_text()) if info_path.exists() else {"seconds": None, "peak_rss_mb": None}
+    info = json.loads(info_path.read_text())
+    info.pop("stamp", None)
     truth = json.loads((out / "truth.json").read_text(encoding="utf-8"))
     info.update(rows=truth["archive"]["tweets"], parts=len(truth["archive"]["files"]),
                 archive_bytes=sum(f["bytes"] for f in truth["archive"]["files"]))
