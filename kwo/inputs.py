@@ -219,10 +219,14 @@ class OpenedInput:
 
 
 def file_sha256(path: str) -> str:
+    """The sha256 of a file, read into one reused buffer (no fresh pages per chunk). The ingest's
+    main process hashes a file cut into byte ranges while the workers parse it."""
     h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(_READ_BUFFER):
-            h.update(chunk)
+    buf = bytearray(_READ_BUFFER)
+    view = memoryview(buf)
+    with open(path, "rb", buffering=0) as f:
+        while n := f.readinto(buf):
+            h.update(view[:n])
     return h.hexdigest()
 
 

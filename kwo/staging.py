@@ -267,21 +267,3 @@ def split_lines(path: str, size: int, parts: int) -> list[tuple[int, int]]:
                 bounds.append(nxt)
     bounds.append(size)
     return list(itertools.pairwise(bounds))
-
-
-def hash_file(path: str, on_bytes=None) -> tuple[str, int]:
-    """sha256 and size of a file (the main process hashes a ranged file while workers parse it;
-    the workers count its lines, see Outcome.line_ends)."""
-    import hashlib
-
-    h = hashlib.sha256()
-    buf = bytearray(1 << 20)  # one buffer, read into: no fresh pages per chunk
-    view = memoryview(buf)
-    size = 0
-    with open(path, "rb", buffering=0) as f:
-        while n := f.readinto(buf):
-            h.update(view[:n])
-            size += n
-            if on_bytes:
-                on_bytes(n)
-    return h.hexdigest(), size

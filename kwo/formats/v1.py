@@ -455,7 +455,7 @@ class _Reader:
         self.ctx = ctx
         self.builder = ctx.builder()
         self.ready: list[pa.RecordBatch] = []
-        self.pending: list[tuple[int | None, bytes, _Tweet | None, bool]] = []  # elements of a document
+        self.pending: list[tuple[int | None, bytes, _Tweet | None, bool]] = []  # the run being gathered
 
     def take(self) -> list[pa.RecordBatch]:
         ready, self.ready = self.ready, []
@@ -463,24 +463,16 @@ class _Reader:
 
     def lines(self, lines: Iterable[tuple[int, bytes]]) -> Iterator[pa.RecordBatch]:
         """Batches from records given one per line, converted a run of lines at a time."""
-        run: list[tuple[int, bytes, _Tweet | None, bool]] = []
-        decode = _decode_tweet
+        element = self.element
         for number, data in lines:
-            try:
-                t = decode(data)
-            except (ValueError, RecursionError):
-                t = None
-            run.append((number, data, t if t is not None and t.id_str is not None else None, False))
-            if len(run) >= _RUN_LINES:
-                self._run(run)
-                run = []
+            element(number, data)
+            if self.ready:
                 yield from self.take()
-        self._run(run)
         yield from self.finish()
 
     def element(self, line: int | None, data: bytes, in_response: bool = False) -> None:
-        """One record of a JSON document (an array element, a top-level object), gathered into
-        a run like the lines of a JSON-lines file; ``flush`` converts what is gathered."""
+        """One record (a line of a JSON-lines file, an element or top-level object of a JSON
+        document), gathered into a run; a full run is converted, ``flush`` converts the rest."""
         try:
             t = _decode_tweet(data)
         except (ValueError, RecursionError):
