@@ -67,6 +67,13 @@ LOCK_FILE = ".lock"
 # Row groups of this size keep two DuckDB threads busy per month file and let min/max statistics
 # on tweet_id prune most row groups when a reply looks up its parent.
 ROW_GROUP_ROWS = 131_072
+# The archive columns whose values repeat (accounts, handles, languages, clients, files, retweeted
+# tweets): dictionary-encoded. Tweet ids, times, texts and replied-to tweets are nearly unique.
+DICTIONARY_COLUMNS = [
+    "author_id", "author_handle", "in_reply_to_user_id", "in_reply_to_handle", "conversation_id",
+    "retweet_of_id", "quote_of_id", "mentions.list.element.user_id", "mentions.list.element.handle",
+    "lang", "source", "source_file",
+]
 COMMIT_MEMORY_LIMIT = "512MB"  # DuckDB spills to disk beyond this: ingest RSS stays flat
 
 # A plain JSON-lines file at least this big is parsed by several processes, in ranges of at
@@ -860,12 +867,18 @@ def parquet_writer(path: Path) -> pq.ParquetWriter:
     LZ4 rather than zstd: every report decompresses the id, handle and mention columns of the
     whole archive, and LZ4 does that faster; on KWO16 the report took 1.83 s instead of 1.96 s
     (median of 6 interleaved runs) for parts 44% larger (179 instead of 124 MB for 2.6M tweets).
+
+    Dictionaries only for the columns whose values repeat (:data:`DICTIONARY_COLUMNS`): a row
+    group's 131,072 tweet ids or times just fit a dictionary page, so pyarrow hashed every one
+    of them into a dictionary as large as the column. Rewriting the KWO16 parts took 2.2 s
+    instead of 6.1 s, they are 6% smaller (168 MB), and the report's figures and time are the same.
     """
     return pq.ParquetWriter(
         path,
         TWEET_SCHEMA,
         compression="lz4",
         write_statistics=True,
+        use_dictionary=DICTIONARY_COLUMNS,
     )
 
 

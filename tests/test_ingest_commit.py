@@ -89,6 +89,19 @@ def test_parts_have_full_row_groups_in_time_order(tmp_path, small_groups):
     assert pq.read_table(archive / manifest.parts[0]["path"]).schema == TWEET_SCHEMA
 
 
+def test_only_repeating_columns_get_dictionaries(tmp_path):
+    """Every name in DICTIONARY_COLUMNS is a leaf column of the parts (pyarrow ignores a name it
+    does not know), and ids, times and texts are written without a dictionary."""
+    archive = tmp_path / "a"
+    ki.ingest_batches(_batches(_rows(), 777), archive)
+    part = archive / Archive(archive).read_manifest().parts[0]["path"]
+    group = pq.ParquetFile(part).metadata.row_group(0)
+    with_dictionary = {group.column(i).path_in_schema for i in range(group.num_columns)
+                       if group.column(i).has_dictionary_page}
+    assert with_dictionary == set(ki.DICTIONARY_COLUMNS)
+    assert {"tweet_id", "created_at", "text", "in_reply_to_tweet_id"}.isdisjoint(with_dictionary)
+
+
 def test_a_second_ingest_writes_full_row_groups_too(tmp_path, small_groups):
     """New rows on top of an archive: only the new ids, in new parts with full row groups."""
     rows = _rows()
