@@ -152,6 +152,8 @@ def bench_ingest(work: Path, args) -> dict:
         ("duckdb read_json (gzip)", [PYTHON, peer_py, "duckdb", str(out / "p.parquet"), *gz]),
         ("duckdb read_json, kwo's columns (plain)", [PYTHON, peer_py, "duckdb-full", str(out / "p.parquet"), plain]),
         ("duckdb read_json, kwo's columns (gzip)", [PYTHON, peer_py, "duckdb-full", str(out / "p.parquet"), *gz]),
+        ("floor: all-DuckDB ingest, unchecked (plain)", [PYTHON, str(HERE / "floor_duckdb.py"), str(out / "floor"), plain]),
+        ("floor: all-DuckDB ingest, unchecked (gzip)", [PYTHON, str(HERE / "floor_duckdb.py"), str(out / "floor"), *gz]),
         ("polars scan_ndjson (plain)", [PYTHON, peer_py, "polars", str(out / "p.parquet"), plain]),
         ("polars scan_ndjson (gzip)", [PYTHON, peer_py, "polars", str(out / "p.parquet"), *gz]),
     ]
@@ -192,6 +194,7 @@ def bench_ingest(work: Path, args) -> dict:
             "speed vs polars": ratio(k, f"polars scan_ndjson ({kind})"),
             "speed vs pandas": ratio(k, "pandas"),
             "share of limit": ratio(k, limit),
+            "speed vs the all-DuckDB floor": ratio(k, f"floor: all-DuckDB ingest, unchecked ({kind})"),
         }
     return {"lines": lines, "plain_mb": round(mb), "gzip_mb": round(gz_mb), "files_gz": len(gz),
             "tweets": args.tweets, "runs": rows, "ratios": ratios}
@@ -344,8 +347,8 @@ def markdown(res: dict) -> str:
             star = " (scaled)" if r["scaled"] else ""
             lines.append(f"| {r['name']} | {r['seconds']:.2f}{star} | {fmt_rate(r['lines_per_s'])} | "
                          f"{r['mb_per_s']:,.0f} | {r['peak_rss_mb']:,} |")
-        lines += ["", "| kwo ingest | vs duckdb | vs duckdb (kwo's columns) | vs polars | vs pandas | share of limit |",
-                  "|---|---|---|---|---|---|"]
+        lines += ["", "| kwo ingest | vs duckdb | vs duckdb (kwo's columns) | vs polars | vs pandas | share of limit "
+                  "| vs all-DuckDB floor |", "|---|---|---|---|---|---|---|"]
         for kind, rt in ing["ratios"].items():
             lines.append(f"| {kind} | " + " | ".join(f"{v:.2f}x" if v is not None else "-" for v in rt.values()) + " |")
         lines.append("")
