@@ -52,6 +52,7 @@ from .staging import (
     FILE_SHIFT,
     Outcome,
     Task,
+    as_tweet_batch,
     init_worker,
     is_plain_jsonl,
     split_lines,
@@ -843,8 +844,7 @@ def _as_batches(x: pa.RecordBatch | pa.Table) -> list[pa.RecordBatch]:
 def _lowercase_handles(batch: pa.RecordBatch) -> pa.RecordBatch:
     """A batch given to ingest_batches, in TWEET_SCHEMA, with its handles lowercase as the
     readers' RowBuilder writes them (the archive's handles are lowercase; Manifest.lowercase_handles)."""
-    if batch.schema != TWEET_SCHEMA:
-        batch = pa.Table.from_batches([batch]).select(TWEET_SCHEMA.names).cast(TWEET_SCHEMA).to_batches()[0]
+    batch = as_tweet_batch(batch)
     names = TWEET_SCHEMA.names
     cols = list(batch.columns)
     for name in ("author_handle", "in_reply_to_handle"):

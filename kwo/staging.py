@@ -200,6 +200,13 @@ class _Window(io.RawIOBase):
             pass
 
 
+def as_tweet_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """``batch`` with the columns of TWEET_SCHEMA, in its order and types."""
+    if batch.schema == TWEET_SCHEMA:
+        return batch
+    return pa.Table.from_batches([batch]).select(COLUMNS).cast(TWEET_SCHEMA).to_batches()[0]
+
+
 def write_staged(task: Task, batches: Iterable[pa.RecordBatch]) -> int:
     """Write batches with their _seq to the task's staging file; returns the number of rows."""
     writer: pq.ParquetWriter | None = None
@@ -209,8 +216,7 @@ def write_staged(task: Task, batches: Iterable[pa.RecordBatch]) -> int:
         for batch in batches:
             if batch.num_rows == 0:
                 continue
-            if batch.schema != TWEET_SCHEMA:
-                batch = pa.Table.from_batches([batch]).select(COLUMNS).cast(TWEET_SCHEMA).to_batches()[0]
+            batch = as_tweet_batch(batch)
             seqs = pa.array(range(seq + rows, seq + rows + batch.num_rows), type=pa.int64())
             rows += batch.num_rows
             staged = pa.RecordBatch.from_arrays([*batch.columns, seqs], schema=STAGED_SCHEMA)
