@@ -182,15 +182,25 @@ class _Guarded(io.RawIOBase):
         return True
 
     def readinto(self, b) -> int:
+        # The decompressors' own messages are not passed on (they change between releases).
         try:
             return self._inner.readinto(b) or 0
-        except (EOFError, OSError, zlib.error, ValueError) as exc:
-            what = f"{self._kind} data" if self._kind else "file"
-            raise InputError(self._path, f"truncated or corrupt {what}: {exc}") from None
+        except EOFError:
+            raise InputError(self._path, f"truncated or corrupt {self._what}: it ends inside the compressed data") from None
+        except OSError as exc:
+            if exc.errno is not None:  # the disk, not the data
+                raise InputError(self._path, f"cannot read: {exc.strerror}") from None
+            raise InputError(self._path, f"truncated or corrupt {self._what}: the compressed data is damaged") from None
+        except (zlib.error, ValueError):
+            raise InputError(self._path, f"truncated or corrupt {self._what}: the compressed data is damaged") from None
         except Exception as exc:  # zstandard.ZstdError and friends
             if type(exc).__name__.endswith("Error") and self._kind:
-                raise InputError(self._path, f"truncated or corrupt {self._kind} data: {exc}") from None
+                raise InputError(self._path, f"truncated or corrupt {self._what}: the compressed data is damaged") from None
             raise
+
+    @property
+    def _what(self) -> str:
+        return f"{self._kind} data" if self._kind else "file"
 
 
 @dataclass

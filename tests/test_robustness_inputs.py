@@ -295,28 +295,76 @@ def test_invalid_utf8_is_quarantined_with_its_bytes_shown(tmp_path, first):
     got = ingest_bytes(tmp_path, jsonl(*lines))
     assert got.counts == dict(records_read=3, tweets_written=2, duplicates=0, notices=0, quarantined=1)
     [entry] = got.quarantine
-    assert entry["line"] == (1 if first else 2) and entry["reason"].startswith("invalid JSON")
+    at = bad.index(b"\xff") + 1
+    assert entry["line"] == (1 if first else 2) and entry["reason"] == f"invalid UTF-8 at byte {at}"
     assert "m\\xff\\xfeijn" in entry["raw"]  # the undecodable bytes, escaped, nothing dropped
 
 
 def test_invalid_utf8_in_twcs_and_v2(tmp_path):
     bad_row = TWCS_ROW.format(id=2).encode().replace(b"thing", b"th\xffing")
     got = ingest_bytes(tmp_path / "twcs", twcs(TWCS_ROW.format(id=1)) + bad_row + b"\n", name="t.csv")
-    assert (got.counts["tweets_written"], got.reasons()) == (1, ["invalid UTF-8"])
+    at = bad_row.index(b"\xff") + 1
+    assert (got.counts["tweets_written"], got.reasons()) == (1, [f"invalid UTF-8 at byte {at}"])
     assert got.quarantine[0]["raw"] == bad_row.decode("utf-8", "backslashreplace") + "\n"
     bad_line = json.dumps(v2(5)).encode().replace(b"storing", b"st\xfforing")
     got = ingest_bytes(tmp_path / "v2", jsonl(v2(4), bad_line))
     assert (got.counts["tweets_written"], got.counts["quarantined"]) == (1, 1)
-    assert got.quarantine[0]["line"] == 2 and got.quarantine[0]["reason"].startswith("invalid JSON")
+    at = bad_line.index(b"\xff") + 1
+    assert got.quarantine[0]["line"] == 2 and got.quarantine[0]["reason"] == f"invalid UTF-8 at byte {at}"
 
 
-@pytest.mark.parametrize("fmt", ["v1", "v2", "twcs"])
-def test_utf8_bom_is_not_part_of_the_first_record(tmp_path, fmt):
-    data = {"v1": jsonl(v1(1), v1(2)), "v2": jsonl(v2(1), v2(2)),
-            "twcs": twcs(TWCS_ROW.format(id=1), TWCS_ROW.format(id=2))}[fmt]
-    plain = ingest_bytes(tmp_path / "plain", data)
-    got = ingest_bytes(tmp_path / "bom", b"\xef\xbb\xbf" + data)
-    assert got.counts == plain.counts and got.counts["tweets_written"] == 2 and got.ids == plain.ids
+BOM = b"\xef\xbb\xbf"
+
+
+def _bom_inputs(fmt: str) -> tuple[bytes, bytes]:
+    """(data, the same data with a byte-order mark at the start of the file and of a later record)."""
+    if fmt == "twcs":
+        head, first, second = TWCS_HEADER.encode() + b"\n", TWCS_ROW.format(id=1).encode() + b"\n", \
+            TWCS_ROW.format(id=2).encode() + b"\n"
+        return head + first + second, BOM + head + first + BOM + second
+    if fmt == "v1-document":  # a JSON array: only the file start can carry a mark
+        data = json.dumps([v1(1), v1(2)], indent=1).encode()
+        return data, BOM + data
+    if fmt == "archive":
+        data = tweets_js(ARCHIVE_TWEET, {"tweet": {**ARCHIVE_TWEET["tweet"], "id_str": "1000000000000000002"}})
+        return data, BOM + data
+    a, b = (v1(1), v1(2)) if fmt == "v1" else (v2(1), v2(2))
+    return jsonl(a, b), BOM + jsonl(a) + BOM + jsonl(b)
+
+
+@pytest.mark.parametrize("compression", [None, "gzip"])
+@pytest.mark.parametrize("fmt", ["v1", "v2", "twcs", "v1-document", "archive"])
+def test_utf8_bom_at_the_start_of_a_file_or_record_is_not_data(tmp_path, fmt, compression):
+    # docs/robustness.md, "Byte-order marks": the same in every reader, compressed or not.
+    plain, marked = _bom_inputs(fmt)
+    name = {"twcs": "t.csv", "archive": "tweets.js"}.get(fmt, "input.json")
+    extra = {"account": "someone"} if fmt == "archive" else {}
+    if compression:
+        plain, marked, name = gzip.compress(plain), gzip.compress(marked), name + ".gz"
+    without = ingest_bytes(tmp_path / "plain", plain, name=name, **extra)
+    got = ingest_bytes(tmp_path / "bom", marked, name=name, **extra)
+    assert got.counts == without.counts and got.counts["quarantined"] == 0
+    assert got.counts["tweets_written"] == 2 and got.ids == without.ids
+
+
+def test_utf8_bom_at_a_record_start_in_parallel_ranges(tmp_path, monkeypatch):
+    # The parallel path cuts a JSON-lines file into byte ranges; a range may start at a marked line.
+    import kwo.ingest as ki
+
+    monkeypatch.setattr(ki, "PARALLEL_MIN_BYTES", 1)
+    monkeypatch.setattr(ki, "RANGE_MIN_BYTES", 4096)
+    records = [json.dumps(v1(i, text="x" * 200)).encode() + b"\n" for i in range(200)]
+    data = b"".join(BOM + r if i % 7 == 0 else r for i, r in enumerate(records))
+    got = ingest_bytes(tmp_path, data, workers=2)
+    assert got.counts["quarantined"] == 0 and got.counts["tweets_written"] == 200
+
+
+def test_utf8_bom_inside_a_record_is_data(tmp_path):
+    # Only a record's start is skipped: in the middle of a JSON line a mark is not JSON.
+    line = json.dumps(v1(2)).encode()
+    got = ingest_bytes(tmp_path, jsonl(v1(1)) + line[:1] + BOM + line[1:] + b"\n")
+    assert got.counts["tweets_written"] == 1
+    assert got.reasons() == ["invalid JSON at byte 2: unexpected character '\\ufeff'"]
 
 
 def test_nul_bytes(tmp_path):

@@ -26,6 +26,7 @@ import pyarrow as pa
 
 from ..errors import QuarantineError
 from ..schema import DEFAULT_BATCH_ROWS, RowBuilder
+from .reasons import BOM
 
 #: format name -> (module, one-line description); the order is the order of the help text.
 FORMATS: dict[str, tuple[str, str]] = {
@@ -75,19 +76,20 @@ def record_lines(stream: BinaryIO, ctx: ReadContext, head: Iterable[bytes] = ())
     """(line number, line) of a JSON-lines stream, after the ``head`` lines already read from it.
 
     A line longer than MAX_RECORD_BYTES is quarantined (its start only) and skipped without ever
-    being held whole, so memory stays flat whatever the line lengths.
+    being held whole, so memory stays flat whatever the line lengths. A UTF-8 byte-order mark at
+    the start of a line is not part of its record (files with one, concatenated, have one there).
     """
     number = 0
     for number, line in enumerate(head, 1):
         if len(line) > MAX_RECORD_BYTES:
             ctx.quarantine(number, too_long_reason(len(line)), line[:EXCERPT_BYTES])
         else:
-            yield number, line
+            yield number, line.removeprefix(BOM)
     limit = MAX_RECORD_BYTES + 1
     while line := stream.readline(limit):
         number += 1
         if len(line) < limit or line.endswith(b"\n"):
-            yield number, line
+            yield number, line.removeprefix(BOM)
             continue
         excerpt, size = line[:EXCERPT_BYTES], len(line)
         while not line.endswith(b"\n") and (line := stream.readline(1 << 20)):

@@ -22,6 +22,7 @@ import pyarrow as pa
 from ..errors import UnknownFormatError
 from ..schema import RowBuilder, mentions_from_text, parse_id, parse_twitter_date, unescape_text
 from . import ReadContext, plausible_time
+from .reasons import BOM, csv_record, invalid_utf8
 
 REQUIRED_COLUMNS = ("tweet_id", "author_id", "inbound", "created_at", "text", "in_response_to_tweet_id")
 
@@ -104,9 +105,10 @@ class _RecordLines:
     def __next__(self) -> str:
         line, cut = next(self._lines)
         self.line_no += 1
-        if not self.raw:
-            self.start = self.line_no
         self.raw.append(line)
+        if len(self.raw) == 1:
+            self.start = self.line_no
+            line = line.removeprefix(BOM)  # not data at the start of a record (docs/robustness.md)
         if cut:
             raise _LineTooLong
         try:
@@ -139,10 +141,10 @@ def _header(rows: Iterator[list[str]], lines: _RecordLines, ctx: ReadContext) ->
         raise UnknownFormatError(ctx.path, "empty file: no twcs header line") from None
     except _LineTooLong:
         raise UnknownFormatError(ctx.path, f"twcs header line longer than {MAX_LINE_BYTES} bytes") from None
-    except csv.Error as exc:
-        raise UnknownFormatError(ctx.path, f"unreadable twcs header line: {exc}") from None
+    except csv.Error:
+        raise UnknownFormatError(ctx.path, f"unreadable twcs header line: {csv_record()}") from None
     lines.next_record()
-    names = [f.lstrip("\ufeff").strip().lower() for f in fields]
+    names = [f.strip().lower() for f in fields]
     index: dict[str, int] = {}
     for i, name in enumerate(names):
         index.setdefault(name, i)
@@ -198,7 +200,7 @@ def _record(
     builder: RowBuilder, fields: list[str], cols: _Columns, lines: _RecordLines, ctx: ReadContext
 ) -> None:
     if lines.undecodable:
-        ctx.quarantine(lines.start, "invalid UTF-8", lines.raw_record())
+        ctx.quarantine(lines.start, invalid_utf8(lines.raw_record()), lines.raw_record())
         return
     try:
         _add_row(builder, fields, cols)
@@ -220,8 +222,8 @@ def read(stream: BinaryIO, ctx: ReadContext) -> Iterator[pa.RecordBatch]:
             break
         except _LineTooLong:
             ctx.quarantine(lines.start, f"line longer than {MAX_LINE_BYTES} bytes", lines.raw_record())
-        except csv.Error as exc:
-            ctx.quarantine(lines.start, f"CSV error: {exc}", lines.raw_record())
+        except csv.Error:
+            ctx.quarantine(lines.start, csv_record(), lines.raw_record())
         else:
             if fields:  # a blank line is no record
                 _record(builder, lines.restore(fields), cols, lines, ctx)

@@ -48,6 +48,7 @@ from . import (
     record_lines,
     too_long_reason,
 )
+from .reasons import BOM, invalid_json, wrong_type
 
 V2_REASON = "API v2 record in a v1.1 file (ingest it separately with --format v2)"
 UNKNOWN_REASON = "not a v1.1 tweet or stream notice"
@@ -65,7 +66,6 @@ RESPONSE_KEYS = frozenset({"statuses", "results"})
 TWEET_KEYS = frozenset({"id", "created_at", "user", "text", "full_text", "extended_tweet"})
 
 _ID_LIMIT = 2**63  # tweet ids are int64 columns
-_BOM = b"\xef\xbb\xbf"
 # A first line longer than this is not read whole to decide the layout: the file is a document.
 _PROBE_LIMIT = 64 << 20
 _CHUNK = 1 << 20
@@ -630,14 +630,14 @@ class _Reader:
     def _slow(self, line: int | None, data: bytes, in_response: bool) -> None:
         try:
             obj = msgspec.json.decode(data)
-        except ValueError as exc:
+        except ValueError:
             if not data.strip():  # blank lines are not records
                 return
             patched = _without_lone_surrogates(data)
             if patched != data:
                 self.one(line, patched, in_response)
             else:
-                self._quarantine(line, f"invalid JSON: {exc}", data)
+                self._quarantine(line, invalid_json(data), data)
             return
         except RecursionError:
             self._quarantine(line, "JSON nested too deeply", data)
@@ -653,8 +653,8 @@ class _Reader:
         if kind == "tweet":
             try:
                 t = msgspec.convert(obj, _Tweet)
-            except msgspec.ValidationError as exc:
-                self._quarantine(line, f"unexpected value in a tweet: {exc}", raw or obj)
+            except msgspec.ValidationError:
+                self._quarantine(line, f"unexpected value in a tweet: {wrong_type(obj, _Tweet)}", raw or obj)
                 return
             except RecursionError:
                 self._quarantine(line, "tweets nested too deeply", raw or obj)
@@ -714,7 +714,7 @@ def _probe(stream: BinaryIO) -> tuple[list[bytes], bool]:
     while True:
         line = stream.readline(_PROBE_LIMIT)
         if not lines:
-            line = line.removeprefix(_BOM)
+            line = line.removeprefix(BOM)
         if not line:
             return lines, True
         lines.append(line)
@@ -747,19 +747,36 @@ class _SyntaxError(Exception):
 
 
 _WHITESPACE = re.compile(rb"[ \t\r\n]*")
-# msgspec reports where a value ends only through this message; tests pin it (see
-# test_document_values_are_located).
-_TRAILING = re.compile(r"JSON is malformed: trailing characters \(byte (\d+)\)")
-_TRUNCATED = "Input data was truncated"
-_AT_BYTE = re.compile(r"\(byte (\d+)\)$")
 _OPEN_ARRAY, _CLOSE_ARRAY, _OPEN_OBJECT, _CLOSE_OBJECT = b"[]{}"
 _COMMA, _COLON, _QUOTE = b',:"'
 _NUMBER_START = frozenset(b"-0123456789")
+
+# msgspec says where a value ends only in the text of its "trailing characters" error. That text
+# is msgspec's, not kwo's: kwo reads it only after checking, once, that this msgspec still words
+# it so (_msgspec_locates); otherwise _scan_first_value, kwo's own (slower) scanner, is used.
+# tests/test_formats_v1.py runs the reader both ways.
+_TRAILING = re.compile(r"JSON is malformed: trailing characters \(byte (\d+)\)")
+_TRUNCATED = "Input data was truncated"
+_AT_BYTE = re.compile(r"\(byte (\d+)\)$")
+
+
+def _msgspec_locates() -> bool:
+    def message(data: bytes) -> str:
+        try:
+            _skip_value(data)
+        except msgspec.DecodeError as exc:
+            return str(exc)
+        return ""
+
+    found = _TRAILING.fullmatch(message(b'{"a": [1, "]"]} ,{"b"'))
+    return bool(found) and int(found.group(1)) == 17 and message(b'{"a": [1, "]"') == _TRUNCATED
 
 
 def _size_of_first_value(data: bytes | memoryview) -> int | None:
     """Length of the JSON value at the start of ``data`` with the blanks after it; None when
     ``data`` ends inside it. Raises _SyntaxError when it is not JSON."""
+    if not MSGSPEC_LOCATES:
+        return _scan_first_value(data)
     try:
         _skip_value(data)
     except msgspec.DecodeError as exc:
@@ -773,10 +790,68 @@ def _size_of_first_value(data: bytes | memoryview) -> int | None:
         # A number cut short ("1e", "0.", "-") is reported as malformed at the end of the data.
         if (found := _AT_BYTE.search(message)) and int(found.group(1)) >= len(data):
             return None
-        raise _SyntaxError(message) from None
+        raise _SyntaxError(invalid_json(bytes(data))) from None
     except RecursionError:
         raise _SyntaxError("nested too deeply") from None
     return len(data)
+
+
+_STRUCTURE = re.compile(rb'["\[\]{}]')
+_STRING_REST = re.compile(rb'(?:[^"\\]|\\.)*"', re.S)  # after the opening quote
+_TOKEN = re.compile(rb'[^ \t\r\n,:\[\]{}"]*')  # a number, true, false or null
+_NUMBER_PREFIX = re.compile(rb"-?(?:0|[1-9][0-9]*)?(?:\.[0-9]*)?(?:[eE][+-]?[0-9]*)?")
+
+
+def _scan_first_value(data: bytes | memoryview) -> int | None:
+    """_size_of_first_value without msgspec's messages: brackets are matched (strings skipped
+    whole by a regex), then the value found is checked by decoding it."""
+    data = bytes(data)
+    if not data:
+        return None
+    first = data[0]
+    if first in (_OPEN_ARRAY, _OPEN_OBJECT):
+        depth, pos = 0, 0
+        while True:
+            found = _STRUCTURE.search(data, pos)
+            if found is None:
+                return None
+            pos = found.end()
+            c = data[found.start()]
+            if c == _QUOTE:
+                closed = _STRING_REST.match(data, pos)
+                if closed is None:
+                    return None
+                pos = closed.end()
+                continue
+            depth += 1 if c in (_OPEN_ARRAY, _OPEN_OBJECT) else -1
+            if depth == 0:
+                end = pos
+                break
+    elif first == _QUOTE:
+        closed = _STRING_REST.match(data, 1)
+        if closed is None:
+            return None
+        end = closed.end()
+    else:
+        end = _TOKEN.match(data).end()
+        token = data[:end]
+        if end == len(data) and (any(w.startswith(token) and w != token for w in (b"true", b"false", b"null"))
+                                 or (token and _NUMBER_PREFIX.fullmatch(token) and not token[-1:].isdigit())):
+            return None  # cut short: the next chunk may complete it
+    value = data[:end]
+    try:
+        _skip_value(value)
+    except msgspec.DecodeError:
+        try:
+            _skip_value(_without_lone_surrogates(value))
+        except msgspec.DecodeError:
+            raise _SyntaxError(invalid_json(data)) from None
+    except RecursionError:
+        raise _SyntaxError("nested too deeply") from None
+    return _WHITESPACE.match(data, end).end()
+
+
+MSGSPEC_LOCATES = _msgspec_locates()
 
 
 class _Document:

@@ -42,6 +42,7 @@ from ..schema import (
     unescape_text,
 )
 from . import ReadContext, plausible_time, record_lines
+from .reasons import invalid_json, wrong_type
 
 V1_REASON = "API v1.1 record in a v2 file (ingest it separately with --format v1)"
 
@@ -55,7 +56,6 @@ _V1_LINE_KEYS = frozenset(
 _NOTICE_KEYS = frozenset({"username", "name", "tweet_count", "action", "state"})
 # A line without data but with these is a page that found nothing (or only errors).
 _PAGE_KEYS = frozenset({"errors", "meta"})
-_BOM = b"\xef\xbb\xbf"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MS = timedelta(milliseconds=1)
 
@@ -160,16 +160,14 @@ def read(stream: BinaryIO, ctx: ReadContext) -> Iterator[pa.RecordBatch]:
 def _rows_by_line(stream: BinaryIO, ctx: ReadContext) -> Iterator[list[Row]]:
     decode = _LINE_DECODER.decode
     for lineno, line in record_lines(stream, ctx):
-        if lineno == 1 and line.startswith(_BOM):
-            line = line[len(_BOM) :]
         if not line or line.isspace():
             continue
         try:
             parsed: Line | None = decode(line)
         except msgspec.ValidationError:
             parsed = None  # valid JSON of another shape: the generic path judges it
-        except (msgspec.DecodeError, UnicodeDecodeError, RecursionError) as exc:
-            ctx.quarantine(lineno, f"invalid JSON: {exc}", line.rstrip(b"\r\n"))
+        except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
+            ctx.quarantine(lineno, invalid_json(line), line.rstrip(b"\r\n"))
             continue
         rows = _fast_rows(parsed) if parsed is not None else None
         yield rows if rows is not None else _generic_rows(line, lineno, ctx)
@@ -342,8 +340,8 @@ def _generic_rows(line: bytes, lineno: int, ctx: ReadContext) -> list[Row]:
     raw = line.rstrip(b"\r\n")
     try:
         value = msgspec.json.decode(line)
-    except (msgspec.DecodeError, UnicodeDecodeError, RecursionError) as exc:
-        ctx.quarantine(lineno, f"invalid JSON: {exc}", raw)
+    except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
+        ctx.quarantine(lineno, invalid_json(line), raw)
         return []
     if not isinstance(value, dict):
         ctx.quarantine(lineno, f"a JSON {_kind(value)}, not a v2 page, tweet or notice", raw)
@@ -384,8 +382,8 @@ def _element_rows(element: Any, users: Users, lineno: int, where: str, ctx: Read
     elif _is_tweet(element):
         try:
             return _tweet_rows(msgspec.convert(element, Tweet), users)
-        except msgspec.ValidationError as exc:
-            reason = f"tweet field of the wrong type: {exc}"
+        except msgspec.ValidationError:
+            reason = f"tweet field of the wrong type: {wrong_type(element, Tweet)}"
         except _BadRecord as exc:
             reason = str(exc)
     elif _is_notice(element):
