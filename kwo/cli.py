@@ -8,6 +8,7 @@ import sys
 import click
 
 from . import __version__
+from .cli_types import Choice
 from .errors import KwoError, UsageError
 
 
@@ -60,7 +61,7 @@ def cli():
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["auto", "v1", "v2", "twcs", "archive"]),
+    type=Choice(["auto", "v1", "v2", "twcs", "archive"]),
     default="auto",
     show_default=True,
     help="Input format; auto detects it from the content.",
@@ -110,7 +111,7 @@ def _say_waiting(archive: str):
 @cli.command()
 @click.argument("query")
 @archive_option()
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=Choice(["table", "csv", "json"]), default="table", show_default=True)
 def sql(query, archive, fmt):
     """Run a read-only SQL query over the archive's views (tweets, ...).
 

@@ -10,6 +10,7 @@ import sys
 
 import click
 
+from .cli_types import Choice
 from .metrics import DEFAULT_TZ
 
 
@@ -69,7 +70,7 @@ def output_options(fn):
         "--format",
         "-f",
         "fmt",
-        type=click.Choice(formats()),
+        type=Choice(formats()),
         default="table",
         show_default=True,
         help="Output format; every format states the parameters the figures were computed with.",
@@ -214,7 +215,7 @@ CHART_NAMES = ("rush-hour", "response-by-hour", "closed-by-hour", "heatmap", "re
 
 def _chart_command(group: click.Group) -> None:
     @group.command("chart")
-    @click.argument("name", type=click.Choice(CHART_NAMES), metavar="NAME")
+    @click.argument("name", type=Choice(CHART_NAMES), metavar="NAME")
     @figure_options
     @click.option("--output", "-o", "output", required=True,
                   type=click.Path(dir_okay=False, writable=True, path_type=str),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from .cli_types import Choice
+
 # The defaults of kwo.sample, repeated here so that building the CLI does not import numpy
 # (tests/test_sample.py checks that they agree).
 DEFAULT_TWEETS = 1_508_812
@@ -25,7 +27,7 @@ def _sample_options(fn):
                      "on top, about 1.75 lines per mention tweet."),
         click.option("--seed", "-s", type=int, default=DEFAULT_SEED, show_default=True,
                      help="Random seed: the same seed and options give byte-identical files."),
-        click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default="v1", show_default=True,
+        click.option("--format", "-f", "fmt", type=Choice(FORMATS), default="v1", show_default=True,
                      help="v1: API v1.1 JSON lines, one file per month; v2: twarc2 search pages (JSONL), one "
                      "file per month; twcs: the Kaggle customer-support CSV (no retweets or stream notices); "
                      "parquet: no dump files but a ready kwo archive in --out itself (month Parquet parts and "

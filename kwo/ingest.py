@@ -208,10 +208,13 @@ def _writing(archive: str | os.PathLike):
     traceback (the inputs' own read errors are InputErrors already)."""
     try:
         yield
-    except (OSError, duckdb.Error) as exc:
-        raise ArchiveError(
-            f"{archive}: cannot write the archive: {exc}; it is as the last complete ingest left it"
-        ) from None
+    except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename else ""
+        raise ArchiveError(f"{archive}: cannot write the archive: {exc.strerror or 'write failed'}{where}; "
+                           "it is as the last complete ingest left it") from None
+    except duckdb.Error:
+        raise ArchiveError(f"{archive}: cannot write the archive: the merge could not write its files (is the "
+                           "disk full, or the folder not writable?); it is as the last complete ingest left it") from None
 
 
 def _check_inputs(inputs: Sequence[str]) -> None:

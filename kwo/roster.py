@@ -167,8 +167,9 @@ def parse_roster(text: str, name: str = "brands.csv") -> list[Brand]:
                 header, header_line = _check_header(row, name, line), line
                 continue
             brands.append(_parse_row(row, header, name, line, seen_handles, seen_ids))
-    except csv.Error as exc:
-        raise RosterError(f"{name}:{reader.line_num}: malformed CSV: {exc}") from None
+    except csv.Error:
+        raise RosterError(f"{name}:{reader.line_num}: malformed CSV: a quote is not closed, or stray characters "
+                          "follow a closing quote") from None
     if header is None:
         raise RosterError(f"{name}: the roster is empty (expected a header line: handle,name,sector[,user_id][,hours][,tz])")
     if not brands:

@@ -18,10 +18,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import kwo.ingest as ki
 from kwo.archive import Archive
 from kwo.formats import v1_fast
 from kwo.formats.detect import detect
-import kwo.ingest as ki
 from kwo.ingest import ingest
 from kwo.staging import FILE_SHIFT
 from tests.conftest import REALDATA

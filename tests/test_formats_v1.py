@@ -9,7 +9,6 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
-import msgspec
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
