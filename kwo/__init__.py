@@ -31,22 +31,33 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def report(*args, **kwargs):
-    """The KWO report of an archive; see :func:`kwo.metrics.build_report`."""
-    from .metrics import build_report
+# The public functions have names no module of kwo has (kwo.report and kwo.ingest are modules:
+# a function of that name would be replaced by the module as soon as it is imported).
+def build_report(*args, **kwargs):
+    """The KWO report of an archive; see :func:`kwo.metrics.build_report`.
 
-    return build_report(*args, **kwargs)
+    >>> report = kwo.build_report("kwo16", "brands.csv", tz="Europe/Amsterdam")
+    """
+    from .metrics import build_report as _build_report
+
+    return _build_report(*args, **kwargs)
 
 
-def render(*args, **kwargs):
-    """Render a report as table, json, csv or markdown; see :func:`kwo.report.render`."""
+def render_report(*args, **kwargs):
+    """Render a report as table, json, csv, markdown or html; see :func:`kwo.report.render`.
+
+    >>> kwo.render_report(report, "markdown", out=sys.stdout)
+    """
     from .report import render as _render
 
     return _render(*args, **kwargs)
 
 
-def ingest(*args, **kwargs):
-    """Ingest tweet dumps into an archive; see :func:`kwo.ingest.ingest`."""
+def ingest_files(*args, **kwargs):
+    """Ingest tweet dumps into an archive; see :func:`kwo.ingest.ingest`.
+
+    >>> result = kwo.ingest_files(["dump.jsonl.gz"], "kwo16")
+    """
     from .ingest import ingest as _ingest
 
     return _ingest(*args, **kwargs)
@@ -64,8 +75,8 @@ __all__ = [
     "UnknownFormatError",
     "UsageError",
     "__version__",
+    "build_report",
     "connect",
-    "ingest",
-    "render",
-    "report",
+    "ingest_files",
+    "render_report",
 ]
