@@ -12,7 +12,11 @@ settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True
 settings.register_profile("dev", deadline=None, print_blob=True)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
-REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
+#: Real public tweet files (README, "Tests on real data"): the folder KWO_REALDATA names, else the
+#: one the maintainers keep beside the checkout. They are never copied into the repository.
+REALDATA = Path(os.environ.get("KWO_REALDATA") or Path(__file__).resolve().parents[2] / "shared" / "realdata")
+#: The skip reason of every test that needs them.
+REALDATA_MISSING = f"needs the real tweet files: {REALDATA} is absent (set KWO_REALDATA to their folder)"
 
 # Tests run without a terminal and in a predictable locale/time zone.
 os.environ.setdefault("TZ", "UTC")
@@ -21,7 +25,7 @@ os.environ.setdefault("TZ", "UTC")
 @pytest.fixture
 def realdata() -> Path:
     if not REALDATA.is_dir():
-        pytest.skip("../shared/realdata is absent")
+        pytest.skip(REALDATA_MISSING)
     return REALDATA
 
 

@@ -69,7 +69,7 @@ def test_chart_options_and_errors(case, tmp_path):
     assert titled.read_bytes() != bare.read_bytes()
     result = run("chart", "heatmap", "-a", archive, "-b", roster, "-o", tmp_path / "x.pdf", code=2)
     assert "must end in .svg or .png" in result.output
-    assert "not one of" in run("chart", "pie", "-a", archive, "-b", roster, "-o", bare, code=2).output
+    assert "NAME 'pie': choose one of rush-hour," in run("chart", "pie", "-a", archive, "-b", roster, "-o", bare, code=2).output
     assert "Error:" in run("chart", "heatmap", "-a", tmp_path / "nope", "-b", roster, "-o", bare, code=1).output
     # the options reach the figures: a period without mentions draws the note instead of bars
     from kwo.metrics import build_report

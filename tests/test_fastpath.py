@@ -24,7 +24,7 @@ from kwo.formats import v1_fast
 from kwo.formats.detect import detect
 from kwo.ingest import ingest
 from kwo.staging import FILE_SHIFT
-from tests.conftest import REALDATA
+from tests.conftest import REALDATA, REALDATA_MISSING
 
 COUNTS = ("records_read", "tweets_written", "context_written", "duplicates", "notices", "quarantined")
 
@@ -85,7 +85,7 @@ def _real_v1_jsonl() -> list[str]:
 @pytest.mark.parametrize("name", _real_v1_jsonl() or ["(realdata absent)"])
 def test_real_v1_jsonl_files_are_stored_identically(name, tmp_path, monkeypatch):
     if not REALDATA.is_dir():
-        pytest.skip("../shared/realdata is absent")
+        pytest.skip(REALDATA_MISSING)
     path = str(REALDATA / "v1" / name)
     fast, python = ingest_both([path], tmp_path, monkeypatch)
     assert fast == python
@@ -93,7 +93,7 @@ def test_real_v1_jsonl_files_are_stored_identically(name, tmp_path, monkeypatch)
 
 def test_the_real_jsonl_files_are_found():
     if not REALDATA.is_dir():
-        pytest.skip("../shared/realdata is absent")
+        pytest.skip(REALDATA_MISSING)
     names = _real_v1_jsonl()
     # streaming captures with notices, retweets of quotes, rounded numeric ids
     assert {"python-twitter__streaming_lines.json", "sferik_twitter__track_streaming_user.json",

@@ -19,8 +19,8 @@ from kwo.errors import InputError, KwoError, QuarantineError, UnknownFormatError
 from kwo.formats import ReadContext
 from kwo.formats.account_archive import NO_OWNER, read
 from tests import readers
+from tests.conftest import REALDATA, REALDATA_MISSING
 
-REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
 ARCHIVE = REALDATA / "archive"
 
 # Counted without kwo (json module over the text after "="). records = tweets + notices + quarantined.
@@ -55,7 +55,7 @@ ACCOUNT = {
 }
 OWNER_IDS = {"andreruffert": "112769581", "milahu104": "1964312974236991488"}
 
-needs_realdata = pytest.mark.skipif(not ARCHIVE.is_dir(), reason="shared/realdata/archive not present")
+needs_realdata = pytest.mark.skipif(not ARCHIVE.is_dir(), reason=REALDATA_MISSING)
 
 
 def read_file(path: Path | str, account: str | None = None, **ctx_args) -> tuple[pa.Table, ReadContext]:
@@ -94,7 +94,7 @@ def tweets_js(elements: list, name: str = "tweets") -> bytes:
 @pytest.fixture(scope="module")
 def andre() -> pa.Table:
     if not ARCHIVE.is_dir():
-        pytest.skip("shared/realdata/archive not present")
+        pytest.skip(REALDATA_MISSING)
     return read_file(ARCHIVE / "andreruffert__tweets.js")[0]
 
 

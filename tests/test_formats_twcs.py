@@ -21,8 +21,8 @@ from kwo.formats import ReadContext
 from kwo.formats.twcs import MAX_LINE_BYTES, read
 from kwo.schema import TWEET_SCHEMA
 from tests import readers
+from tests.conftest import REALDATA, REALDATA_MISSING
 
-REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
 TWCS = REALDATA / "twcs"
 
 # Counted without kwo (csv module over the decoded file, bare CRs protected; see SOURCES.md,
@@ -78,13 +78,13 @@ def rows_by_id(table: pa.Table) -> dict[int, dict]:
     return {row["tweet_id"]: row for row in table.to_pylist()}
 
 
-needs_realdata = pytest.mark.skipif(not TWCS.is_dir(), reason="shared/realdata/twcs not present")
+needs_realdata = pytest.mark.skipif(not TWCS.is_dir(), reason=REALDATA_MISSING)
 
 
 @pytest.fixture(scope="module")
 def monalisa() -> pa.Table:
     if not TWCS.is_dir():
-        pytest.skip("shared/realdata/twcs not present")
+        pytest.skip(REALDATA_MISSING)
     return read_file(TWCS / "monalisapatra26__twcs.csv")[0]
 
 

@@ -21,8 +21,8 @@ from kwo.formats.v1 import UNKNOWN_REASON, V2_REASON, read
 from kwo.inputs import open_input
 from kwo.schema import TWEET_SCHEMA
 from tests import readers
+from tests.conftest import REALDATA, REALDATA_MISSING
 
-REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
 V1_DIR = REALDATA / "v1"
 
 # Counted with the json module alone (a throwaway script, not kwo), then checked against
@@ -63,7 +63,7 @@ DATE = "Wed Oct 10 20:19:24 +0000 2018"
 def real_file(name: str) -> Path:
     path = V1_DIR / name
     if not path.exists():
-        pytest.skip(f"real data not available: {path}")
+        pytest.skip(f"{REALDATA_MISSING}: {path.name}")
     return path
 
 
@@ -139,7 +139,7 @@ def source_tweets(name: str) -> list[dict]:
 
 def test_expected_covers_every_real_file():
     if not V1_DIR.is_dir():
-        pytest.skip("real data not available")
+        pytest.skip(REALDATA_MISSING)
     assert sorted(p.name for p in V1_DIR.iterdir()) == sorted(EXPECTED)
 
 

@@ -18,8 +18,9 @@ from kwo.formats.v2 import V1_REASON, read
 from kwo.inputs import open_input
 from kwo.schema import parse_iso_date
 from tests import readers
+from tests.conftest import REALDATA, REALDATA_MISSING
 
-V2_DIR = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "v2"
+V2_DIR = REALDATA / "v2"
 
 # Counts per real file, established with a throwaway script using only the json module (a data
 # element with "text" is a tweet, any other element or a line without data is a notice,
@@ -61,7 +62,7 @@ EXPECTED = {
     "twarc-network__tweets.jsonl": dict(tweets=500, distinct_tweets=500, context=291, distinct_context_new=176, notices=0, quarantined=0, records=500),
 }  # fmt: skip
 
-needs_realdata = pytest.mark.skipif(not V2_DIR.is_dir(), reason="shared/realdata/v2 not present")
+needs_realdata = pytest.mark.skipif(not V2_DIR.is_dir(), reason=REALDATA_MISSING)
 
 
 def read_v2(path: Path, check_format: bool = True, **options) -> tuple[pa.Table, ReadContext]:

@@ -18,7 +18,7 @@ from kwo.archive import Archive
 from kwo.cli import cli
 from kwo.errors import ArchiveError, InputError, QuarantineError, UnknownFormatError
 from kwo.ingest import LOCK_FILE, ingest
-from tests.conftest import REALDATA
+from tests.conftest import REALDATA, REALDATA_MISSING
 from tests.test_formats_archive import ACCOUNT
 from tests.test_formats_archive import EXPECTED as EXPECTED_ARCHIVE
 from tests.test_formats_twcs import EXPECTED as EXPECTED_TWCS
@@ -40,7 +40,7 @@ def rows(archive: Path) -> list[tuple]:
 
 def test_every_real_file_is_listed():
     if not REALDATA.is_dir():
-        pytest.skip("../shared/realdata is absent")
+        pytest.skip(REALDATA_MISSING)
     tweet_files = {
         p.relative_to(REALDATA).as_posix()
         for p in REALDATA.glob("*/*")

@@ -5,7 +5,7 @@ zoneinfo) and none of kwo's code: it reads the files itself and applies the defi
 DESIGN.md section 3 tweet by tweet. It is first checked on the hand-made cases (whose figures
 were counted by hand), then compared with kwo on:
 
-* ../shared/realdata/twcs/monalisapatra26__twcs.csv, brands derived from ``inbound = False``;
+* REALDATA/twcs/monalisapatra26__twcs.csv, brands derived from ``inbound = False``;
 * the TwitterDev premium-search pair (to:TwitterDev + from:TwitterDev), roster ``TwitterDev``.
 """
 
@@ -24,13 +24,13 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from . import handmade as hm
+from .conftest import REALDATA, REALDATA_MISSING
 
-REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
 TWCS = REALDATA / "twcs" / "monalisapatra26__twcs.csv"
 TD_TO = REALDATA / "v1" / "sferik_twitter__premium_search_to.json"
 TD_FROM = REALDATA / "v1" / "sferik_twitter__premium_search_from.json"
 
-needs_realdata = pytest.mark.skipif(not REALDATA.is_dir(), reason="../shared/realdata is absent")
+needs_realdata = pytest.mark.skipif(not REALDATA.is_dir(), reason=REALDATA_MISSING)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -282,7 +282,7 @@ def _compare(report, expected: dict) -> None:
 @pytest.fixture(scope="module")
 def twcs_archive(tmp_path_factory):
     if not REALDATA.is_dir():
-        pytest.skip("../shared/realdata is absent")
+        pytest.skip(REALDATA_MISSING)
     from kwo.ingest import ingest
 
     archive = tmp_path_factory.mktemp("twcs") / "archive"
@@ -311,7 +311,7 @@ def test_twcs_figures_equal_the_independent_implementation(twcs_archive):
 @pytest.fixture(scope="module")
 def twitterdev(tmp_path_factory):
     if not REALDATA.is_dir():
-        pytest.skip("../shared/realdata is absent")
+        pytest.skip(REALDATA_MISSING)
     from kwo.ingest import ingest
 
     root = tmp_path_factory.mktemp("twitterdev")

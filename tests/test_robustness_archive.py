@@ -297,13 +297,13 @@ def test_second_ingest_waits_for_the_lock_then_runs(dumps, tmp_path):
     proc = subprocess.Popen([sys.executable, "-m", "kwo", "ingest", str(dumps["C"]), "-a", str(archive), "--json",
                              "--wait", "30"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
-        time.sleep(1.5)
+        first = proc.stderr.readline()  # blocks until the ingest says it waits: no sleep to tune
         assert proc.poll() is None  # waiting
     finally:
         os.close(fd)  # the other ingest is done
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err
-    assert f"Another kwo ingest is writing to {archive}; waiting up to 30 s".encode() in err
+    assert first.decode().startswith(f"Another kwo ingest is writing to {archive}; waiting up to 30 s")
     assert json.loads(out)["tweets_written"] == 2000
 
 

@@ -697,7 +697,7 @@ def test_quarantine_lines_of_a_file_parsed_in_ranges(tmp_path, monkeypatch):
 
 
 def _real_tweets() -> list[dict]:
-    """A few real tweets of each JSON format when ../shared/realdata is there."""
+    """A few real tweets of each JSON format when the real tweet files are there."""
     found: list[dict] = []
     for name in ("v1/python-twitter__streaming_lines.json", "v2/twarc-csv__brexit.jsonl"):
         path = REALDATA / name

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from kwo.formats import ReadContext, v1
 from kwo.schema import TWEET_SCHEMA
-from tests.conftest import REALDATA
+from tests.conftest import REALDATA, REALDATA_MISSING
 from tests.test_fastpath import CASES, MENTION, QUOTE, RT_OF_QUOTE, _fields, line, tweet
 
 
@@ -158,7 +158,7 @@ def _real_tweets() -> list[bytes]:
     return out
 
 
-@pytest.mark.skipif(not (REALDATA / "v1").is_dir(), reason="../shared/realdata is absent")
+@pytest.mark.skipif(not (REALDATA / "v1").is_dir(), reason=REALDATA_MISSING)
 def test_real_tweets(monkeypatch):
     lines = _real_tweets()
     assert len(lines) > 1000
