@@ -226,6 +226,10 @@ def _ends_as_parquet(path: Path, size: int) -> bool:
 #: Python, Arrow and allocations outside the pool the process stays under 2 GB of RSS; what does
 #: not fit spills to the temp directory.
 DEFAULT_MEMORY_LIMIT_MB = 1024
+#: The bounds of $KWO_MEMORY_LIMIT. Below 32 MB DuckDB runs out of memory on the report's first
+#: tables even for a few thousand tweets; above 1024 TB its own parser gives up.
+MIN_MEMORY_LIMIT_MB = 32
+MAX_MEMORY_LIMIT_MB = 1 << 30
 #: The share of physical memory used when that is less than the default cap (small machines).
 MEMORY_SHARE = 0.4
 #: Memory each DuckDB thread should have at least: more threads than limit/this only add
@@ -238,8 +242,10 @@ def memory_limit() -> str:
     smaller of :data:`DEFAULT_MEMORY_LIMIT_MB` and :data:`MEMORY_SHARE` of physical memory."""
     env = os.environ.get("KWO_MEMORY_LIMIT", "").strip()
     if env:
-        if _size_mb(env) is None:
-            raise UsageError(f"KWO_MEMORY_LIMIT={env!r}: expected a size such as 800MB or 4GB")
+        size = _size_mb(env)
+        if size is None or not MIN_MEMORY_LIMIT_MB <= size <= MAX_MEMORY_LIMIT_MB:
+            raise UsageError(f"KWO_MEMORY_LIMIT={shown(env)!r}: expected a size from {MIN_MEMORY_LIMIT_MB}MB "
+                             f"to {MAX_MEMORY_LIMIT_MB >> 20}TB, such as 800MB or 4GB")
         return env
     limit_mb = DEFAULT_MEMORY_LIMIT_MB
     try:
