@@ -6,100 +6,127 @@ Layout::
       manifest.json            what was ingested and which data files are live (atomic swaps)
       tweets/month=YYYY-MM/    Parquet parts (LZ4); only the parts listed in the manifest count
       quarantine/              one JSON-lines file per ingest run: file, line, reason, raw text
-      .lock                    held by a writer while it ingests
+      .staging/<run>/          a writer's staging files and journal (kwo.leftovers)
+      .lock                    flocked by a writer while it ingests (kwo.archive_lock)
 
 A data file becomes visible only when a new manifest naming it has been renamed into place, so
-a crash at any point leaves the archive exactly as the last completed ingest left it; files that
-no manifest names are leftovers and are removed by the next ingest.
+a crash at any point leaves the archive exactly as the last completed ingest left it; the files
+a dead run's journal names and no manifest names are leftovers, removed by the next ingest.
+Nothing in the archive is read through a symbolic link or as a glob pattern (kwo.layout).
 """
 
 from __future__ import annotations
 
 import atexit
-import hashlib
-import json
 import os
 import re
 import secrets
+import stat
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
+from .archive_lock import read_manifest_bytes
 from .errors import ArchiveError, UsageError
+from .layout import (
+    MANIFEST,
+    QUARANTINE_DIR,
+    TWEETS_DIR,
+    absolute,
+    check_real,
+    duckdb_path,
+    fsync_dir,
+    is_quarantine_path,
+    part_month,
+    shown,
+)
+from .manifest import FORMAT_VERSION, Manifest, parse_manifest
 
-MANIFEST = "manifest.json"
-FORMAT_VERSION = 1
-
-
-@dataclass
-class Manifest:
-    files: list[dict] = field(default_factory=list)  # one entry per ingested input
-    parts: list[dict] = field(default_factory=list)  # live data files: {path, month, rows}
-    version: int = FORMAT_VERSION
-    # Every handle in the parts (author, reply-to, mentions) is lowercase. True for archives
-    # ingested since kwo lowercases the handles of Arrow batches too; an older manifest lacks the
-    # key, and its handles are matched through lower() (see Archive.connect, kwo_handle).
-    lowercase_handles: bool = True
-
-    def to_json(self) -> str:
-        return json.dumps(
-            {"version": self.version, "files": self.files, "parts": self.parts,
-             "lowercase_handles": self.lowercase_handles},
-            indent=1, sort_keys=True,
-        )
-
-    @property
-    def fingerprint(self) -> str:
-        """Identifies the archive content: the sha256 of the sorted list of input hashes and parts."""
-        h = hashlib.sha256()
-        for entry in sorted(f["sha256"] for f in self.files):
-            h.update(entry.encode())
-        for part in sorted(p["path"] for p in self.parts):
-            h.update(part.encode())
-        return h.hexdigest()[:16]
+__all__ = ["DEFAULT_MEMORY_LIMIT_MB", "FORMAT_VERSION", "MANIFEST", "Archive", "Manifest", "connect",
+           "damaged_archive", "fsync_dir", "holds_data", "memory_limit", "scratch_database", "spill_directory",
+           "wants_scratch"]
 
 
 class Archive:
-    """A kwo archive directory."""
+    """A kwo archive directory. ``path`` is kept as given, for messages; files are reached
+    through its absolute form."""
 
     def __init__(self, path: str | os.PathLike, *, must_exist: bool = True):
         self.path = Path(path)
-        if must_exist and not (self.path / MANIFEST).is_file():
-            if not self.path.exists():
-                raise ArchiveError(f"{self.path}: no such archive (create one with `kwo ingest FILE --archive {self.path}`)")
-            raise ArchiveError(f"{self.path}: not a kwo archive (no {MANIFEST})")
+        self.root = absolute(path)
+        if must_exist:
+            self._check_exists()
+
+    def _check_exists(self) -> None:
+        if not os.path.lexists(self.root):
+            raise ArchiveError(f"{self.path}: no such archive (create one with `kwo ingest FILE --archive {self.path}`)")
+        if not self.root.is_dir():
+            raise ArchiveError(f"{self.path}: not a kwo archive (not a directory)")
+        if check_real(self.root, MANIFEST, kind="file") is None:
+            raise self._missing_manifest()
+
+    def _missing_manifest(self) -> ArchiveError:
+        if holds_data(self.root):
+            return damaged_archive(self.path)
+        return ArchiveError(f"{self.path}: not a kwo archive (no {MANIFEST})")
 
     @property
     def manifest_path(self) -> Path:
         return self.path / MANIFEST
 
     def read_manifest(self) -> Manifest:
-        try:
-            data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return Manifest()
-        except (OSError, ValueError) as exc:
-            raise ArchiveError(f"{self.manifest_path}: unreadable manifest: {exc}") from None
-        if data.get("version") != FORMAT_VERSION:
-            raise ArchiveError(f"{self.manifest_path}: archive format {data.get('version')} is not supported")
-        return Manifest(files=data.get("files", []), parts=data.get("parts", []),
-                        lowercase_handles=data.get("lowercase_handles", False) is True)
+        manifest, _ = self.read_snapshot()
+        if manifest is None:
+            raise self._missing_manifest()
+        return manifest
+
+    def read_snapshot(self) -> tuple[Manifest | None, bytes | None]:
+        """The manifest and its bytes (for a writer's compare-and-swap); (None, None) when the
+        archive has none yet."""
+        data = read_manifest_bytes(self.root)
+        if data is None:
+            return None, None
+        return parse_manifest(data, str(self.manifest_path), str(self.path)), data
 
     def write_manifest(self, manifest: Manifest) -> None:
-        """Replace the manifest atomically (temp file, fsync, rename, fsync the directory)."""
-        tmp = self.path / f".{MANIFEST}.tmp-{os.getpid()}"
+        """Replace the manifest atomically (temp file, fsync, rename, fsync the directory), for a
+        writer of a new archive (kwo sample); ingests publish with kwo.archive_lock.publish."""
+        tmp = self.root / f".{MANIFEST}.tmp-{os.getpid()}"
         with open(tmp, "w", encoding="utf-8") as f:
             f.write(manifest.to_json())
             f.flush()
             os.fsync(f.fileno())
-        os.replace(tmp, self.manifest_path)
-        fsync_dir(self.path)
+        os.replace(tmp, self.root / MANIFEST)
+        fsync_dir(self.root)
 
     def part_paths(self, manifest: Manifest | None = None) -> list[str]:
+        """The live parts, as paths for DuckDB (absolute, glob characters escaped), each checked
+        first: there, a regular file reached without a symbolic link, ending as Parquet does."""
         manifest = manifest or self.read_manifest()
-        return [str(self.path / p["path"]) for p in manifest.parts]
+        return [duckdb_path(self.check_part(p["path"])) for p in manifest.parts]
+
+    def check_part(self, rel: str) -> Path:
+        problem = self.part_problem(rel)
+        if problem is not None:
+            raise ArchiveError(
+                f"{self.path}: the manifest names {shown(rel)}, which {problem}: the archive is damaged. "
+                f"Restore the file, or rebuild the manifest from the parts that are whole with `kwo repair "
+                f"--archive {self.path}` (this part's tweets are then missing until their files are "
+                "ingested again)")
+        return self.root / rel
+
+    def part_problem(self, rel: str) -> str | None:
+        """What is wrong with the live part ``rel`` as far as a look at it tells, or None. Raises
+        when a symbolic link is on the way."""
+        st = check_real(self.root, rel)
+        if st is None:
+            return "is missing (deleted or moved by hand?)"
+        if not stat.S_ISREG(st.st_mode):
+            return "is not a regular file"
+        if not _ends_as_parquet(self.root / rel, st.st_size):
+            return f"is not a complete Parquet file ({st.st_size:,} bytes, no end marker)"
+        return None
 
     def connect(self, *, threads: int | None = None, memory_limit: str | None = None,
                 manifest: Manifest | None = None, scratch: bool = False,
@@ -110,7 +137,8 @@ class Archive:
 
         Pass the ``manifest`` already read to get exactly that snapshot (e.g. the one whose
         fingerprint a report prints), whatever an ingest has published since. File paths reach
-        DuckDB through the relational API, never formatted into SQL text.
+        DuckDB through the relational API, never formatted into SQL text, and escaped so that
+        DuckDB's globbing matches only themselves (:meth:`part_paths`).
 
         The connection is bounded (:func:`memory_limit`, threads) and spills to a private
         directory under the system temp dir, so a report on an archive larger than memory runs
@@ -126,12 +154,13 @@ class Archive:
         on the archive instead of on the small side (the report's parent lookup). Only the order
         of the rows changes, which the report's queries do not depend on.
         """
-        if scratch:
-            con = scratch_database(_config(threads, memory_limit))
-        else:
-            con = duckdb.connect(":memory:", config=_config(threads, memory_limit))
         manifest = manifest or self.read_manifest()
         parts = self.part_paths(manifest)
+        config = _config(threads, memory_limit)
+        if scratch:
+            con = scratch_database(config)
+        else:
+            con = duckdb.connect(":memory:", config=config)
         if largest_part_first and parts:
             biggest = max(range(len(parts)), key=lambda i: manifest.parts[i].get("rows", 0))
             parts.insert(0, parts.pop(biggest))
@@ -140,7 +169,11 @@ class Archive:
         con.execute("CREATE OR REPLACE TEMP MACRO kwo_handle(h) AS "
                     + ("h" if manifest.lowercase_handles else "lower(h)"))
         if parts:
-            con.read_parquet(parts, hive_partitioning=False).create_view("tweets")
+            try:
+                con.read_parquet(parts, hive_partitioning=False).create_view("tweets")
+            except duckdb.Error as exc:
+                con.close()
+                raise ArchiveError(f"{self.path}: cannot read its parts: {shown(str(exc).splitlines()[0])}") from None
         else:
             # register() keeps a reference to the Arrow table for the connection's lifetime (a
             # view of the session: a scratch database file cannot store one over a Python object).
@@ -150,10 +183,53 @@ class Archive:
         return con
 
 
+def damaged_archive(path: str | os.PathLike) -> ArchiveError:
+    return ArchiveError(
+        f"{path}: damaged archive: it holds parts in {TWEETS_DIR}/ but no {MANIFEST} (the list of what "
+        f"is live); nothing was changed. `kwo repair --archive {path}` rebuilds the manifest from the "
+        "parts, verifying each")
+
+
+def holds_data(root: Path) -> bool:
+    """Whether ``root`` holds files in the places of kwo's parts or quarantine files."""
+    for folder, wanted in ((TWEETS_DIR, None), (QUARANTINE_DIR, is_quarantine_path)):
+        if check_real(root, folder) is None:
+            continue
+        for dirpath, _, filenames in os.walk(root / folder):
+            rel_dir = Path(dirpath).relative_to(root).as_posix()
+            for name in filenames:
+                rel = f"{rel_dir}/{name}"
+                if (wanted or _part_like)(rel):
+                    return True
+    return False
+
+
+def _part_like(rel: str) -> bool:
+    return part_month(rel.removesuffix(".tmp")) is not None
+
+
+def _ends_as_parquet(path: Path, size: int) -> bool:
+    """Whether the file ends with Parquet's footer marker (a truncated copy does not)."""
+    if size < 12:  # "PAR1", a footer length, "PAR1"
+        return False
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
+        return False
+    try:
+        return os.pread(fd, 4, size - 4) == b"PAR1"
+    finally:
+        os.close(fd)
+
+
 #: The default cap on DuckDB's memory (its buffer pool: temp tables, hash tables, sorts). With
 #: Python, Arrow and allocations outside the pool the process stays under 2 GB of RSS; what does
 #: not fit spills to the temp directory.
 DEFAULT_MEMORY_LIMIT_MB = 1024
+#: The bounds of $KWO_MEMORY_LIMIT. Below 32 MB DuckDB runs out of memory on the report's first
+#: tables even for a few thousand tweets; above 1024 TB its own parser gives up.
+MIN_MEMORY_LIMIT_MB = 32
+MAX_MEMORY_LIMIT_MB = 1 << 30
 #: The share of physical memory used when that is less than the default cap (small machines).
 MEMORY_SHARE = 0.4
 #: Memory each DuckDB thread should have at least: more threads than limit/this only add
@@ -166,8 +242,10 @@ def memory_limit() -> str:
     smaller of :data:`DEFAULT_MEMORY_LIMIT_MB` and :data:`MEMORY_SHARE` of physical memory."""
     env = os.environ.get("KWO_MEMORY_LIMIT", "").strip()
     if env:
-        if _size_mb(env) is None:
-            raise UsageError(f"KWO_MEMORY_LIMIT={env!r}: expected a size such as 800MB or 4GB")
+        size = _size_mb(env)
+        if size is None or not MIN_MEMORY_LIMIT_MB <= size <= MAX_MEMORY_LIMIT_MB:
+            raise UsageError(f"KWO_MEMORY_LIMIT={shown(env)!r}: expected a size from {MIN_MEMORY_LIMIT_MB}MB "
+                             f"to {MAX_MEMORY_LIMIT_MB >> 20}TB, such as 800MB or 4GB")
         return env
     limit_mb = DEFAULT_MEMORY_LIMIT_MB
     try:
@@ -256,19 +334,6 @@ def _config(threads: int | None, limit: str | None) -> dict:
         "threads": threads or _threads_for(limit),
         "temp_directory": spill_directory(),
     }
-
-
-def fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def connect(archive: str | os.PathLike, **kwargs) -> duckdb.DuckDBPyConnection:

@@ -126,6 +126,27 @@ def sql(query, archive, fmt):
     print_relation(columns, rows, fmt)
 
 
+@cli.command()
+@archive_option()
+def repair(archive):
+    """Rebuild a lost or damaged manifest.json from the archive's parts.
+
+    Every Parquet file under tweets/ is verified (readable to the end, kwo's schema, its row
+    count, every tweet in its folder's month); the ones that pass are adopted. Nothing is
+    deleted or changed: a file that cannot be verified stays where it is and is listed, and
+    a damaged manifest is kept beside the new one. Which input files were ingested is lost
+    with the manifest: ingesting one again counts its tweets as duplicates.
+
+    \b
+    Example:
+      kwo repair --archive kwo16
+    """
+    from .repair import repair as run_repair
+    from .report.repair_summary import render_repair_summary
+
+    render_repair_summary(run_repair(archive))
+
+
 def _register_plugins() -> None:
     # Command groups that live in their own modules (reports, samples, benchmarks).
     from . import cli_bench, cli_report, cli_sample

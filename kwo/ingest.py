@@ -11,23 +11,23 @@ One run is one transaction:
    copy beats a context copy; otherwise the copy already in the archive, then the first one
    staged, wins), writes the new rows as new month parts and rewrites the few parts whose context
    rows were replaced by collected copies.
-3. *Publish*: a new ``manifest.json`` naming the new parts is renamed into place. Until that
-   rename nothing is visible; after it everything is. Leftovers of a crashed run (unnamed parts,
-   staging folders) are removed by the next run, and so are the parts this run replaced: until
-   then a reader that read the previous manifest can still read every part it names.
+3. *Publish*: a new ``manifest.json`` naming the new parts is renamed into place, if the
+   manifest is still the one the run started from (kwo.archive_lock.publish). Until that rename
+   nothing is visible; after it everything is. The parts this run replaced are *retired*: kept
+   for readers of the previous manifest, removed by the next run.
 
-Any error before the publish step leaves the archive exactly as it was.
+Any error before the publish step leaves the archive exactly as it was; the run removes what it
+created. A run that is killed leaves its staging folder, whose journal (kwo.leftovers) tells the
+next run which files were its own; files kwo has no record of are never removed.
 """
 
 from __future__ import annotations
 
-import fcntl
 import itertools
 import json
 import multiprocessing
 import os
 import queue
-import shutil
 import threading
 import time
 import uuid
@@ -42,11 +42,24 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from .archive import MANIFEST, Archive, Manifest, fsync_dir
+from .archive import Archive, Manifest, damaged_archive, holds_data
+from .archive_lock import WriterLock, publish
 from .errors import ArchiveError, InputError, KwoError
 from .formats import FORMATS, formats_help, v1_fast
 from .formats.detect import detect
 from .inputs import file_sha256, open_input
+from .layout import (
+    LOCK_FILE,
+    MANIFEST,
+    QUARANTINE_DIR,
+    STAGING_DIR,
+    TWEETS_DIR,
+    check_real,
+    duckdb_path,
+    fsync_dir,
+    real_dir,
+)
+from .leftovers import RunJournal, plan_sweep
 from .schema import TWEET_SCHEMA
 from .staging import (
     FILE_SHIFT,
@@ -59,11 +72,6 @@ from .staging import (
     stage,
     write_staged,
 )
-
-TWEETS_DIR = "tweets"
-QUARANTINE_DIR = "quarantine"
-STAGING_DIR = ".staging"
-LOCK_FILE = ".lock"
 
 # Row groups of this size keep two DuckDB threads busy per month file and let min/max statistics
 # on tweet_id prune most row groups when a reply looks up its parent.
@@ -118,6 +126,9 @@ class IngestResult:
     per_file: list[FileResult] = field(default_factory=list)
     archive: str = ""
     quarantine_file: str | None = None
+    # Files in the archive's folders that kwo did not write (a README, a copied Parquet file):
+    # never removed, reported in the summary.
+    left_alone: list[str] = field(default_factory=list)
 
     @property
     def files(self) -> int:
@@ -144,6 +155,7 @@ class IngestResult:
             "quarantined": self.quarantined,
             "per_file": [asdict(f) for f in self.per_file],
             "quarantine_file": self.quarantine_file,
+            "left_alone": self.left_alone,
         }
 
 
@@ -236,88 +248,78 @@ class _Writer:
         self.archive = Archive(archive, must_exist=False)
         self.wait = wait
         self.on_wait = on_wait
-        self.root = self.archive.path
+        self.root = self.archive.root  # absolute: no file name is ever read as "~" or relative to a later cwd
         self.run_id = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + "-" + uuid.uuid4().hex[:8]
         self.results: list[FileResult] = []
         self.staged: list[str] = []
         # (spill file of a task, line ends before its byte range): quarantine entries on disk
         self.quarantine: list[tuple[str, int]] = []
-        self._lock_fd: int | None = None
+        self.left_alone: list[str] = []  # files in the archive's folders that kwo did not write
+        self._lock: WriterLock | None = None
+        self._journal: RunJournal | None = None
+        self._published = False
         self._con: duckdb.DuckDBPyConnection | None = None
         self._fast_view: str | None = None
 
     # -- context management: lock, clean leftovers, remove staging whatever happens
     def __enter__(self) -> _Writer:
         self._prepare_root()
-        self._lock()
-        self.manifest = self.archive.read_manifest()
-        self._remove_leftovers()
-        self.staging = self.root / STAGING_DIR / self.run_id
-        self.staging.mkdir(parents=True)
+        self._lock = WriterLock(self.root, wait=self.wait, on_wait=self.on_wait)
+        try:
+            self._journal = RunJournal(self.root, self.run_id)
+            self.staging = self._journal.dir
+            manifest, self._started_from = self.archive.read_snapshot()
+            sweep = plan_sweep(self.root, manifest, own_run=self.run_id)
+            try:
+                if manifest is None and sweep.data:
+                    raise damaged_archive(self.archive.path)
+                self.manifest = manifest or Manifest()
+                self.archive.part_paths(self.manifest)  # every live part there and whole, or a clear error
+            except BaseException:
+                sweep.close()
+                raise
+            sweep.execute()
+            self.left_alone = sweep.foreign
+        except BaseException:
+            self.__exit__()
+            raise
         return self
 
     def __exit__(self, *exc) -> None:
         if self._con is not None:
             self._con.close()
-        shutil.rmtree(self.staging, ignore_errors=True)
-        if self._lock_fd is not None:
-            os.close(self._lock_fd)  # releases the flock
+            self._con = None
+        if self._journal is not None:
+            if not self._published:  # what this run created is nobody's: remove it
+                self._journal.discard(self._live_now())
+            self._journal.close()
+            self._journal = None
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    def _live_now(self) -> set[str]:
+        try:
+            manifest, _ = self.archive.read_snapshot()
+        except KwoError:
+            manifest = None
+        return manifest.live_paths() if manifest is not None else set()
 
     def _prepare_root(self) -> None:
         root = self.root
-        if root.exists() and not root.is_dir():
-            raise ArchiveError(f"{root}: exists and is not a directory")
-        if root.is_dir() and not (root / MANIFEST).exists():
+        if os.path.lexists(root) and not root.is_dir():
+            raise ArchiveError(f"{self.archive.path}: exists and is not a directory")
+        if root.is_dir() and check_real(root, MANIFEST, kind="file") is None:
             ours = {TWEETS_DIR, QUARANTINE_DIR, STAGING_DIR, LOCK_FILE}
             foreign = [p.name for p in root.iterdir() if p.name not in ours and not p.name.startswith(f".{MANIFEST}")]
             if foreign:
+                if holds_data(root):
+                    raise damaged_archive(self.archive.path)
                 raise ArchiveError(
-                    f"{root}: directory is not empty and is not a kwo archive; "
+                    f"{self.archive.path}: directory is not empty and is not a kwo archive; "
                     "choose a new or empty directory for --archive"
                 )
         root.mkdir(parents=True, exist_ok=True)
-
-    def _lock(self) -> None:
-        """One writer at a time: an exclusive flock on .lock, waited for up to self.wait seconds."""
-        fd = os.open(self.root / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
-        deadline = time.monotonic() + self.wait
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    os.close(fd)
-                    waited = f" (waited {self.wait:g} s)" if self.wait else ""
-                    raise ArchiveError(
-                        f"{self.root}: another kwo ingest is writing to this archive{waited}; "
-                        "try again when it has finished (kwo ingest --wait SECONDS waits longer)"
-                    ) from None
-                if self.on_wait is not None:
-                    self.on_wait(self.wait)
-                    self.on_wait = None
-                time.sleep(min(0.1, left))
-        self._lock_fd = fd
-
-    def _remove_leftovers(self) -> None:
-        """Parts no manifest names and staging folders are what a crashed run left behind, and
-        the parts the last run replaced (kept until now for readers of the manifest before it)."""
-        shutil.rmtree(self.root / STAGING_DIR, ignore_errors=True)
-        for tmp in self.root.glob(f".{MANIFEST}.tmp-*"):  # a manifest a crash left unrenamed
-            tmp.unlink(missing_ok=True)
-        live = {p["path"] for p in self.manifest.parts}
-        tweets = self.root / TWEETS_DIR
-        if tweets.is_dir():
-            for f in tweets.rglob("*"):
-                if f.is_file() and f.relative_to(self.root).as_posix() not in live:
-                    f.unlink()
-        live_q = {f.get("quarantine_file") for f in self.manifest.files}
-        qdir = self.root / QUARANTINE_DIR
-        if qdir.is_dir():
-            for f in qdir.iterdir():
-                if f.name.startswith(".") or (QUARANTINE_DIR + "/" + f.name) not in live_q:
-                    f.unlink()
 
     # -- staging
     def _known(self, sha256: str, fmt: str) -> dict | None:
@@ -510,7 +512,9 @@ class _Writer:
         # Handles are lowercase in every part written now; the archive's are all lowercase when
         # its earlier parts were too (or there were none).
         manifest = Manifest(files=list(self.manifest.files), parts=list(self.manifest.parts),
-                            lowercase_handles=self.manifest.lowercase_handles or not self.manifest.parts)
+                            lowercase_handles=self.manifest.lowercase_handles or not self.manifest.parts,
+                            generation=self.manifest.generation + 1, quarantine=list(self.manifest.quarantine),
+                            repaired=self.manifest.repaired)
         for r in self.results:
             if not r.skipped:
                 entry = r.to_manifest()
@@ -518,19 +522,23 @@ class _Writer:
                     entry["quarantine_file"] = quarantine_file
                 manifest.files.append(entry)
         manifest.parts = [replaced_parts.get(p["path"], p) for p in manifest.parts]
-        manifest.parts = [p for p in manifest.parts if p.get("rows", 1) > 0] + new_parts
-        self.archive.write_manifest(manifest)
         # The replaced parts stay: a report that read the previous manifest may still be reading
-        # them. The next ingest removes them with the other leftovers, under the lock.
-        return IngestResult(per_file=self.results, archive=str(self.root), quarantine_file=quarantine_file)
+        # them. The next ingest removes them (and a rewritten part left empty), under the lock.
+        manifest.retired = list(replaced_parts) + [p["path"] for p in manifest.parts if p["rows"] == 0]
+        manifest.parts = [p for p in manifest.parts if p["rows"] > 0] + new_parts
+        publish(self.root, manifest, started_from=self._started_from, tmp_dir=self.staging,
+                before_rename=self._journal.mark_publish)
+        self._published = True
+        return IngestResult(per_file=self.results, archive=str(self.archive.path), quarantine_file=quarantine_file,
+                            left_alone=self.left_alone)
 
     def _write_quarantine(self) -> str | None:
         if not self.quarantine:
             return None
-        qdir = self.root / QUARANTINE_DIR
-        qdir.mkdir(exist_ok=True)
+        qdir = real_dir(self.root, QUARANTINE_DIR)
         rel = f"{QUARANTINE_DIR}/{self.run_id}.jsonl"
         tmp = qdir / f".{self.run_id}.tmp"
+        self._journal.record(rel, f"{QUARANTINE_DIR}/{tmp.name}")
         with open(tmp, "w", encoding="utf-8", errors="backslashreplace") as f:
             for spilled, offset in self.quarantine:
                 with open(spilled, encoding="utf-8") as entries:
@@ -551,7 +559,7 @@ class _Writer:
         try:
             parts = []
             if self.staged:
-                con.read_parquet(self.staged).create_view("staged_parquet")
+                con.read_parquet([duckdb_path(p) for p in self.staged]).create_view("staged_parquet")
                 parts.append("SELECT * FROM staged_parquet")
             if self._fast_view:
                 parts.append(f"SELECT * FROM {self._fast_view}")
@@ -600,7 +608,7 @@ class _Writer:
             ).to_arrow_table()
             month = Path(rel_old).parent.name.removeprefix("month=")
             rel_new = f"{TWEETS_DIR}/month={month}/part-{self.run_id}-r{len(out):04d}.parquet"
-            self._publishable_write(rel_new, [rows])
+            self._publishable_write(rel_new, [rows], replaces=rel_old)
             out[rel_old] = {"path": rel_new, "month": month, "rows": rows.num_rows}
         return out
 
@@ -625,7 +633,9 @@ class _Writer:
                     if part is None or month != part.month:
                         if part is not None:
                             writers.finish(part)
-                        part = _MonthPart(self.root, month, f"{TWEETS_DIR}/month={month}/part-{self.run_id}.parquet")
+                        rel = f"{TWEETS_DIR}/month={month}/part-{self.run_id}.parquet"
+                        self._journal.record(rel, rel + ".tmp")
+                        part = _MonthPart(self.root, month, rel, self._part_metadata())
                         parts.append(part.entry)
                         writers.start(part)
                     for group in part.add(piece):
@@ -636,13 +646,20 @@ class _Writer:
             fsync_dir(self.root / d)
         return parts
 
-    def _publishable_write(self, rel: str, tables: list[pa.Table]) -> None:
-        target = self.root / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
+    def _part_metadata(self, **extra: str) -> dict[str, str]:
+        """What a part says about itself (kwo repair reads it when the manifest is lost): the
+        run that wrote it, the generation its manifest has, the part it replaces if any."""
+        return {"kwo.run": self.run_id, "kwo.generation": str(self.manifest.generation + 1),
+                **{f"kwo.{k}": v for k, v in extra.items()}}
+
+    def _publishable_write(self, rel: str, tables: list[pa.Table], *, replaces: str) -> None:
+        self._journal.record(rel, rel + ".tmp")
+        target = real_dir(self.root, os.path.dirname(rel)) / os.path.basename(rel)
         tmp = self.root / (rel + ".tmp")
         writer = parquet_writer(tmp)
         for t in tables:
             writer.write_table(t.cast(TWEET_SCHEMA), row_group_size=ROW_GROUP_ROWS)
+        writer.add_key_value_metadata(self._part_metadata(replaces=replaces))
         writer.close()
         fsync_file(tmp)
         os.replace(tmp, target)
@@ -689,7 +706,10 @@ class _MonthPart:
     groups; a writer thread writes them to a tmp file that is fsynced and renamed into place
     when the month is complete."""
 
-    def __init__(self, root: Path, month: str, rel: str):
+    def __init__(self, root: Path, month: str, rel: str, metadata: dict[str, str]):
+        self.root = root
+        self.rel = rel
+        self.metadata = metadata
         self.month = month
         self.target = root / rel
         self.tmp = root / (rel + ".tmp")
@@ -722,13 +742,14 @@ class _MonthPart:
 
     def write(self, group: pa.Table) -> None:
         if self._writer is None:
-            self.target.parent.mkdir(parents=True, exist_ok=True)
+            real_dir(self.root, os.path.dirname(self.rel))
             self._writer = parquet_writer(self.tmp)
         self._writer.write_table(group, row_group_size=ROW_GROUP_ROWS)
 
     def close(self) -> None:
         """Close the file (every row group written), fsync it and rename it into place."""
         if self._writer is not None:
+            self._writer.add_key_value_metadata(self.metadata)
             self._writer.close()
             fsync_file(self.tmp)
             os.replace(self.tmp, self.target)

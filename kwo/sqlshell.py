@@ -15,6 +15,7 @@ import duckdb
 
 from .archive import Archive
 from .errors import QueryError
+from .layout import duckdb_path
 
 _ALLOWED = {"SELECT", "EXPLAIN"}
 
@@ -22,8 +23,11 @@ _ALLOWED = {"SELECT", "EXPLAIN"}
 def sandboxed_connection(archive: str | os.PathLike) -> duckdb.DuckDBPyConnection:
     arch = Archive(archive)
     con = arch.connect()
-    root = str(arch.path.resolve()) + os.sep
-    con.execute("SET allowed_directories = $1", [[root]])
+    # The parts are read through escaped absolute paths (kwo.layout.duckdb_path): allow the
+    # archive under those names too, besides its resolved one.
+    roots = {str(arch.path.resolve()), str(arch.root)}
+    allowed = sorted({r + os.sep for r in roots} | {duckdb_path(r) + os.sep for r in roots})
+    con.execute("SET allowed_directories = $1", [allowed])
     con.execute("SET enable_external_access = false")
     con.execute("SET autoinstall_known_extensions = false")
     con.execute("SET autoload_known_extensions = false")

@@ -267,14 +267,24 @@ def test_second_writer_is_refused_while_lock_is_held(realdata, archive):
 
 
 def test_leftovers_of_a_crashed_run_are_invisible_and_removed(realdata, archive):
+    # A crashed run: its staging folder, whose journal names the part it had renamed into place.
+    # A Parquet file copied in by hand and a folder of someone else's in .staging are not kwo's
+    # leftovers: they stay, and the ingest says so.
     ingest([str(realdata / "v1/sferik_twitter__statuses.json")], archive)
     before = rows(archive)
-    junk = archive / "tweets" / "month=2012-09" / "part-crashed.parquet"
-    shutil.copy(next((archive / "tweets").rglob("*.parquet")), junk)
+    run = "20160101T000000-0123abcd"
+    crashed = archive / "tweets" / "month=2012-09" / f"part-{run}.parquet"
+    copied = archive / "tweets" / "month=2012-09" / "part-crashed.parquet"
+    shutil.copy(next((archive / "tweets").rglob("*.parquet")), crashed)
+    shutil.copy(crashed, copied)
+    (archive / ".staging" / run).mkdir(parents=True)
+    (archive / ".staging" / run / "journal").write_text(f"create\ttweets/month=2012-09/part-{run}.parquet\n")
     (archive / ".staging" / "run-x").mkdir(parents=True)
     assert rows(archive) == before  # not in the manifest: not visible
-    ingest([str(realdata / "v1/python-twitter__get_mentions.json")], archive)
-    assert not junk.exists() and not (archive / ".staging" / "run-x").exists()
+    result = ingest([str(realdata / "v1/python-twitter__get_mentions.json")], archive)
+    assert not crashed.exists() and not (archive / ".staging" / run).exists()
+    assert copied.exists() and (archive / ".staging" / "run-x").is_dir()
+    assert result.left_alone == [".staging/run-x", "tweets/month=2012-09/part-crashed.parquet"]
 
 
 def test_cli_json_output_has_the_contract_keys(realdata, archive):

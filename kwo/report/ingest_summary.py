@@ -46,6 +46,13 @@ def render_ingest_summary(result, out: TextIO | None = None) -> None:
     if result.quarantined and qfile:
         console.print(f"{result.quarantined:,} record(s) quarantined with file, line and reason: {qfile}",
                       markup=False, soft_wrap=True)
+    left = getattr(result, "left_alone", None)
+    if left:
+        from ..layout import shown
+
+        names = ", ".join(shown(n) for n in left[:10]) + (f" and {len(left) - 10:,} more" if len(left) > 10 else "")
+        console.print(f"Left alone: {len(left):,} file(s) in the archive's folders that kwo did not write "
+                      f"(it never removes those): {names}", markup=False, soft_wrap=True)
 
 
 __all__ = ["render_ingest_summary"]
