@@ -121,6 +121,13 @@ def test_a_word_longer_than_a_tweet_is_searched_for_urls_near_its_mentions_only(
     assert mentions("https://example.com/" + "a" * 400 + "/@brand") == ["brand"]
 
 
+def test_a_text_longer_than_a_tweet_is_searched_for_urls_up_to_a_budget():
+    """At most 1,200 characters of words a text (four tweets' worth) go through the URL regex."""
+    words = [f"https://example.com/{'a' * 250}/@b{i}" for i in range(6)]  # 274 characters each
+    assert mentions(" ".join(words[:5])) == []  # 4 x 274 = 1,096 < 1,200: the fifth is searched too
+    assert mentions(" ".join(words)) == ["b5"]
+
+
 def test_what_counts_as_a_space_before_an_at_sign_is_twitter_texts_spaces():
     spaces = re.compile("[\t-\r \x85\xa0\u1680\u180e\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
     assert text_mentions._PLAIN_BEFORE == {c for c in map(chr, range(0x3001)) if spaces.fullmatch(c)}

@@ -73,10 +73,12 @@ _PLAIN_BEFORE = frozenset(
     + "".join(map(chr, range(0x2000, 0x200B)))
 )
 _WORD = re.compile(f"[^{_SPACES}]+")
-# How far around its mentions a word is searched for URLs: a word of a tweet (280 characters at
-# most) is searched whole. A longer word is no tweet's, and twitter-text's URL regex backtracks
-# in quadratic time on some (a run of "a." labels): the window keeps every text's cost linear.
+# How far around its mentions a word is searched for URLs, and how many characters of a text
+# at most: a tweet (280 characters at most) is searched whole. twitter-text's URL regex
+# backtracks in quadratic time on some words (a run of "a." labels: 15 s for 2,000 characters),
+# so a longer text, which is no tweet, costs at most that of a few such words (about 20 ms each).
 _URL_WINDOW = 300
+_URL_BUDGET = 4 * _URL_WINDOW
 
 _IDNA_DOTS = re.compile("[\u3002\uff0e\uff61]")
 _NON_PRINTABLE_ASCII = re.compile("[^\x20-\x7e]")
@@ -144,7 +146,7 @@ def _outside_urls(
 
     Entities are taken in order of their start (URLs before mentions and lists at the same
     start); one that starts before the end of the last one kept is dropped. No entity spans a
-    space, so each word is taken alone. Cashtags, which twitter-text also takes part, never
+    space, so each word is taken alone, as far as ``_URL_WINDOW`` and ``_URL_BUDGET`` reach. Cashtags, which twitter-text also takes part, never
     overlap a URL or a mention. Hashtags are left out: twitter-text keeps a hashtag that a URL
     overlaps and drops the URL, so ``#日本example.com/@brand`` is a mention of ``brand`` for it,
     none for kwo (a hashtag glued to a URL holding an at sign).
@@ -159,10 +161,15 @@ def _outside_urls(
         if i in in_word:
             in_word[i][1].append((start, end))
     kept: list[tuple[str, int, int]] = []
+    budget = _URL_BUDGET
     for i, (mentions_here, lists_here) in in_word.items():
         word_start, word_end = words[i]
         lo = max(word_start, mentions_here[0][1] - _URL_WINDOW)
         hi = min(word_end, mentions_here[-1][2] + _URL_WINDOW)
+        if all(at == word_start for _, at, _ in mentions_here) or budget <= 0:
+            kept.extend(mentions_here)
+            continue
+        budget -= hi - lo
         urls = [(lo + s, lo + e) for _, s, e in urls_with_indices(text[lo:hi])]
         if not urls:
             kept.extend(mentions_here)
