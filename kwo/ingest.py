@@ -8,9 +8,10 @@ One run is one transaction:
    through its reader into a staging Parquet file under ``ARCHIVE/.staging/<run>/``; the reader
    accounts for every record (tweet, notice, quarantine).
 2. *Commit*: DuckDB picks one row per tweet id over the staged rows and the archive (a collected
-   copy beats a context copy; otherwise the copy already in the archive, then the first one
-   staged, wins), writes the new rows as new month parts and rewrites the few parts whose context
-   rows were replaced by collected copies.
+   copy beats a context copy, a complete copy a truncated one; otherwise the copy already in the
+   archive, then the first one staged, wins), writes the new rows as new month parts and
+   rewrites the few parts whose rows were replaced (context rows by collected copies, truncated
+   copies by complete ones).
 3. *Publish*: a new ``manifest.json`` naming the new parts is renamed into place, if the
    manifest is still the one the run started from (kwo.archive_lock.publish). Until that rename
    nothing is visible; after it everything is. The parts this run replaced are *retired*: kept
@@ -569,6 +570,14 @@ class _Writer:
                 con.read_parquet(existing, filename=True).create_view("archive_rows")
             else:
                 con.register("archive_rows", TWEET_SCHEMA.append(pa.field("filename", pa.string())).empty_table())
+            con.execute(COMPLETE_COPY_SQL)
+            con.execute(_BEST_SQL)
+            files = [r[0] for r in con.execute(_UPGRADE_FILES_SQL).fetchall()]
+            if files:
+                con.read_parquet(files, filename=True).create_view("upgrade_candidates")
+            else:
+                con.register("upgrade_candidates", TWEET_SCHEMA.append(pa.field("filename", pa.string())).empty_table())
+            con.execute(_UPGRADED_SQL)
             con.execute(_MERGE_SQL)
             self._account(con)
             replaced_parts = self._rewrite_replaced(con)
@@ -666,30 +675,84 @@ class _Writer:
 
 
 # The dedup rule in one place, on narrow keys (full rows are read once, when written). Among the
-# copies of an id: collected beats context, then the copy already in the archive, then the
-# first staged (lowest _seq).
-_MERGE_SQL = """
+# copies of an id: collected beats context; then the copy already in the archive, then the first
+# staged (lowest _seq) -- unless another collected copy completes it. A complete staged copy of a
+# tweet stored truncated *upgrades* it: its row replaces the archive's, and it counts as a
+# duplicate, as any copy of a tweet already stored does, so the counts are the same in any order
+# of ingests, and so is the archive.
+#
+# A truncated copy is what API v1.1 in compatibility mode gives for a tweet longer than 140
+# characters (truncated=true, no extended_tweet; python-twitter's extended_tweet_in_compat_mode):
+# the first characters, "…" and a t.co link to the tweet, and entities that lack the mentions
+# beyond them. The archive keeps no truncated flag, so the texts tell: a copy completes another
+# when its text is longer and starts with what the other has before its final "…" (+ link). A
+# retweet's "RT @x: …" and a withheld tweet's placeholder text complete nothing.
+COMPLETE_COPY_SQL = """
+CREATE OR REPLACE TEMP MACRO kwo_cut(t) AS
+    CASE WHEN contains(t, '…')
+         THEN nullif(regexp_extract(t, '(?s)^(.*)…(?: https://t\\.co/[0-9A-Za-z]+)?$', 1), '') END;
+CREATE OR REPLACE TEMP MACRO kwo_completes(t, other) AS
+    coalesce(starts_with(t, kwo_cut(other)) AND length(t) > length(other), false);
+"""
+
+_BEST_SQL = """
 CREATE TEMP TABLE best AS
     SELECT tweet_id,
            coalesce(min(_seq) FILTER (WHERE collected), min(_seq)) AS _seq,
-           bool_or(collected) AS collected
+           bool_or(collected) AS collected,
+           count(*) FILTER (WHERE collected) > 1 AS may_complete
     FROM staged GROUP BY tweet_id;
+
+-- Only a tweet with two collected copies can have a truncated first copy and a complete one:
+-- their texts are compared (reading the texts in the step above made it twice as slow). The
+-- longest completion wins, then the first read.
+CREATE TEMP TABLE truncated_first AS
+    SELECT s.tweet_id, s.text FROM staged s JOIN best b ON b._seq = s._seq
+    WHERE b.may_complete AND kwo_cut(s.text) IS NOT NULL;
+
+UPDATE best SET _seq = r.k.s
+FROM (SELECT s.tweet_id, min({'l': -length(s.text), 's': s._seq}) AS k
+      FROM staged s JOIN truncated_first f ON f.tweet_id = s.tweet_id
+      WHERE s.collected AND kwo_completes(s.text, f.text)
+      GROUP BY s.tweet_id) r
+WHERE best.tweet_id = r.tweet_id;
 
 CREATE TEMP TABLE existing AS
     SELECT a.tweet_id, a.collected, a.filename
     FROM archive_rows a SEMI JOIN best b ON a.tweet_id = b.tweet_id;
+"""
 
--- the staged copies to write: ids new to the archive, or collected copies of context rows
+# The archive parts that hold collected copies of collected staged tweets: only their texts are
+# read (upgrade_candidates is a view over just those parts).
+_UPGRADE_FILES_SQL = """
+SELECT DISTINCT e.filename FROM existing e JOIN best b ON b.tweet_id = e.tweet_id
+WHERE e.collected AND b.collected ORDER BY 1
+"""
+
+_UPGRADED_SQL = """
+CREATE TEMP TABLE upgraded AS
+    SELECT a.tweet_id, a.filename
+    FROM upgrade_candidates a JOIN best b ON b.tweet_id = a.tweet_id JOIN staged s ON s._seq = b._seq
+    WHERE a.collected AND b.collected AND kwo_cut(a.text) IS NOT NULL AND kwo_completes(s.text, a.text);
+"""
+
+_MERGE_SQL = """
+-- the staged copies to write: ids new to the archive, collected copies of context rows, and
+-- complete copies of tweets stored truncated (upgrade)
 CREATE TEMP TABLE winners AS
-    SELECT b._seq, b.tweet_id FROM best b LEFT JOIN existing e ON e.tweet_id = b.tweet_id
-    WHERE e.tweet_id IS NULL OR (b.collected AND NOT e.collected);
+    SELECT b._seq, b.tweet_id, u.tweet_id IS NOT NULL AS upgrade
+    FROM best b LEFT JOIN existing e ON e.tweet_id = b.tweet_id LEFT JOIN upgraded u ON u.tweet_id = b.tweet_id
+    WHERE e.tweet_id IS NULL OR (b.collected AND NOT e.collected) OR u.tweet_id IS NOT NULL;
 
 CREATE TEMP TABLE replaced AS
     SELECT e.tweet_id, e.filename FROM existing e JOIN best b ON b.tweet_id = e.tweet_id
-    WHERE b.collected AND NOT e.collected;
+    WHERE b.collected AND NOT e.collected
+    UNION ALL
+    SELECT tweet_id, filename FROM upgraded;
 
+-- an upgrade is written but is no new tweet: it counts as a duplicate
 CREATE TEMP VIEW staged_outcome AS
-    SELECT s._seq, s.collected, (w._seq IS NOT NULL) AS written
+    SELECT s._seq, s.collected, (w._seq IS NOT NULL AND NOT w.upgrade) AS written
     FROM staged s LEFT JOIN winners w ON w._seq = s._seq;
 
 -- created_at order keeps each month contiguous and row groups in time order (period filters

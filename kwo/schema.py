@@ -237,20 +237,6 @@ def parse_id(value) -> int | None:
     return v
 
 
-# A mention in text: @ not preceded by a word character, 1-15 word characters (Twitter's rule).
-MENTION_RE = re.compile(r"(?<![\w@])@(\w{1,15})(?!\w)", re.ASCII)
-
-
-def mentions_from_text(text: str | None) -> list[tuple[str | None, str | None]]:
-    """Mentions found in a tweet's text, distinct, in order (used where no entities exist)."""
-    if not text or "@" not in text:
-        return []
-    seen: dict[str, None] = {}
-    for h in MENTION_RE.findall(text):
-        seen.setdefault(h.lower(), None)
-    return [(None, h) for h in seen]
-
-
 def unescape_text(text: str | None) -> str | None:
     """Twitter HTML-escapes ``& < >`` in tweet text; store the text as the user wrote it."""
     if text and "&" in text:

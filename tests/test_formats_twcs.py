@@ -222,6 +222,39 @@ def test_columns_are_found_by_name_in_any_order():
     assert not ctx.quarantined
 
 
+# The rows of issue 15 that the old home-made rule got wrong, with what twitter-text extracts.
+TEXT_MENTION_ROWS = [
+    ("RT@Brand thanks", [{"user_id": None, "handle": "brand"}]),
+    ("mail support@brand.com", []),
+    ("@brand/list is great", []),
+    ("f!@brand", []),
+    ("@aliceìnheiro hi", []),
+    ("＠Brand hello", [{"user_id": None, "handle": "brand"}]),
+    ("@AbcdefghijklmnopqrsT and @115712", [
+        {"user_id": None, "handle": "abcdefghijklmnopqrst"}, {"user_id": "115712", "handle": "115712"},
+    ]),
+    ("read https://medium.com/@brand", []),
+]  # fmt: skip
+
+
+def test_text_mentions_follow_twitter_text():
+    rows = "".join(
+        f'{i},115712,True,Tue Oct 31 22:11:45 +0000 2017,"{text}",,\n' for i, (text, _) in enumerate(TEXT_MENTION_ROWS, 1)
+    )
+    table, ctx = read_bytes((HEADER + rows).encode())
+    assert not ctx.quarantined
+    assert table["mentions"].to_pylist() == [expected for _, expected in TEXT_MENTION_ROWS]
+
+
+def test_a_list_is_no_mention_in_the_real_file(realdata):
+    """divya-gh__twcs_small.csv tweet 2433019: "@115940 Like i did the @115888/Hulu deal" names
+    the list 115888/Hulu; the old rule counted a mention of 115888."""
+    table, _ = read_file(realdata / "twcs" / "divya-gh__twcs_small.csv")
+    row = rows_by_id(table)[2433019]
+    assert row["text"].startswith("@115940 Like i did the @115888/Hulu deal.")
+    assert row["mentions"] == [{"user_id": "115940", "handle": "115940"}]
+
+
 def test_header_with_bom_and_mixed_case():
     table, _ = read_bytes(("\ufeff" + HEADER.upper().replace("TEXT", "Text") + ROW_1).encode())
     assert table["text"].to_pylist() == ["@115712 hi <3"]

@@ -250,6 +250,22 @@ def test_pre_2010_tweets_use_numeric_ids():
     assert ctx.quarantined == []
 
 
+def test_tweets_without_entities_take_their_mentions_from_the_text(tmp_path):
+    """Pre-2010 tweets have no entities: twitter-text's rule on the text, in the column-wise run
+    of ordinary lines and in the row-by-row path (a tweet without id_str) alike."""
+    texts = ["RT@Brand thanks", "mail support@brand.com ＠Other", "@brand/list and f!@brand", "@aliceìnheiro"]
+    expected = [[(None, "brand")], [(None, "other")], [], []]
+    plain = [tweet(str(100 + i), text=text) for i, text in enumerate(texts)]
+    for t in plain:
+        del t["entities"]
+    old_style = [{k: v for k, v in t.items() if k != "id_str"} for t in plain]
+    for tweets in (plain, old_style):
+        table, ctx = write_and_read(tmp_path, jsonl(*tweets))
+        assert not ctx.quarantined
+        got = [[(m["user_id"], m["handle"]) for m in ms] for ms in table["mentions"].to_pylist()]
+        assert got == expected
+
+
 def test_user_stream_capture_with_crlf():
     path = real_file("sferik_twitter__track_streaming_user.json")
     assert b"\r\n" in path.read_bytes()

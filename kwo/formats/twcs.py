@@ -20,9 +20,10 @@ from typing import BinaryIO, NamedTuple
 import pyarrow as pa
 
 from ..errors import UnknownFormatError
-from ..schema import RowBuilder, mentions_from_text, parse_id, parse_twitter_date, unescape_text
+from ..schema import RowBuilder, parse_id, parse_twitter_date, unescape_text
 from . import ReadContext, plausible_time
 from .reasons import BOM, csv_record, invalid_utf8
+from .text_mentions import mentions_from_text
 
 REQUIRED_COLUMNS = ("tweet_id", "author_id", "inbound", "created_at", "text", "in_response_to_tweet_id")
 

@@ -33,7 +33,6 @@ from ..schema import (
     MENTION_TYPE,
     TWEET_SCHEMA,
     distinct_mentions,
-    mentions_from_text,
     parse_twitter_date,
     source_label,
     unescape_text,
@@ -49,6 +48,7 @@ from . import (
     too_long_reason,
 )
 from .reasons import BOM, invalid_json, wrong_type
+from .text_mentions import mentions_from_text
 
 V2_REASON = "API v2 record in a v1.1 file (ingest it separately with --format v2)"
 UNKNOWN_REASON = "not a v1.1 tweet or stream notice"
