@@ -3,6 +3,7 @@
 Over the archive's ``tweets`` view (kwo.archive) this adds, in order:
 
 - ``brands``: the roster (``brand_key`` is the join key)
+- ``brand_handles``: every handle of a brand, its own and its aliases (brand_key, handle)
 - ``brand_hours``: opening slots of the roster (brand_key, weekday, start_min, end_min)
 - ``brand_authored``: every tweet (collected or context) by a brand
 - ``mentioned``: every (tweet, brand) pair where any tweet of the archive mentions a brand
@@ -32,7 +33,7 @@ from datetime import datetime
 import duckdb
 
 from .metrics import load_query, run_statement
-from .roster import BRAND_TYPES, HOUR_TYPES, Roster
+from .roster import BRAND_TYPES, HANDLE_TYPES, HOUR_TYPES, Roster
 
 #: The kwo_quantiles macro the queries call: spill-safe, or quantile_cont's for tables in memory.
 QUANTILES, QUANTILES_IN_MEMORY = "views/00_quantiles", "views/00_quantiles_in_memory"
@@ -50,6 +51,7 @@ MODES = tuple(STATEMENTS)
 #: Names of every table (and view) this module creates (for ``kwo sql``-style exploration and for tests).
 TABLES = (
     "brands",
+    "brand_handles",
     "brand_hours",
     "brand_authored",
     "mentioned",
@@ -78,13 +80,14 @@ class ViewParameters:
 
 
 def register_roster(con: duckdb.DuckDBPyConnection, roster: Roster) -> None:
-    """Make ``brands`` and ``brand_hours`` tables from the roster.
+    """Make ``brands``, ``brand_handles`` and ``brand_hours`` tables from the roster.
 
     The columns go in as bound list parameters, unnested side by side, rather than as Arrow
     tables: building an Arrow array from a Python list makes pyarrow import pandas when it is
     installed (to ask whether the list is a pandas object), 0.2-0.3 s of a report's start-up.
     """
     _create_table(con, "brands", roster.brand_columns(), BRAND_TYPES)
+    _create_table(con, "brand_handles", roster.handle_columns(), HANDLE_TYPES)
     _create_table(con, "brand_hours", roster.hour_columns(), HOUR_TYPES)
 
 

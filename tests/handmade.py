@@ -227,6 +227,57 @@ EXPECTED_THREAD_ANSWERED = {201: 30.0, 202: 29.0, 204: 20.0, 205: 15.0, 212: 10.
 
 
 # ---------------------------------------------------------------------------------------------
+# Case set 3: roster aliases (a brand account and its care account as one organisation)
+
+ALIAS_ROSTER_CSV = """handle,name,sector,user_id,aliases
+kpn,KPN,telecom,1,kpnwebcare|@KPN_Care
+ing,ING,finance,3,
+"""
+# The same accounts without aliases: three brands where the roster above has one.
+ALIAS_SPLIT_ROSTER_CSV = """handle,name,sector,user_id
+kpn,KPN,telecom,1
+kpnwebcare,KPN,telecom,
+kpn_care,KPN,telecom,
+ing,ING,finance,3
+"""
+
+ALIAS_ROWS = [
+    # 2016-04-04 is a Monday; Amsterdam is UTC+2 (CEST). kpnwebcare and KPN_Care have no user id
+    # in the roster: they are kpn by handle.
+    # A: a mention of the care account only, answered by the care account after 15 min.
+    Row(301, "2016-04-04 08:00", "200", "alice", [(None, "KPNwebcare")]),
+    Row(302, "2016-04-04 08:15", "2", "KPNwebcare", [("200", "alice")], reply_to=301),
+    # B: a tweet naming the brand account and the care account: one mention of kpn, not two;
+    # kpn answers after 30 min.
+    Row(303, "2016-04-04 09:00", "201", "bob", [("1", "kpn"), (None, "kpnwebcare")]),
+    Row(304, "2016-04-04 09:30", "1", "kpn", [("201", "bob")], reply_to=303),
+    # C: KPN_Care and ing named together; nobody answers.
+    Row(305, "2016-04-04 10:00", "202", "carol", [(None, "kpn_care"), ("3", "ing")]),
+    # D: the care account mentions the brand account: a tweet by kpn, so not a mention of it.
+    Row(306, "2016-04-04 11:00", "2", "kpnwebcare", [("1", "kpn")]),
+    # E: the care account replies to a tweet that names neither: a proactive reply of kpn.
+    Row(307, "2016-04-04 12:00", "203", "dave", []),
+    Row(308, "2016-04-04 12:10", "2", "kpnwebcare", [("203", "dave")], reply_to=307),
+    # F: ing tweets (so it is not silent) and answers nothing.
+    Row(309, "2016-04-04 13:00", "3", "ing", []),
+]
+# With aliases: mention pairs (301,kpn) (303,kpn) (305,kpn) (305,ing) = 4; mention tweets 301
+# 303 305 = 3; answered 301 (15 min) and 303 (30 min) -> 2 of 3; kpn 3 mentions, 2 answered,
+# median 22.5; kpn's replies 302 304 (to mentions) 308 (proactive). ing 1 mention, 0 answered.
+EXPECTED_ALIAS_TOTALS = dict(mention_tweets=3, mention_pairs=4, answered=2, answered_pairs=2, brands_mentioned=2,
+                             brand_replies=3, replies_to_mentions=2, proactive_replies=1, replies_parent_missing=0,
+                             median_response_minutes=22.5)
+EXPECTED_ALIAS_BRANDS = {  # handle: (mentions, answered, median, replies, proactive)
+    "kpn": (3, 2, 22.5, 3, 1),
+    "ing": (1, 0, None, 0, 0),
+}
+# Without aliases: pairs (301,kpnwebcare) (303,kpn) (303,kpnwebcare) (305,kpn_care) (305,ing) and
+# (306,kpn): kpnwebcare mentions kpn and is another brand now = 6; 303 names two brands.
+# kpnwebcare answered 301, kpn answered 303 -> tweets 301 303 answered of 301 303 305 306.
+EXPECTED_ALIAS_SPLIT_TOTALS = dict(mention_tweets=4, mention_pairs=6, answered=2, answered_pairs=2)
+
+
+# ---------------------------------------------------------------------------------------------
 # Building archives
 
 
