@@ -7,6 +7,7 @@ people read (terminal, Markdown, HTML, charts); JSON and CSV keep every caveat.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 #: Above this many brands, the caveats of one code are shown as one sentence naming the first few.
@@ -26,6 +27,15 @@ def _limit(value: float) -> str:
     return f"{value:g}"
 
 
+_ACCOUNT_RE = re.compile(r"\w{1,50}", re.ASCII)
+
+
+def _account(text: str | None) -> str | None:
+    """An account name from the archive as it may be shown: letters, digits and _ only (the
+    sentence goes to terminals and files; anything else in the data is left out)."""
+    return text if text and _ACCOUNT_RE.fullmatch(text) else None
+
+
 def _tweets(n: int, what: str = "mention tweet") -> str:
     return f"{_n(n)} {what}{'' if n == 1 else 's'}"
 
@@ -35,7 +45,12 @@ def _tweets(n: int, what: str = "mention tweet") -> str:
 
 
 def owner_only_archive(v: dict) -> str:
-    who = f"@{v['owner']}" if v.get("owner") else f"user id {v['author_id']}"
+    if _account(v.get("owner")):
+        who = f"@{v['owner']}"
+    elif _account(v.get("author_id")):
+        who = f"user id {v['author_id']}"
+    else:
+        who = "its author"
     return (f"All {_tweets(v['tweets'], 'collected tweet')} are by one account ({who}), as in an account archive "
             "(tweets.js): no tweet by anyone else was collected, so the mention tweets, the answered % and the "
             "rush hour describe that one account only; ingesting a collection of the tweets that mention the "
@@ -133,8 +148,8 @@ def no_roster_brand_occurs(roster: str, brands: int, most_mentioned: Sequence[di
         hint = f"the handles the archive's tweets mention most are {top}"
     else:
         hint = "the archive's tweets mention no one"
-    if owner:
-        hint += f"; every collected tweet is by @{owner} (an account archive)"
+    if owner is not None:
+        hint += f"; every collected tweet is by {'@' + owner if _account(owner) else 'one account'} (an account archive)"
     return f"{roster}: {which}; {hint}; check the handles and user ids in the roster"
 
 

@@ -166,7 +166,7 @@ def find_caveats(run_query, roster, thresholds: Thresholds, coverage) -> list[Ca
     if unmatched and len(unmatched) == len(roster) and coverage.collected_tweets + coverage.context_tweets > 0:
         top = run_query("caveats/most_mentioned_handles", {"limit": MOST_MENTIONED})
         raise RosterError(say.no_roster_brand_occurs(roster.description, len(roster), top,
-                                                     owner[0]["handle"] if owner else None))
+                                                     (owner[0]["handle"] or "") if owner else None))
 
     if owner:
         values = {"tweets": coverage.collected_tweets, "author_id": owner[0]["author_id"],

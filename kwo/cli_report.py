@@ -184,11 +184,17 @@ _COMMANDS = {
         later in the conversation; --window: within that time). docs/methodology.md has the
         full definitions.
 
+        Before the figures every format states what the archive holds (coverage) and what it
+        cannot support (caveats: threads that are incomplete, brands whose own tweets were not
+        collected, figures resting on few tweets, ...); --fail-on warning makes a script fail
+        on them.
+
         \b
         Examples:
           kwo report --archive kwo16 --brands brands.csv
           kwo report -a kwo16 -b brands.csv --since 2016-01-01 --until 2016-12-31 --window 7d
           kwo report -a twcs-arch --format json --output report.json   # twcs: brands from inbound
+          kwo report -a kwo16 -b brands.csv --fail-on warning --threshold few_mentions=500
         """,
     ),
     "answered": (

@@ -159,6 +159,15 @@ def test_owner_only_archive(tmp_path):
     assert r.caveats[1].values == {"mentions": 2, "brands_with_tweets": 0}
 
 
+def test_an_account_name_from_the_data_is_shown_only_when_it_is_a_handle(tmp_path):
+    rows = [hm.Row(r.tweet_id, r.at, r.author_id, "\x1b[31m<b>solo", r.mentions, r.reply_to) for r in hm.OWNER_ROWS]
+    archive, roster = hm.build_archive(tmp_path, rows, hm.PARTIAL_ROSTER_CSV)
+    owner = build_report(archive, roster).caveats[0]
+    assert owner.code == "owner_only_archive"
+    assert owner.message.startswith("All 3 collected tweets are by one account (user id 9), as in")
+    assert "\x1b" not in run("report", "-a", archive, "-b", roster).stdout
+
+
 def test_no_mentions_at_all_is_a_warning(complete):
     archive, roster = complete
     r = build_report(archive, roster, since="2020-01-01")
