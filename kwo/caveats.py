@@ -92,7 +92,7 @@ class Thresholds:
     @classmethod
     def parse(cls, items: Iterable[str]) -> Thresholds:
         """``["few_mentions=500", "threads_incomplete_pct=5"]`` (the --threshold options) -> Thresholds."""
-        kinds = {f.name: f.type for f in fields(cls)}
+        kinds = {f.name: type(f.default) for f in fields(cls)}
         values: dict[str, Any] = {}
         for item in items:
             name, sep, text = item.partition("=")
@@ -100,9 +100,9 @@ class Thresholds:
             if not sep or name not in kinds:
                 raise UsageError(f"--threshold {item!r}: expected NAME=VALUE with NAME one of {', '.join(kinds)}")
             try:
-                values[name] = int(text) if kinds[name] == "int" else float(text)
+                values[name] = kinds[name](text)
             except ValueError:
-                kind = "a whole number" if kinds[name] == "int" else "a number"
+                kind = "a whole number" if kinds[name] is int else "a number"
                 raise UsageError(f"--threshold {item!r}: {name} must be {kind}") from None
         return cls(**values)
 
@@ -136,7 +136,7 @@ def affects(caveat: dict | Caveat, figures: Iterable[str]) -> bool:
     return not set(theirs).isdisjoint(figures)
 
 
-def count_at_least(caveats: Iterable[dict | Caveat], severity: str) -> list:
+def at_least(caveats: Iterable[dict | Caveat], severity: str) -> list:
     """The caveats of ``severity`` or worse ("info" counts warnings too)."""
     if severity not in SEVERITIES:
         raise ValueError(f"severity must be one of {SEVERITIES}, not {severity!r}")
@@ -209,4 +209,4 @@ def find_caveats(run_query, roster, thresholds: Thresholds, coverage) -> list[Ca
     return sorted(found, key=lambda c: (SEVERITIES.index(c.severity), order[c.code], c.brand is not None))
 
 
-__all__ = ["CODES", "Caveat", "FIGURES", "SEVERITIES", "Thresholds", "affects", "count_at_least", "find_caveats"]
+__all__ = ["CODES", "Caveat", "FIGURES", "SEVERITIES", "Thresholds", "affects", "at_least", "find_caveats"]

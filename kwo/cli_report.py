@@ -130,12 +130,12 @@ def _run(view: str, sections: tuple[str, ...] | None, archive, brands, tz, since
 
 def _fail_on(severity: str | None, caveats: list) -> None:
     """--fail-on: the output is written; then exit 1 when it carries a caveat that bad."""
-    from .caveats import count_at_least
+    from .caveats import at_least
     from .errors import KwoError
 
     if severity is None:
         return
-    found = count_at_least(caveats, severity)
+    found = at_least(caveats, severity)
     if found:
         codes = ", ".join(dict.fromkeys(c.code for c in found))
         what = "warning" if severity == "warning" else "caveat"
