@@ -24,8 +24,13 @@ r AS (
 a AS (
     SELECT brand_key, count(*) FILTER (WHERE collected) AS own_tweets FROM brand_authored GROUP BY brand_key
 ),
+unseen AS MATERIALIZED (
+    -- brands without mention pairs and without tweets of their own: only they may occur nowhere,
+    -- so only their keys are looked for in mentioned (usually none, and the join reads nothing)
+    SELECT brand_key FROM brands ANTI JOIN m USING (brand_key) ANTI JOIN a USING (brand_key)
+),
 n AS (
-    SELECT DISTINCT brand_key FROM mentioned
+    SELECT DISTINCT brand_key FROM mentioned SEMI JOIN unseen USING (brand_key)
 )
 SELECT b.brand_key,
        coalesce(m.mention_pairs, 0) AS mention_pairs,
@@ -36,7 +41,7 @@ SELECT b.brand_key,
        coalesce(r.replies_parent_missing, 0) AS replies_parent_missing,
        coalesce(r.replies_to_self, 0) AS replies_to_self,
        coalesce(a.own_tweets, 0) AS own_tweets,
-       a.brand_key IS NOT NULL OR n.brand_key IS NOT NULL AS occurs
+       m.brand_key IS NOT NULL OR a.brand_key IS NOT NULL OR n.brand_key IS NOT NULL AS occurs
 FROM brands b
 LEFT JOIN m USING (brand_key)
 LEFT JOIN r USING (brand_key)
