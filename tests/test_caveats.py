@@ -551,3 +551,16 @@ def test_account_archives_are_owner_only(tmp_path_factory, tmp_path, name, owner
         assert marker in run("report", "-a", archive, "-b", roster, "-f", fmt).stdout, fmt
     html = run("report", "-a", archive, "-b", roster, "-f", "html").stdout
     assert Page(html).find("li", id="caveat-1").attrs["data-code"] == "owner_only_archive"
+
+
+@needs_realdata
+def test_twitterdev_threads_incomplete(tmp_path_factory, tmp_path):
+    archive = _ingest(tmp_path_factory, "v1/sferik_twitter__premium_search_to.json",
+                      "v1/sferik_twitter__premium_search_from.json")
+    roster = tmp_path / "brands.csv"
+    roster.write_text("handle,name,sector\nTwitterDev,Twitter Developers,technology\n")
+    threads = [c.as_dict() for c in build_report(archive, roster).caveats if c.code == "threads_incomplete"]
+    # 31 of TwitterDev's 37 replies answer tweets in neither file (docs/methodology.md section 11);
+    # the one brand has all the replies, so there is no second caveat saying the same of it
+    assert [(c["brand"], c["values"]) for c in threads] == [
+        (None, {"brand_replies": 37, "parent_missing": 31, "parent_missing_pct": 83.784})]
