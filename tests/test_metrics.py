@@ -292,6 +292,15 @@ def test_every_query_file_has_a_header_and_names_its_parameters():
         assert load_query(name) == text
 
 
+def test_a_wheel_installs_every_query_folder():
+    import tomllib
+
+    project = tomllib.loads((queries_dir().parent / "pyproject.toml").read_text(encoding="utf-8"))
+    installed = project["tool"]["setuptools"]["data-files"]
+    folders = {p.parent.relative_to(queries_dir().parent).as_posix() for p in queries_dir().rglob("*.sql")}
+    assert {f"share/kwo/{folder}": [f"{folder}/*.sql"] for folder in folders} == installed
+
+
 def test_query_loader_refuses_paths_and_missing_parameters(main_case):
     with pytest.raises(QueryError):
         load_query("../kwo/metrics")
