@@ -4,14 +4,15 @@
 --   tweets          collected tweets posted in the month (the whole archive, not only the period)
 --   mention_tweets  mention tweets of the period posted in the month
 --   answered        of those, the answered ones
--- Mention tweets are counted per local day first (integer arithmetic on the local time; floor
--- division for days before 1970) and the few hundred days then put in their months: cheaper than
--- truncating 1.5M timestamps to months.
+-- Mention tweets are counted per local day first (integer arithmetic on the local time, shifted
+-- by a million days so that the division floors before 1970 too) and the few hundred days then
+-- put in their months: cheaper than truncating 1.5M timestamps to months.
 -- Depends on: tweet_months (views/80_tweet_months.sql, in $tz), mention_tweets. Parameters: none.
 WITH d AS (
-    SELECT (us - ((us % 86400000000) + 86400000000) % 86400000000) // 86400000000 AS day,
+    SELECT (epoch_us(local_time) + 86400000000000000) // 86400000000 - 1000000 AS day,
            count(*) AS mention_tweets, count(*) FILTER (WHERE answered) AS answered
-    FROM (SELECT epoch_us(local_time) AS us, answered FROM mention_tweets WHERE local_time IS NOT NULL)
+    FROM mention_tweets
+    WHERE local_time IS NOT NULL
     GROUP BY 1
 ),
 m AS (

@@ -2,8 +2,9 @@
 -- archive (whatever the period): the coverage of every report (coverage_months.sql) and its gaps
 -- (caveats/coverage_gap.sql).
 -- Converting every tweet's time with timezone() costs ICU about 0.3 s per 2.6M tweets, so the
--- tweets are counted per UTC hour first (integer arithmetic; floor division, so that tweets
--- before 1970 fall in their own hour) and ICU converts only the first and the last instant of
+-- tweets are counted per UTC hour first (integer arithmetic; the times are shifted by a million
+-- days before the division and back after, so that tweets before 1970 fall in their own hour
+-- too: floor division, back to year -768) and ICU converts only the first and the last instant of
 -- each hour: an hour whose two ends fall in the same local month gives that month all its
 -- tweets. The few hours that straddle a local month boundary (zones whose offset is not a
 -- whole number of hours) are converted tweet by tweet; without such hours the semi join has an
@@ -11,8 +12,9 @@
 -- Depends on: tweets. Parameters: $tz.
 CREATE OR REPLACE TABLE tweet_months AS
 WITH hourly AS MATERIALIZED (
-    SELECT (us - ((us % 3600000000) + 3600000000) % 3600000000) // 3600000000 AS utc_hour, count(*) AS tweets
-    FROM (SELECT epoch_us(created_at) AS us FROM tweets WHERE collected AND created_at IS NOT NULL)
+    SELECT (epoch_us(created_at) + 86400000000000000) // 3600000000 - 24000000 AS utc_hour, count(*) AS tweets
+    FROM tweets
+    WHERE collected AND created_at IS NOT NULL
     GROUP BY 1
 ),
 placed AS MATERIALIZED (
@@ -25,9 +27,7 @@ split AS (SELECT utc_hour FROM placed WHERE at_start <> at_end),
 one_by_one AS (
     SELECT date_trunc('month', timezone($tz, t.created_at)) AS month, count(*) AS tweets
     FROM tweets t
-    SEMI JOIN split s
-           ON s.utc_hour = (epoch_us(t.created_at) - ((epoch_us(t.created_at) % 3600000000) + 3600000000) % 3600000000)
-                           // 3600000000
+    SEMI JOIN split s ON s.utc_hour = (epoch_us(t.created_at) + 86400000000000000) // 3600000000 - 24000000
     WHERE t.collected
     GROUP BY 1
 )
