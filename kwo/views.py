@@ -15,7 +15,8 @@ Over the archive's ``tweets`` view (kwo.archive) this adds, in order:
 - ``mention_tweets`` (a view): one row per mention tweet, local hour and weekday, answered or not
 - ``mention_closed``: pairs of brands with opening hours: arrived while closed or not
 - ``brand_reply_kinds``: brand replies of the period by parent: to_mention, proactive, ...
-- ``tweet_months``: collected tweets per month of the report time zone (the coverage)
+- ``tweet_hours``, ``tweet_months``: collected tweets per UTC hour and per month of the report
+  time zone (the coverage)
 - ``brand_counts``: per brand, its mention pairs, replies by kind, own tweets, and whether it occurs
 
 The SQL lives in ``queries/views/*.sql`` (one statement a file, header comment on top). They are
@@ -43,7 +44,8 @@ QUANTILES, QUANTILES_IN_MEMORY = "views/00_quantiles", "views/00_quantiles_in_me
 _COMMON_HEAD = (QUANTILES, "views/10_brand_authored", "views/15_mentioned", "views/16_mentioned_once", "views/20_mentions",
                 "views/30_brand_replies")
 _COMMON_TAIL = ("views/50_mention_tweets_several", "views/55_mention_tweets", "views/60_mention_closed",
-                "views/70_brand_reply_kinds", "views/80_tweet_months", "views/90_brand_counts")
+                "views/70_brand_reply_kinds", "views/80_tweet_hours", "views/81_tweet_months",
+                "views/90_brand_counts")
 STATEMENTS = {
     "direct": (*_COMMON_HEAD, "views/40_mention_answers_direct", *_COMMON_TAIL),
     "thread": (*_COMMON_HEAD, "views/35_conversation_roots", "views/40_mention_answers_thread", *_COMMON_TAIL),
@@ -64,6 +66,7 @@ TABLES = (
     "mention_tweets",
     "mention_closed",
     "brand_reply_kinds",
+    "tweet_hours",
     "tweet_months",
     "brand_counts",
 )

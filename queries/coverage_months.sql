@@ -7,7 +7,7 @@
 -- Mention tweets are counted per local day first (integer arithmetic on the local time, shifted
 -- by a million days so that the division floors before 1970 too) and the few hundred days then
 -- put in their months: cheaper than truncating 1.5M timestamps to months.
--- Depends on: tweet_months (views/80_tweet_months.sql, in $tz), mention_tweets. Parameters: none.
+-- Depends on: tweet_months (views/81_tweet_months.sql, in $tz), mention_tweets. Parameters: none.
 WITH d AS (
     SELECT (epoch_us(local_time) + 86400000000000000) // 86400000000 - 1000000 AS day,
            count(*) AS mention_tweets, count(*) FILTER (WHERE answered) AS answered
