@@ -26,7 +26,8 @@ def figure_options(fn):
             "brands",
             type=click.Path(dir_okay=False, path_type=str),
             envvar="KWO_BRANDS",
-            help="Brand roster CSV: handle,name,sector[,user_id][,hours][,tz] (or set KWO_BRANDS). "
+            help="Brand roster CSV: handle,name,sector[,user_id][,hours][,tz][,aliases] (or set KWO_BRANDS; "
+            "aliases: other handles of the organisation, |-separated). "
             "May be left out for twcs archives: the company accounts (inbound = false) are the brands.",
         ),
         click.option(
@@ -48,6 +49,21 @@ def figure_options(fn):
             is_flag=True,
             help="Count a reply by the brand anywhere later in the same conversation as an answer "
             "(default: only a direct reply to the mention).",
+        ),
+        click.option(
+            "--threshold",
+            "thresholds",
+            multiple=True,
+            metavar="NAME=VALUE",
+            help="When a caveat is raised (repeatable; the report states them): few_mentions=100, "
+            "threads_incomplete_pct=10, min_brand_replies=10, anonymised_handles_pct=50.",
+        ),
+        click.option(
+            "--fail-on",
+            "fail_on",
+            type=click.Choice(["warning", "info"]),
+            help="Exit 1 (after writing the output) when the figures shown carry a caveat of this severity "
+            "or worse: warning, or info (any caveat). Default: caveats never change the exit code.",
         ),
     ]
     for d in reversed(decorators):
@@ -78,25 +94,29 @@ def output_options(fn):
     return fn
 
 
-def _open_metrics(archive, brands, tz, since, until, window, thread):
+def _open_metrics(archive, brands, tz, since, until, window, thread, thresholds=()):
     """The report library over ``archive``; its usage errors show this command's usage."""
+    from .caveats import Thresholds
     from .errors import UsageError
     from .metrics import ReportOptions, open_metrics
 
-    options = ReportOptions(tz=tz, since=since, until=until, window=window, thread=thread)
     try:
+        options = ReportOptions(tz=tz, since=since, until=until, window=window, thread=thread,
+                                thresholds=Thresholds.parse(thresholds))
         return open_metrics(archive, brands, options)
     except UsageError as exc:
         # Raised here, with this command's context, the message shows `kwo <command>` usage.
         raise click.UsageError(str(exc)) from None
 
 
-def _run(view: str, sections: tuple[str, ...] | None, archive, brands, tz, since, until, window, thread, fmt, output):
+def _run(view: str, sections: tuple[str, ...] | None, archive, brands, tz, since, until, window, thread, thresholds,
+         fail_on, fmt, output):
     from .report import render
+    from .report.sections import view_caveats
 
-    metrics = _open_metrics(archive, brands, tz, since, until, window, thread)
+    metrics = _open_metrics(archive, brands, tz, since, until, window, thread, thresholds)
     try:
-        # The HTML report also shows coverage, buckets per sector and example tweets.
+        # The HTML report also shows buckets per sector and example tweets.
         report = metrics.report(sections, details=fmt == "html")
     finally:
         metrics.con.close()
@@ -105,6 +125,23 @@ def _run(view: str, sections: tuple[str, ...] | None, archive, brands, tz, since
         _write_atomically(output, text)
     else:
         render(report, fmt, view=view, out=sys.stdout)
+        sys.stdout.flush()
+    _fail_on(fail_on, view_caveats(report.caveats, view))
+
+
+def _fail_on(severity: str | None, caveats: list) -> None:
+    """--fail-on: the output is written; then exit 1 when it carries a caveat that bad."""
+    from .caveats import at_least
+    from .errors import KwoError
+
+    if severity is None:
+        return
+    found = at_least(caveats, severity)
+    if found:
+        codes = ", ".join(dict.fromkeys(c.code for c in found))
+        what = "warning" if severity == "warning" else "caveat"
+        raise KwoError(f"--fail-on {severity}: the figures carry {len(found):,} {what}{'' if len(found) == 1 else 's'} "
+                       f"({codes}); the output was written")
 
 
 def _write_atomically(path: str, text: str | bytes) -> None:
@@ -148,11 +185,17 @@ _COMMANDS = {
         later in the conversation; --window: within that time). docs/methodology.md has the
         full definitions.
 
+        Before the figures every format states what the archive holds (coverage) and what it
+        cannot support (caveats: threads that are incomplete, brands whose own tweets were not
+        collected, figures resting on few tweets, ...); --fail-on warning makes a script fail
+        on them.
+
         \b
         Examples:
           kwo report --archive kwo16 --brands brands.csv
           kwo report -a kwo16 -b brands.csv --since 2016-01-01 --until 2016-12-31 --window 7d
           kwo report -a twcs-arch --format json --output report.json   # twcs: brands from inbound
+          kwo report -a kwo16 -b brands.csv --fail-on warning --threshold few_mentions=500
         """,
     ),
     "answered": (
@@ -221,32 +264,36 @@ def _chart_command(group: click.Group) -> None:
                   type=click.Path(dir_okay=False, writable=True, path_type=str),
                   help="The file to write: .svg or .png (the suffix picks the format).")
     @click.option("--no-title", "no_title", is_flag=True, help="Leave the title out (when the slide has one).")
-    def chart(name, archive, brands, tz, since, until, window, thread, output, no_title):
+    def chart(name, archive, brands, tz, since, until, window, thread, thresholds, fail_on, output, no_title):
         """Write one chart of the HTML report as SVG or PNG, for slides.
 
         NAME is one of: rush-hour (mention tweets per hour, answered and not, and answered %),
         response-by-hour (median response time per hour of arrival), closed-by-hour (share of
         mentions arriving while the brand is closed), heatmap (weekday x hour), response-times
         (the guideline buckets), response-times-by-sector, months (tweets per month).
-        The same archive and options give the same bytes.
+        The same archive and options give the same bytes. The caveats that affect the chart
+        (see kwo report) are its footnote.
 
         \b
         Examples:
           kwo chart rush-hour --archive kwo16 --brands brands.csv --output rush-hour.svg
           kwo chart heatmap -a kwo16 -b brands.csv --since 2016-10-01 -o heatmap.png
         """
+        from .caveats import affects
         from .report import view_data
-        from .report.charts import render_chart
+        from .report.charts import CHARTS, render_chart
 
         fmt = os.path.splitext(output)[1].lower().lstrip(".")
         if fmt not in ("svg", "png"):
             raise click.BadParameter(f"{output!r}: the file name must end in .svg or .png", param_hint="--output")
-        metrics = _open_metrics(archive, brands, tz, since, until, window, thread)
+        metrics = _open_metrics(archive, brands, tz, since, until, window, thread, thresholds)
         try:
             report = metrics.report(details=True)
         finally:
             metrics.con.close()
-        _write_atomically(output, render_chart(name, view_data(report, "report"), fmt, title=not no_title))
+        data = view_data(report, "report")
+        _write_atomically(output, render_chart(name, data, fmt, title=not no_title))
+        _fail_on(fail_on, [c for c in report.caveats if affects(c, CHARTS[name].figures)])
 
 
 def register(group: click.Group) -> None:

@@ -103,7 +103,7 @@ def run_demo(
 
     t = time.perf_counter()
     say("computing the report")
-    report = build_report(archive, sample_dir / "brands.csv", details=True)  # details: the HTML coverage section
+    report = build_report(archive, sample_dir / "brands.csv", details=True)  # details: what the HTML report adds
     seconds["report"] = time.perf_counter() - t
 
     written: dict[str, Path] = {}

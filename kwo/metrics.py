@@ -21,6 +21,7 @@ from typing import Any
 
 import duckdb
 
+from .caveats import Caveat, Thresholds, find_caveats
 from .errors import QueryError, UsageError
 
 DEFAULT_TZ = "Europe/Amsterdam"
@@ -197,6 +198,7 @@ class ReportOptions:
     until: str | None = None
     window: str | None = None  # "7d", "48h", ...
     thread: bool = False
+    thresholds: Thresholds = Thresholds()  # when a caveat is raised (kwo.caveats)
 
     @property
     def mode(self) -> str:
@@ -229,6 +231,7 @@ class Parameters:
     archive: str
     archive_fingerprint: str
     kwo_version: str
+    caveat_thresholds: dict = field(default_factory=dict)  # kwo.caveats.Thresholds as a dict
 
 
 @dataclass
@@ -352,7 +355,9 @@ class ExampleRow:
 
 @dataclass
 class Coverage:
-    """What the archive holds: its time span, tweets per month and the ingest accounting."""
+    """What the archive holds: its time span, tweets per month and the ingest accounting. Every
+    report has it (Report.coverage), whatever its period: the figures can only be as complete as
+    the collection."""
 
     first_tweet: str | None  # collected tweets, 'YYYY-MM-DD HH:MM' in the report time zone
     last_tweet: str | None
@@ -365,14 +370,14 @@ class Coverage:
     notices: int
     duplicates: int
     quarantined: int
-    months: list[MonthRow] = field(default_factory=list)
+    months: list[MonthRow] = field(default_factory=list)  # first to last month with tweets, empty ones too
+    months_without_tweets: list[str] = field(default_factory=list)  # YYYY-MM of months without a collected tweet
 
 
 @dataclass
 class Details:
     """What the HTML report shows besides the figures of the other formats (Metrics.details)."""
 
-    coverage: Coverage
     sector_response_times: list[SectorBucketRow] = field(default_factory=list)
     examples_hour: int | None = None  # the hour of the examples (the peak hour)
     unanswered_examples: list[ExampleRow] = field(default_factory=list)
@@ -387,6 +392,8 @@ class Report:
     response_times: list[BucketRow] = field(default_factory=list)
     brands: list[BrandRow] = field(default_factory=list)
     sectors: list[SectorRow] = field(default_factory=list)
+    coverage: Coverage | None = None  # what the archive holds (Metrics.report always fills it)
+    caveats: list[Caveat] = field(default_factory=list)  # what the archive cannot support (kwo.caveats)
     details: Details | None = None  # only when asked for (report(details=True))
 
     def as_dict(self) -> dict[str, Any]:
@@ -405,6 +412,8 @@ class Report:
             weekday_hourly.append(row)
         out = {
             "parameters": asdict(self.parameters),
+            "coverage": asdict(self.coverage) if self.coverage is not None else None,
+            "caveats": [c.as_dict() for c in self.caveats],
             "totals": totals,
             "hourly": hourly,
             "weekday_hourly": weekday_hourly,
@@ -490,10 +499,15 @@ class Metrics:
             archive=archive_path,
             archive_fingerprint=archive_fingerprint,
             kwo_version=__version__,
+            caveat_thresholds=options.thresholds.as_dict(),
         )
 
-    def query(self, name: str) -> list[dict]:
-        return run_query(self.con, name, self.view_parameters.bindings())
+    def query(self, name: str, extra: dict | None = None) -> list[dict]:
+        """Run ``queries/<name>.sql`` with the report's bindings (and ``extra`` ones)."""
+        bindings = self.view_parameters.bindings()
+        if extra:
+            bindings.update(extra)
+        return run_query(self.con, name, bindings)
 
     def totals(self) -> Totals:
         (row,) = self.query("totals")
@@ -522,18 +536,29 @@ class Metrics:
     def sectors(self) -> list[SectorRow]:
         return _rows(SectorRow, self.query("sectors"))
 
-    def details(self, *, peak_hour: int | None = None, examples: int = 5) -> Details:
-        """Coverage, response-time buckets per sector and up to ``examples`` unanswered mention
-        tweets (with their text) of ``peak_hour`` (default: the peak hour)."""
-        bindings = self.view_parameters.bindings()
+    def coverage(self) -> Coverage:
+        """What the archive holds: first and last tweet, tweets and mention tweets per month (the
+        empty months too), and the ingest accounting of the manifest."""
         (row,) = self.query("coverage")
         files = self.manifest.files if self.manifest is not None else []
-        coverage = Coverage(
+        months = _rows(MonthRow, self.query("coverage_months"))
+        return Coverage(
             **row,
             input_files=len(files),
             **{k: sum(f.get(k, 0) for f in files) for k in ("records_read", "notices", "duplicates", "quarantined")},
-            months=_rows(MonthRow, self.query("coverage_months")),
+            months=months,
+            months_without_tweets=[m.month for m in months if m.tweets == 0],
         )
+
+    def caveats(self, coverage: Coverage | None = None) -> list[Caveat]:
+        """What the archive cannot support (kwo.caveats). Raises RosterError when the archive has
+        tweets but none of the roster's brands occurs in it."""
+        return find_caveats(self.query, self.roster, self.options.thresholds, coverage or self.coverage())
+
+    def details(self, *, peak_hour: int | None = None, examples: int = 5) -> Details:
+        """Response-time buckets per sector and up to ``examples`` unanswered mention tweets
+        (with their text) of ``peak_hour`` (default: the peak hour)."""
+        bindings = self.view_parameters.bindings()
         if peak_hour is None:
             peak = self.query("peak_hour")
             peak_hour = peak[0]["hour"] if peak else None
@@ -541,20 +566,22 @@ class Metrics:
         if peak_hour is not None and examples > 0:
             found = run_query(self.con, "unanswered_examples", {**bindings, "hour": peak_hour, "limit": examples})
         return Details(
-            coverage=coverage,
             sector_response_times=_rows(SectorBucketRow, self.query("sector_response_times")),
             examples_hour=peak_hour,
             unanswered_examples=_rows(ExampleRow, found),
         )
 
     def report(self, sections: tuple[str, ...] | None = None, *, details: bool = False) -> Report:
-        """The whole report, or only ``sections`` (names of the Report list fields) besides totals;
-        ``details`` adds :meth:`details` (what the HTML report shows besides the figures)."""
+        """The whole report, or only ``sections`` (names of the Report list fields) besides totals,
+        coverage and caveats; ``details`` adds :meth:`details` (what the HTML report shows besides
+        the figures). Raises RosterError when no roster brand occurs in the archive."""
         wanted = set(sections) if sections is not None else set(SECTIONS)
         unknown = wanted - set(SECTIONS)
         if unknown:
             raise ValueError(f"unknown sections: {sorted(unknown)}")
-        r = Report(parameters=self.parameters, totals=self.totals())
+        coverage = self.coverage()
+        caveats = self.caveats(coverage)  # first: a roster that matches nothing is an error
+        r = Report(parameters=self.parameters, totals=self.totals(), coverage=coverage, caveats=caveats)
         for name in SECTIONS:
             if name in wanted:
                 setattr(r, name, getattr(self, name)())
@@ -621,10 +648,14 @@ def build_report(
     thread: bool = False,
     sections: tuple[str, ...] | None = None,
     details: bool = False,
+    thresholds: Thresholds | None = None,
 ) -> Report:
     """The KWO report of an archive (see :class:`Report`); ``details`` adds what the HTML report
-    shows besides the figures (coverage, buckets per sector, example tweets)."""
-    m = open_metrics(archive, brands, ReportOptions(tz=tz, since=since, until=until, window=window, thread=thread))
+    shows besides the figures (buckets per sector, example tweets); ``thresholds`` sets when a
+    caveat is raised (kwo.caveats.Thresholds; the defaults of the issue otherwise)."""
+    options = ReportOptions(tz=tz, since=since, until=until, window=window, thread=thread,
+                            thresholds=thresholds or Thresholds())
+    m = open_metrics(archive, brands, options)
     try:
         return m.report(sections, details=details)
     finally:
@@ -634,6 +665,7 @@ def build_report(
 __all__ = [
     "BrandRow",
     "BucketRow",
+    "Caveat",
     "Coverage",
     "DEFAULT_TZ",
     "Details",
@@ -647,6 +679,7 @@ __all__ = [
     "SECTIONS",
     "SectorBucketRow",
     "SectorRow",
+    "Thresholds",
     "Totals",
     "WeekdayHourRow",
     "build_report",

@@ -1,8 +1,11 @@
 """The brand roster: which accounts are brands (``brands.csv``) and when their webcare is open.
 
-``brands.csv`` has the columns ``handle,name,sector`` and optionally ``user_id``, ``hours`` and
-``tz``. Several handles may share one ``name`` (an organisation with a brand account and a care
-account). Lines starting with ``#`` and blank lines are ignored.
+``brands.csv`` has the columns ``handle,name,sector`` and optionally ``user_id``, ``hours``,
+``tz`` and ``aliases``. ``aliases`` lists other handles of the same organisation, separated by
+``|`` (``kpnwebcare|kpn_care``): a tweet by an alias is by the brand and a mention of an alias
+is a mention of the brand, so a brand account and its care account count as one organisation
+(a tweet naming both is one mention of it). Several rows may also share one ``name``; they stay
+separate brands. Lines starting with ``#`` and blank lines are ignored.
 
 ``hours`` lists the opening hours in the brand's time zone (``tz``, default: the report's)::
 
@@ -29,7 +32,9 @@ from pathlib import Path
 from .errors import RosterError
 
 REQUIRED_COLUMNS = ("handle", "name", "sector")
-OPTIONAL_COLUMNS = ("user_id", "hours", "tz")
+OPTIONAL_COLUMNS = ("user_id", "hours", "tz", "aliases")
+COLUMNS_HINT = "handle,name,sector[,user_id][,hours][,tz][,aliases]"
+ALIAS_SEPARATOR = "|"
 UNKNOWN_SECTOR = "unknown"
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # ISO weekday = index + 1
@@ -62,6 +67,12 @@ class Brand:
     tz: str | None = None  # None: the report's time zone
     slots: tuple[OpenSlot, ...] = ()
     line: int | None = None  # line in brands.csv, for messages
+    aliases: tuple[str, ...] = ()  # other handles of the organisation, lowercase, without "@"
+
+    @property
+    def handles(self) -> tuple[str, ...]:
+        """The handle and the aliases: every handle a tweet may be by or mention to be the brand's."""
+        return (self.handle, *self.aliases)
 
     @property
     def has_hours(self) -> bool:
@@ -77,7 +88,7 @@ class Roster:
     _by_handle: dict[str, Brand] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        self._by_handle = {b.handle: b for b in self.brands}
+        self._by_handle = {h: b for b in self.brands for h in b.handles}
 
     def __len__(self) -> int:
         return len(self.brands)
@@ -86,6 +97,7 @@ class Roster:
         return iter(self.brands)
 
     def get(self, handle: str) -> Brand | None:
+        """The brand with this handle or alias (``@`` and case ignored)."""
         return self._by_handle.get(handle.lstrip("@").lower())
 
     @property
@@ -110,6 +122,15 @@ class Roster:
             "has_hours": [x.has_hours for x in b],
         }
 
+    def handle_columns(self) -> dict[str, list]:
+        """Every handle that is a brand's (its handle and its aliases): (brand_key, handle)."""
+        cols: dict[str, list] = {"brand_key": [], "handle": []}
+        for key, b in enumerate(self.brands):
+            for h in b.handles:
+                cols["brand_key"].append(key)
+                cols["handle"].append(h)
+        return cols
+
     def hour_columns(self) -> dict[str, list]:
         """Opening slots: (brand_key, weekday 1-7, start_min, end_min), end exclusive."""
         cols: dict[str, list] = {"brand_key": [], "weekday": [], "start_min": [], "end_min": []}
@@ -122,11 +143,13 @@ class Roster:
         return cols
 
 
-#: DuckDB types of the columns of :meth:`Roster.brand_columns` and :meth:`Roster.hour_columns`
-#: (kwo.views creates the ``brands`` and ``brand_hours`` tables from them).
+#: DuckDB types of the columns of :meth:`Roster.brand_columns`, :meth:`Roster.hour_columns` and
+#: :meth:`Roster.handle_columns` (kwo.views creates the ``brands``, ``brand_hours`` and
+#: ``brand_handles`` tables from them).
 BRAND_TYPES = {"brand_key": "INTEGER", "handle": "VARCHAR", "name": "VARCHAR", "sector": "VARCHAR",
                "user_id": "VARCHAR", "hours": "VARCHAR", "tz": "VARCHAR", "has_hours": "BOOLEAN"}
 HOUR_TYPES = {"brand_key": "INTEGER", "weekday": "TINYINT", "start_min": "SMALLINT", "end_min": "SMALLINT"}
+HANDLE_TYPES = {"brand_key": "INTEGER", "handle": "VARCHAR"}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -156,7 +179,7 @@ def parse_roster(text: str, name: str = "brands.csv") -> list[Brand]:
     header: list[str] | None = None
     header_line = 0
     brands: list[Brand] = []
-    seen_handles: dict[str, int] = {}
+    seen_handles: dict[str, tuple[int, str | None]] = {}  # handle -> (line, the brand it is an alias of)
     seen_ids: dict[str, int] = {}
     try:
         for row in reader:
@@ -171,7 +194,7 @@ def parse_roster(text: str, name: str = "brands.csv") -> list[Brand]:
         raise RosterError(f"{name}:{reader.line_num}: malformed CSV: a quote is not closed, or stray characters "
                           "follow a closing quote") from None
     if header is None:
-        raise RosterError(f"{name}: the roster is empty (expected a header line: handle,name,sector[,user_id][,hours][,tz])")
+        raise RosterError(f"{name}: the roster is empty (expected a header line: {COLUMNS_HINT})")
     if not brands:
         raise RosterError(f"{name}: the roster has a header (line {header_line}) but no brands")
     return brands
@@ -183,7 +206,7 @@ def _check_header(row: list[str], name: str, line: int) -> list[str]:
     if missing:
         raise RosterError(
             f"{name}:{line}: header lacks column(s) {', '.join(missing)} "
-            f"(expected handle,name,sector[,user_id][,hours][,tz]; got {','.join(row)})"
+            f"(expected {COLUMNS_HINT}; got {','.join(row)})"
         )
     allowed = set(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)
     unknown = [c for c in cols if c not in allowed]
@@ -203,7 +226,7 @@ def _parse_row(
     header: list[str],
     name: str,
     line: int,
-    seen_handles: dict[str, int],
+    seen_handles: dict[str, tuple[int, str | None]],
     seen_ids: dict[str, int],
 ) -> Brand:
     if len(row) > len(header):
@@ -215,12 +238,9 @@ def _parse_row(
         raise RosterError(f"{name}:{line}: empty handle")
     if not _HANDLE_RE.match(handle):
         raise RosterError(f"{name}:{line}: {raw_handle!r} is not a handle (letters, digits and _ only)")
-    if handle in seen_handles:
-        raise RosterError(
-            f"{name}:{line}: duplicate handle {handle!r} (already on line {seen_handles[handle]}; "
-            "handles are compared case-insensitively)"
-        )
-    seen_handles[handle] = line
+    _check_new_handle(handle, name, line, seen_handles)
+    seen_handles[handle] = (line, None)
+    aliases = _parse_aliases(values.get("aliases") or "", handle, name, line, seen_handles)
     user_id = values.get("user_id") or None
     if user_id is not None:
         if any(ch.isspace() for ch in user_id):
@@ -247,7 +267,47 @@ def _parse_row(
         tz=tz,
         slots=slots,
         line=line,
+        aliases=aliases,
     )
+
+
+def _check_new_handle(handle: str, name: str, line: int, seen: dict[str, tuple[int, str | None]], *,
+                      alias: bool = False) -> None:
+    if handle not in seen:
+        return
+    where, alias_of = seen[handle]
+    what = "alias" if alias else "handle"
+    if alias_of is None and not alias:
+        raise RosterError(
+            f"{name}:{line}: duplicate handle {handle!r} (already on line {where}; "
+            "handles are compared case-insensitively)"
+        )
+    earlier = f"the handle on line {where}" if alias_of is None else f"an alias of {alias_of!r} (line {where})"
+    raise RosterError(f"{name}:{line}: {what} {handle!r} is already {earlier}; a handle belongs to one brand "
+                      "(handles are compared case-insensitively)")
+
+
+def _parse_aliases(text: str, handle: str, name: str, line: int,
+                   seen: dict[str, tuple[int, str | None]]) -> tuple[str, ...]:
+    """``kpnwebcare|@KPN_care`` -> ("kpnwebcare", "kpn_care"); each a handle no other row has."""
+    aliases: list[str] = []
+    for raw in (a.strip() for a in text.split(ALIAS_SEPARATOR)):
+        if not raw:
+            if text.strip():  # "a||b", "a|": a slip worth naming; an empty cell is no aliases
+                raise RosterError(f"{name}:{line}: empty alias in {text!r} (separate handles with {ALIAS_SEPARATOR})")
+            continue
+        alias = raw.lstrip("@").lower()
+        if not _HANDLE_RE.match(alias):
+            raise RosterError(f"{name}:{line}: alias {raw!r} is not a handle (letters, digits and _ only; "
+                              f"separate several with {ALIAS_SEPARATOR})")
+        if alias == handle:
+            raise RosterError(f"{name}:{line}: alias {alias!r} is the brand's own handle")
+        if alias in aliases:
+            raise RosterError(f"{name}:{line}: alias {alias!r} is given twice")
+        _check_new_handle(alias, name, line, seen, alias=True)
+        seen[alias] = (line, handle)
+        aliases.append(alias)
+    return tuple(aliases)
 
 
 def parse_hours(spec: str) -> tuple[OpenSlot, ...]:

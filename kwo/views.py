@@ -3,6 +3,7 @@
 Over the archive's ``tweets`` view (kwo.archive) this adds, in order:
 
 - ``brands``: the roster (``brand_key`` is the join key)
+- ``brand_handles``: every handle of a brand, its own and its aliases (brand_key, handle)
 - ``brand_hours``: opening slots of the roster (brand_key, weekday, start_min, end_min)
 - ``brand_authored``: every tweet (collected or context) by a brand
 - ``mentioned``: every (tweet, brand) pair where any tweet of the archive mentions a brand
@@ -14,6 +15,9 @@ Over the archive's ``tweets`` view (kwo.archive) this adds, in order:
 - ``mention_tweets`` (a view): one row per mention tweet, local hour and weekday, answered or not
 - ``mention_closed``: pairs of brands with opening hours: arrived while closed or not
 - ``brand_reply_kinds``: brand replies of the period by parent: to_mention, proactive, ...
+- ``tweet_hours``, ``tweet_months``: collected tweets per UTC hour and per month of the report
+  time zone (the coverage)
+- ``brand_counts``: per brand, its mention pairs, replies by kind, own tweets, and whether it occurs
 
 The SQL lives in ``queries/views/*.sql`` (one statement a file, header comment on top). They are
 *tables*, not views: DuckDB views cannot hold bound parameters, and every metric reads the
@@ -32,7 +36,7 @@ from datetime import datetime
 import duckdb
 
 from .metrics import load_query, run_statement
-from .roster import BRAND_TYPES, HOUR_TYPES, Roster
+from .roster import BRAND_TYPES, HANDLE_TYPES, HOUR_TYPES, Roster
 
 #: The kwo_quantiles macro the queries call: spill-safe, or quantile_cont's for tables in memory.
 QUANTILES, QUANTILES_IN_MEMORY = "views/00_quantiles", "views/00_quantiles_in_memory"
@@ -40,7 +44,8 @@ QUANTILES, QUANTILES_IN_MEMORY = "views/00_quantiles", "views/00_quantiles_in_me
 _COMMON_HEAD = (QUANTILES, "views/10_brand_authored", "views/15_mentioned", "views/16_mentioned_once", "views/20_mentions",
                 "views/30_brand_replies")
 _COMMON_TAIL = ("views/50_mention_tweets_several", "views/55_mention_tweets", "views/60_mention_closed",
-                "views/70_brand_reply_kinds")
+                "views/70_brand_reply_kinds", "views/80_tweet_hours", "views/81_tweet_months",
+                "views/90_brand_counts")
 STATEMENTS = {
     "direct": (*_COMMON_HEAD, "views/40_mention_answers_direct", *_COMMON_TAIL),
     "thread": (*_COMMON_HEAD, "views/35_conversation_roots", "views/40_mention_answers_thread", *_COMMON_TAIL),
@@ -50,6 +55,7 @@ MODES = tuple(STATEMENTS)
 #: Names of every table (and view) this module creates (for ``kwo sql``-style exploration and for tests).
 TABLES = (
     "brands",
+    "brand_handles",
     "brand_hours",
     "brand_authored",
     "mentioned",
@@ -60,6 +66,9 @@ TABLES = (
     "mention_tweets",
     "mention_closed",
     "brand_reply_kinds",
+    "tweet_hours",
+    "tweet_months",
+    "brand_counts",
 )
 
 
@@ -78,13 +87,14 @@ class ViewParameters:
 
 
 def register_roster(con: duckdb.DuckDBPyConnection, roster: Roster) -> None:
-    """Make ``brands`` and ``brand_hours`` tables from the roster.
+    """Make ``brands``, ``brand_handles`` and ``brand_hours`` tables from the roster.
 
     The columns go in as bound list parameters, unnested side by side, rather than as Arrow
     tables: building an Arrow array from a Python list makes pyarrow import pandas when it is
     installed (to ask whether the list is a pandas object), 0.2-0.3 s of a report's start-up.
     """
     _create_table(con, "brands", roster.brand_columns(), BRAND_TYPES)
+    _create_table(con, "brand_handles", roster.handle_columns(), HANDLE_TYPES)
     _create_table(con, "brand_hours", roster.hour_columns(), HOUR_TYPES)
 
 

@@ -227,6 +227,124 @@ EXPECTED_THREAD_ANSWERED = {201: 30.0, 202: 29.0, 204: 20.0, 205: 15.0, 212: 10.
 
 
 # ---------------------------------------------------------------------------------------------
+# Case set 3: roster aliases (a brand account and its care account as one organisation)
+
+ALIAS_ROSTER_CSV = """handle,name,sector,user_id,aliases
+kpn,KPN,telecom,1,kpnwebcare|@KPN_Care
+ing,ING,finance,3,
+"""
+# The same accounts without aliases: three brands where the roster above has one.
+ALIAS_SPLIT_ROSTER_CSV = """handle,name,sector,user_id
+kpn,KPN,telecom,1
+kpnwebcare,KPN,telecom,
+kpn_care,KPN,telecom,
+ing,ING,finance,3
+"""
+
+ALIAS_ROWS = [
+    # 2016-04-04 is a Monday; Amsterdam is UTC+2 (CEST). kpnwebcare and KPN_Care have no user id
+    # in the roster: they are kpn by handle.
+    # A: a mention of the care account only, answered by the care account after 15 min.
+    Row(301, "2016-04-04 08:00", "200", "alice", [(None, "KPNwebcare")]),
+    Row(302, "2016-04-04 08:15", "2", "KPNwebcare", [("200", "alice")], reply_to=301),
+    # B: a tweet naming the brand account and the care account: one mention of kpn, not two;
+    # kpn answers after 30 min.
+    Row(303, "2016-04-04 09:00", "201", "bob", [("1", "kpn"), (None, "kpnwebcare")]),
+    Row(304, "2016-04-04 09:30", "1", "kpn", [("201", "bob")], reply_to=303),
+    # C: KPN_Care and ing named together; nobody answers.
+    Row(305, "2016-04-04 10:00", "202", "carol", [(None, "kpn_care"), ("3", "ing")]),
+    # D: the care account mentions the brand account: a tweet by kpn, so not a mention of it.
+    Row(306, "2016-04-04 11:00", "2", "kpnwebcare", [("1", "kpn")]),
+    # E: the care account replies to a tweet that names neither: a proactive reply of kpn.
+    Row(307, "2016-04-04 12:00", "203", "dave", []),
+    Row(308, "2016-04-04 12:10", "2", "kpnwebcare", [("203", "dave")], reply_to=307),
+    # F: ing tweets (so it is not silent) and answers nothing.
+    Row(309, "2016-04-04 13:00", "3", "ing", []),
+]
+# With aliases: mention pairs (301,kpn) (303,kpn) (305,kpn) (305,ing) = 4; mention tweets 301
+# 303 305 = 3; answered 301 (15 min) and 303 (30 min) -> 2 of 3; kpn 3 mentions, 2 answered,
+# median 22.5; kpn's replies 302 304 (to mentions) 308 (proactive). ing 1 mention, 0 answered.
+EXPECTED_ALIAS_TOTALS = dict(mention_tweets=3, mention_pairs=4, answered=2, answered_pairs=2, brands_mentioned=2,
+                             brand_replies=3, replies_to_mentions=2, proactive_replies=1, replies_parent_missing=0,
+                             median_response_minutes=22.5)
+EXPECTED_ALIAS_BRANDS = {  # handle: (mentions, answered, median, replies, proactive)
+    "kpn": (3, 2, 22.5, 3, 1),
+    "ing": (1, 0, None, 0, 0),
+}
+# Without aliases: pairs (301,kpnwebcare) (303,kpn) (303,kpnwebcare) (305,kpn_care) (305,ing) and
+# (306,kpn): kpnwebcare mentions kpn and is another brand now = 6; 303 names two brands.
+# kpnwebcare answered 301, kpn answered 303 -> tweets 301 303 answered of 301 303 305 306.
+EXPECTED_ALIAS_SPLIT_TOTALS = dict(mention_tweets=4, mention_pairs=6, answered=2, answered_pairs=2)
+
+
+# ---------------------------------------------------------------------------------------------
+# Case set 4: an archive that cannot support every figure (kwo.caveats)
+
+PARTIAL_ROSTER_CSV = """handle,name,sector,user_id
+telco,Telco,telecom,10
+bank,Bank,finance,20
+shop,Shop,retail,30
+ghost,Ghost,retail,
+"""
+PARTIAL_ROWS = [
+    # telco: two mentions, both answered; eight replies to tweets that were never collected
+    Row(401, "2016-05-02 09:00", "101", "u1", [("10", "telco")]),
+    Row(411, "2016-05-02 09:10", "10", "telco", [("101", "u1")], reply_to=401),
+    Row(402, "2016-05-02 10:00", "102", "u2", [("10", "telco")]),
+    Row(412, "2016-05-02 10:20", "10", "telco", [("102", "u2")], reply_to=402),
+    *[Row(412 + i, f"2016-05-02 11:{i:02d}", "10", "telco", [], reply_to=9000 + i) for i in range(1, 9)],
+    # bank: two mentions, both answered; eight replies to tweets that name the anonymised handle
+    # @5551 (twcs style) and not the bank: counted as proactive
+    Row(431, "2016-05-03 09:00", "103", "u3", [("20", "bank")]),
+    Row(441, "2016-05-03 09:05", "20", "bank", [("103", "u3")], reply_to=431),
+    Row(432, "2016-05-03 10:00", "104", "u4", [("20", "bank")]),
+    Row(442, "2016-05-03 10:10", "20", "bank", [("104", "u4")], reply_to=432),
+    *[Row(450 + i, f"2016-05-03 12:{i:02d}", str(110 + i), f"v{i}", [("5551", "5551")]) for i in range(1, 9)],
+    *[Row(460 + i, f"2016-05-03 13:{i:02d}", "20", "bank", [], reply_to=450 + i) for i in range(1, 9)],
+    # shop: mentioned three times, none of its tweets collected
+    *[Row(470 + i, f"2016-05-04 1{i}:00", str(120 + i), f"w{i}", [("30", "shop")]) for i in range(1, 4)],
+    # nothing in June and July; one tweet in August
+    Row(481, "2016-08-01 12:00", "130", "x1", []),
+    # ghost occurs nowhere
+]
+# Mention tweets 401 402 431 432 471 472 473 = 7, answered 401 402 431 432 = 4 (pairs likewise).
+# Brand replies 20: to mentions 411 412 441 442, proactive 461-468 (parents 451-458 are in the
+# archive and name only @5551), parent missing 413-420 -> 8 of 20 (40%) overall; telco 8 of its
+# 10 (80%), bank 0 of 10.
+# anonymised_handles: bank's 10 replies with a parent in the archive, 8 of them (80%) proactive
+# replies to tweets naming @5551. telco has 2 such replies (fewer than 10): not looked at.
+# brand_silent: shop (3 mentions; telco and bank tweet, so info). roster_unmatched: ghost.
+# few_mentions: overall 7 mention tweets, 4 answered pairs; telco (2, 2), bank (2, 2), shop (3, 0).
+# coverage_gap: 2016-06 to 2016-07, 2 of the 4 months from 2016-05 to 2016-08.
+EXPECTED_PARTIAL_CAVEATS = [  # (code, severity, brand, values)
+    ("threads_incomplete", "warning", None, {"brand_replies": 20, "parent_missing": 8, "parent_missing_pct": 40.0}),
+    ("threads_incomplete", "warning", "telco", {"brand_replies": 10, "parent_missing": 8, "parent_missing_pct": 80.0}),
+    ("anonymised_handles", "warning", "bank", {"replies": 10, "anonymised_replies": 8, "anonymised_pct": 80.0,
+                                               "top_handle": "5551", "top_replies": 8}),
+    ("brand_silent", "info", "shop", {"mentions": 3, "brands_with_tweets": 2}),
+    ("few_mentions", "info", None, {"mentions": 7, "answered": 4}),
+    ("few_mentions", "info", "shop", {"mentions": 3, "answered": 0}),
+    ("few_mentions", "info", "bank", {"mentions": 2, "answered": 2}),
+    ("few_mentions", "info", "telco", {"mentions": 2, "answered": 2}),
+    ("coverage_gap", "info", None, {"months_without_tweets": 2, "span_months": 4, "span_first": "2016-05",
+                                    "span_last": "2016-08", "gaps": [["2016-06", "2016-07"]]}),
+    ("roster_unmatched", "info", "ghost", {"line": 5}),
+]
+# With @5551 as an alias of bank the eight tweets naming it are mentions of bank, answered by
+# its replies: mention tweets 7 + 8 = 15, answered 4 + 8 = 12, proactive replies 0.
+PARTIAL_ALIAS_ROSTER_CSV = PARTIAL_ROSTER_CSV.replace("handle,name,sector,user_id\n", "handle,name,sector,user_id,aliases\n") \
+    .replace("bank,Bank,finance,20\n", "bank,Bank,finance,20,5551\n")
+EXPECTED_PARTIAL_ALIAS = dict(mention_tweets=15, answered=12, proactive_replies=0, replies_to_mentions=12)
+
+# One account's own tweets (an account archive): solo mentions telco twice.
+OWNER_ROWS = [
+    Row(501, "2016-06-01 10:00", "9", "solo", [("10", "telco")]),
+    Row(502, "2016-06-02 10:00", "9", "solo", [("10", "telco"), ("77", "friend")]),
+    Row(503, "2016-06-03 10:00", "9", "solo", [], reply_to=501),
+]
+
+
+# ---------------------------------------------------------------------------------------------
 # Building archives
 
 

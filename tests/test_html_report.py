@@ -1,6 +1,6 @@
 """The HTML report (kwo/report/html.py): the same figures as the JSON report, no network reference
-of any kind, every text from the data escaped, and the details it adds (coverage, buckets per
-sector, example tweets) as counted by hand."""
+of any kind, every text from the data escaped, and the coverage and the details it adds (buckets
+per sector, example tweets) as counted by hand."""
 
 from __future__ import annotations
 
@@ -205,7 +205,7 @@ def test_embedded_figures_are_the_json_report(sample_json, sample_html):
     data = embedded_data(Page(sample_html))
     details = data.pop("details")
     assert data == sample_json
-    assert set(details) == {"coverage", "sector_response_times", "examples_hour", "unanswered_examples"}
+    assert set(details) == {"sector_response_times", "examples_hour", "unanswered_examples"}
 
 
 def test_headline_figures_shown(sample_json, sample_html):
@@ -257,7 +257,7 @@ def test_tables_carry_the_json_values(sample_json, sample, sample_html):
     # coverage: the ingest accounting
     _, _, ingested = sample
     for key in ("records_read", "notices", "duplicates", "quarantined"):
-        assert embedded_data(page)["details"]["coverage"][key] == getattr(ingested, key)
+        assert embedded_data(page)["coverage"][key] == getattr(ingested, key)
     for key in ("records_read", "quarantined"):
         assert number(page.find("dd", **{"data-key": key}).attrs["data-value"]) == getattr(ingested, key)
     assert number(page.find("dd", **{"data-key": "replies_parent_missing"}).attrs["data-value"]) == \
@@ -289,10 +289,10 @@ def test_sector_buckets_add_up_to_the_overall_buckets(sample):
     for r in report.details.sector_response_times:
         summed[r.bucket] += r.count
     assert summed == overall
-    months = report.details.coverage.months
+    months = report.coverage.months
     assert sum(m.mention_tweets for m in months) == report.totals.mention_tweets
     assert sum(m.answered for m in months) == report.totals.answered
-    assert sum(m.tweets for m in months) == report.details.coverage.collected_tweets
+    assert sum(m.tweets for m in months) == report.coverage.collected_tweets
 
 
 # ---------------------------------------------------------------------------------------------
@@ -358,7 +358,7 @@ def main_case(tmp_path_factory):
 def test_details_by_hand(main_case):
     archive, roster = main_case
     report = build_report(archive, roster, details=True)
-    cov = report.details.coverage
+    cov = report.coverage
     # 26 rows, 114 and 124 are context; the first collected tweet is 115 (08:30 UTC = 09:30 CET),
     # the last 118 (2016-10-30 00:30 UTC, before summer time ends at 01:00 UTC: 02:30 CEST).
     assert (cov.collected_tweets, cov.context_tweets) == (24, 2)
@@ -370,6 +370,7 @@ def test_details_by_hand(main_case):
     months = [(m.month, m.tweets, m.mention_tweets, m.answered) for m in cov.months]
     assert months == [("2016-03", 23, 9, 6)] + [(f"2016-{m:02d}", 0, 0, 0) for m in range(4, 10)] + \
         [("2016-10", 1, 1, 0)]
+    assert cov.months_without_tweets == [f"2016-{m:02d}" for m in range(4, 10)]
     # Buckets per sector (pairs: finance = ing 5, telecom = kpn 4, transport = ns 2), see
     # EXPECTED_BRANDS: kpn 20 30 60 5 min; ing 60 min + 4 unanswered; ns 40 min + 1 unanswered.
     got = {(r.sector, r.bucket): r.count for r in report.details.sector_response_times if r.count}
@@ -404,13 +405,15 @@ def test_details_only_when_asked(main_case):
     archive, roster = main_case
     assert "details" not in build_report(archive, roster).as_dict()
     assert "details" not in json.loads(run("report", "-a", archive, "-b", roster, "-f", "json").stdout)
-    # without details the HTML still renders, saying what it lacks, with the figures it has
+    # without details the HTML still renders, with the figures and the coverage it has (every
+    # report has its coverage), without the sector chart and the example tweets
     text = render_html(view_data(build_report(archive, roster), "report"))
     page = Page(text)
-    assert not page.find_all("section", id="coverage")
+    assert page.find_all("section", id="coverage")
+    assert not page.find_all("ul", **{"class": "examples"})
     assert [s.attrs["id"] for s in page.find_all("svg")] == [
         "kwo-chart-rush-hour", "kwo-chart-response-by-hour", "kwo-chart-closed-by-hour", "kwo-chart-heatmap",
-        "kwo-chart-response-times"]
+        "kwo-chart-response-times", "kwo-chart-months"]
     assert number(page.find("div", **{"data-key": "mention_tweets"}).attrs["data-value"]) == 10
 
 

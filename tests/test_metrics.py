@@ -292,6 +292,15 @@ def test_every_query_file_has_a_header_and_names_its_parameters():
         assert load_query(name) == text
 
 
+def test_a_wheel_installs_every_query_folder():
+    import tomllib
+
+    project = tomllib.loads((queries_dir().parent / "pyproject.toml").read_text(encoding="utf-8"))
+    installed = project["tool"]["setuptools"]["data-files"]
+    folders = {p.parent.relative_to(queries_dir().parent).as_posix() for p in queries_dir().rglob("*.sql")}
+    assert {f"share/kwo/{folder}": [f"{folder}/*.sql"] for folder in folders} == installed
+
+
 def test_query_loader_refuses_paths_and_missing_parameters(main_case):
     with pytest.raises(QueryError):
         load_query("../kwo/metrics")
@@ -315,3 +324,30 @@ def test_metrics_on_an_existing_connection(main_case):
     assert m.totals().mention_tweets == 10
     assert [b.handle for b in m.brands()][:2] == ["ing", "kpn"]
     con.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Roster aliases: a brand account and its care account as one organisation (case set 3)
+
+
+@pytest.mark.parametrize("roster_csv", [hm.ALIAS_ROSTER_CSV, hm.ALIAS_SPLIT_ROSTER_CSV])
+def test_aliases_count_as_the_brand(tmp_path, roster_csv):
+    archive, roster = hm.build_archive(tmp_path, hm.ALIAS_ROWS, roster_csv)
+    r = build_report(archive, roster)
+    t = r.as_dict()["totals"]
+    if roster_csv is hm.ALIAS_SPLIT_ROSTER_CSV:
+        # the same accounts as three brands: a tweet naming two of them is two pairs
+        assert {k: t[k] for k in hm.EXPECTED_ALIAS_SPLIT_TOTALS} == hm.EXPECTED_ALIAS_SPLIT_TOTALS
+        assert {b.handle for b in r.brands} == {"kpn", "kpnwebcare", "kpn_care", "ing"}
+        return
+    assert {k: t[k] for k in hm.EXPECTED_ALIAS_TOTALS} == hm.EXPECTED_ALIAS_TOTALS
+    got = {b.handle: (b.mentions, b.answered, b.median_response_minutes, b.brand_replies, b.proactive_replies)
+           for b in r.brands}
+    assert got == hm.EXPECTED_ALIAS_BRANDS
+    # 306 (the care account naming the brand account) is by kpn: no mention of it
+    m = open_metrics(archive, roster)
+    try:
+        assert m.con.execute("SELECT count(*) FROM mentions WHERE tweet_id = 306").fetchone() == (0,)
+        assert m.con.execute("SELECT count(*) FROM mentions WHERE tweet_id = 303").fetchone() == (1,)
+    finally:
+        m.con.close()

@@ -183,11 +183,12 @@ def test_table_format(case):
 @pytest.mark.parametrize(
     "command, keys",
     [
-        ("answered", {"view", "parameters", "totals", "sectors"}),
-        ("proactive", {"view", "parameters", "totals", "proactive"}),
-        ("rush-hour", {"view", "parameters", "totals", "hourly", "weekday_hourly", "opening_hours"}),
-        ("response-times", {"view", "parameters", "totals", "response_times"}),
-        ("brands", {"view", "parameters", "brands"}),
+        ("answered", {"view", "parameters", "coverage", "caveats", "totals", "sectors"}),
+        ("proactive", {"view", "parameters", "coverage", "caveats", "totals", "proactive"}),
+        ("rush-hour", {"view", "parameters", "coverage", "caveats", "totals", "hourly", "weekday_hourly",
+                       "opening_hours"}),
+        ("response-times", {"view", "parameters", "coverage", "caveats", "totals", "response_times"}),
+        ("brands", {"view", "parameters", "coverage", "caveats", "brands"}),
     ],
 )
 def test_section_commands(case, as_json, command, keys):

@@ -173,3 +173,42 @@ def test_roster_from_inbound(tmp_path):
     assert r.derived_from == "inbound" and r.sha256 is None and "inbound = false" in r.description
     con.execute("CREATE OR REPLACE VIEW tweets AS SELECT * FROM t WHERE inbound")
     assert roster_from_inbound(con) is None
+
+
+def test_aliases(tmp_path):
+    p = write(tmp_path, "handle,name,sector,aliases\n@KPN,KPN,telecom,KPNwebcare| @kpn_care \ning,ING,finance,\n")
+    r = load_roster(p)
+    kpn, ing = r.brands
+    assert kpn.aliases == ("kpnwebcare", "kpn_care") and kpn.handles == ("kpn", "kpnwebcare", "kpn_care")
+    assert ing.aliases == ()
+    assert r.get("@KpnWebcare") is kpn and r.get("kpn_care") is kpn and r.get("ing") is ing
+    # every handle of a brand is one row of brand_handles; the brand itself stays one row
+    assert r.handle_columns() == {"brand_key": [0, 0, 0, 1], "handle": ["kpn", "kpnwebcare", "kpn_care", "ing"]}
+    assert r.brand_columns()["handle"] == ["kpn", "ing"]
+
+
+@pytest.mark.parametrize(
+    "rows, message",
+    [
+        ("kpn,KPN,t,kpnwebcare\nkpnwebcare,K,t,\n",
+         ":3: handle 'kpnwebcare' is already an alias of 'kpn' (line 2); a handle belongs to one brand"),
+        ("kpn,KPN,t,\nx,X,t,KPN\n", ":3: alias 'kpn' is already the handle on line 2; a handle belongs to one brand"),
+        ("kpn,KPN,t,a|b\nx,X,t,B\n", ":3: alias 'b' is already an alias of 'kpn' (line 2)"),
+        ("kpn,KPN,t,kpn\n", ":2: alias 'kpn' is the brand's own handle"),
+        ("kpn,KPN,t,a|A\n", ":2: alias 'a' is given twice"),
+        ("kpn,KPN,t,a||b\n", ":2: empty alias in 'a||b' (separate handles with |)"),
+        ("kpn,KPN,t,kpn.nl\n", ":2: alias 'kpn.nl' is not a handle (letters, digits and _ only; separate several with |)"),
+        ("kpn,KPN,t,a;b\n", ":2: alias 'a;b' is not a handle"),
+    ],
+)
+def test_alias_errors_name_the_line(tmp_path, rows, message):
+    p = write(tmp_path, "handle,name,sector,aliases\n" + rows)
+    with pytest.raises(RosterError) as e:
+        load_roster(p)
+    assert str(e.value).startswith(f"{p}{message}")
+
+
+def test_the_header_hint_names_aliases(tmp_path):
+    p = write(tmp_path, "handle,name\nkpn,KPN\n")
+    with pytest.raises(RosterError, match=r"expected handle,name,sector\[,user_id\]\[,hours\]\[,tz\]\[,aliases\]"):
+        load_roster(p)

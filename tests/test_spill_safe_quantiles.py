@@ -40,6 +40,8 @@ def _connection(groups: list[list[float | None]], macro: str = QUANTILES) -> duc
     con.execute("CREATE TEMP TABLE brand_reply_kinds (tweet_id BIGINT, brand_key INTEGER, kind VARCHAR)")
     con.execute("CREATE TEMP TABLE mention_closed (tweet_id BIGINT, brand_key INTEGER, hour INTEGER, closed BOOLEAN)")
     con.execute("CREATE TEMP TABLE mention_tweets (tweet_id BIGINT, hour INTEGER, answered BOOLEAN)")
+    con.execute("CREATE TEMP TABLE brand_authored (tweet_id BIGINT, brand_key INTEGER, collected BOOLEAN)")
+    con.execute("CREATE TEMP TABLE mentioned (tweet_id BIGINT, brand_key INTEGER)")
     run_statement(con, macro)  # the kwo_quantiles macro the queries call
     brands = [(i, f"b{i}", f"B{i}", SECTORS[i % len(SECTORS)], None, None, None, False) for i in range(len(groups))]
     if brands:
@@ -57,6 +59,7 @@ def _connection(groups: list[list[float | None]], macro: str = QUANTILES) -> duc
         "FROM (SELECT unnest(range(len($k))) AS i, unnest($k) AS k, unnest($h) AS h, unnest($v::DOUBLE[]) AS v)",
         {"k": keys, "h": hours, "v": values},
     )
+    run_statement(con, "views/90_brand_counts")  # the per-brand counts brands.sql reads
     return con
 
 

@@ -1,9 +1,10 @@
 """The report's charts (matplotlib), as SVG or PNG bytes that are the same on every run.
 
 Each chart is drawn from the data of :func:`kwo.report.sections.view_data` (with ``details`` for
-``months`` and ``response-times-by-sector``), so a chart and the tables beside it carry the same
-numbers. The HTML report inlines :func:`inline_svg`; ``kwo chart NAME --output FILE.svg|.png``
-writes :func:`render_chart` for slides.
+``response-times-by-sector``), so a chart and the tables beside it carry the same numbers. The
+HTML report inlines :func:`inline_svg` (its caveats are beside the charts in the page);
+``kwo chart NAME --output FILE.svg|.png`` writes :func:`render_chart` for slides, with the
+caveats that affect the chart as a footnote, so that a slide carries them too.
 
 Deterministic output: matplotlib's SVG ids are hashes salted with ``svg.hashsalt`` (random
 unless set) and its files carry a creation date unless the metadata says otherwise; both are
@@ -76,14 +77,16 @@ class Chart:
     height: float  # inches; may depend on the data (see _height)
     local_time: bool  # drawn over hours, weekdays or months of the report time zone
     width: float = WIDTH  # inches; the HTML shows the narrow ones two abreast
+    figures: tuple[str, ...] = ()  # what it shows (kwo.caveats.FIGURES): its caveats are of these
 
 
 CHARTS: dict[str, Chart] = {}
 
 
-def _chart(name: str, title: str, height: float, *, local_time: bool = True, width: float = WIDTH):
+def _chart(name: str, title: str, height: float, *, local_time: bool = True, width: float = WIDTH,
+           figures: tuple[str, ...] = ()):
     def register(fn):
-        CHARTS[name] = Chart(name, title, fn, height, local_time, width)
+        CHARTS[name] = Chart(name, title, fn, height, local_time, width, figures)
         return fn
 
     return register
@@ -97,31 +100,67 @@ def chart_names() -> list[str]:
 # Rendering
 
 
-def figure(name: str, data: dict, *, title: bool = True):
-    """The chart ``name`` as a matplotlib Figure (no pyplot: no global state is touched)."""
+def figure(name: str, data: dict, *, title: bool = True, caveats: bool = True):
+    """The chart ``name`` as a matplotlib Figure (no pyplot: no global state is touched);
+    ``caveats``: the caveats of ``data`` that affect the chart as a footnote."""
     import matplotlib
 
     chart = _get(name)
+    notes = chart_caveats(name, data) if caveats else []
+    footnote = _footnote(notes, chart.width)
+    height = _height(chart, data) + (0.16 * (footnote.count("\n") + 1) + 0.1 if footnote else 0)
     with matplotlib.rc_context(_RC):
         from matplotlib.figure import Figure
 
-        fig = Figure(figsize=(chart.width, _height(chart, data)), layout="constrained")
+        fig = Figure(figsize=(chart.width, height), layout="constrained")
         chart.draw(fig, data)
         if title:
             suffix = _title_suffix(data) if chart.local_time else ""
             fig.suptitle(chart.title + suffix, x=0.01, ha="left", fontsize=12, fontweight="bold",
                          color=INK)
+        if footnote:
+            warning = any(c["severity"] == "warning" for c in notes)
+            fig.supxlabel(footnote, x=0.01, ha="left", fontsize=7.5, color=ACCENT if warning else MUTED,
+                          linespacing=1.3)
     return fig
 
 
-def render_chart(name: str, data: dict, fmt: str = "svg", *, title: bool = True, text_as_paths: bool = True) -> bytes:
+def chart_caveats(name: str, data: dict) -> list[dict]:
+    """The caveats of ``data`` (grouped as people read them) that affect chart ``name``."""
+    from ..caveats import affects
+    from .sections import shown_caveats
+
+    return [c for c in shown_caveats(data) if affects(c, _get(name).figures)]
+
+
+def _footnote(caveats: list[dict], width: float) -> str:
+    """``Caveat (warning) threads_incomplete: ...`` per caveat, wrapped to the chart's width."""
+    import textwrap
+
+    from ..caveat_messages import EFFECTS, named_brands
+
+    chars = int(width * 72 / (7.5 * 0.55))  # 7.5 pt DejaVu Sans: about 0.55 em a character
+    lines = []
+    for c in caveats:
+        who = f" ({named_brands(c['brands'])})" if c.get("brands") else ""
+        text = f"Caveat ({c['severity']}) {c['code']}{who}: {EFFECTS[c['code']]}."
+        lines.extend(textwrap.wrap(text, chars, subsequent_indent="    "))
+    if caveats:
+        lines.append("kwo report --format json gives each caveat in full.")
+    return "\n".join(lines)
+
+
+def render_chart(name: str, data: dict, fmt: str = "svg", *, title: bool = True, text_as_paths: bool = True,
+                 caveats: bool = True) -> bytes:
     """The chart as SVG or PNG bytes. ``text_as_paths`` draws SVG text as glyph outlines (the
-    same look in every viewer); off, it stays text in the page's fonts (for inline HTML)."""
+    same look in every viewer); off, it stays text in the page's fonts (for inline HTML).
+    ``caveats``: a footnote with the caveats that affect the chart (off for the HTML report,
+    which shows them beside the chart)."""
     import matplotlib
 
     if fmt not in ("svg", "png"):
         raise ValueError(f"chart format must be svg or png, not {fmt!r}")
-    fig = figure(name, data, title=title)
+    fig = figure(name, data, title=title, caveats=caveats)
     rc = dict(_RC, **{"svg.hashsalt": f"kwo-{name}", "svg.fonttype": "path" if text_as_paths else "none"})
     rc["svg.id"] = f"kwo-chart-{name}"
     buf = io.BytesIO()
@@ -138,7 +177,7 @@ def inline_svg(name: str, data: dict) -> str:
     """The chart as an ``<svg>`` element to put inside HTML: no XML prolog or DOCTYPE (the DTD
     reference is a URL), no fixed size (CSS sizes it from the viewBox), text as text, and
     matplotlib's ``*{...}`` style rule scoped to this chart."""
-    svg = render_chart(name, data, "svg", title=False, text_as_paths=False).decode("utf-8")
+    svg = render_chart(name, data, "svg", title=False, text_as_paths=False, caveats=False).decode("utf-8")
     svg = _PROLOG_RE.sub("", svg)
     head, sep, rest = svg.partition(">")
     head = _SIZE_RE.sub("", head)
@@ -220,7 +259,8 @@ def _duration_unit(values: list[float]) -> tuple[float, str]:
 # The charts
 
 
-@_chart("rush-hour", "Mention tweets per hour of the day, answered and not", 3.4)
+@_chart("rush-hour", "Mention tweets per hour of the day, answered and not", 3.4,
+        figures=("mention_tweets", "answered_pct", "peak_hour", "hourly"))
 def _rush_hour(fig, data: dict) -> None:
     ax = fig.add_subplot()
     rows = _hourly(data)
@@ -254,7 +294,8 @@ def _rush_hour(fig, data: dict) -> None:
     ax.legend(handles=handles, loc="upper left", ncols=3, fontsize=8.5)
 
 
-@_chart("response-by-hour", "Median response time by hour of arrival", 2.7, width=WIDTH / 2)
+@_chart("response-by-hour", "Median response time by hour of arrival", 2.7, width=WIDTH / 2,
+        figures=("response_times", "hourly"))
 def _response_by_hour(fig, data: dict) -> None:
     ax = fig.add_subplot()
     rows = _hourly(data)
@@ -269,7 +310,8 @@ def _response_by_hour(fig, data: dict) -> None:
     ax.set_ylabel(f"median ({unit})")
 
 
-@_chart("closed-by-hour", "Mentions arriving while the brand is closed", 2.7, width=WIDTH / 2)
+@_chart("closed-by-hour", "Mentions arriving while the brand is closed", 2.7, width=WIDTH / 2,
+        figures=("hourly", "brands"))
 def _closed_by_hour(fig, data: dict) -> None:
     ax = fig.add_subplot()
     rows = _hourly(data)
@@ -284,7 +326,7 @@ def _closed_by_hour(fig, data: dict) -> None:
     ax.set_ylabel("share of mentions")
 
 
-@_chart("heatmap", "Mention tweets per weekday and hour", 2.9)
+@_chart("heatmap", "Mention tweets per weekday and hour", 2.9, figures=("mention_tweets", "hourly"))
 def _heatmap(fig, data: dict) -> None:
     import numpy as np
     from matplotlib.colors import LinearSegmentedColormap
@@ -312,7 +354,8 @@ def _heatmap(fig, data: dict) -> None:
     bar.set_label("mention tweets", color=MUTED)
 
 
-@_chart("response-times", "Response time of the mention pairs", 3.0, local_time=False)
+@_chart("response-times", "Response time of the mention pairs", 3.0, local_time=False,
+        figures=("answered_pct", "response_times"))
 def _response_times(fig, data: dict) -> None:
     ax = fig.add_subplot()
     rows = data.get("response_times", [])
@@ -337,7 +380,7 @@ def _response_times(fig, data: dict) -> None:
 
 
 @_chart("response-times-by-sector", "Response time per sector (share of the sector's mention pairs)", 3.0,
-        local_time=False)
+        local_time=False, figures=("answered_pct", "response_times", "brands"))
 def _response_times_by_sector(fig, data: dict) -> None:
     ax = fig.add_subplot()
     details = data.get("details")
@@ -382,14 +425,15 @@ def _response_times_by_sector(fig, data: dict) -> None:
               columnspacing=1.0, borderaxespad=0.3)
 
 
-@_chart("months", "Tweets per month: collected tweets and mention tweets", 2.8)
+@_chart("months", "Tweets per month: collected tweets and mention tweets", 2.8,
+        figures=("mention_tweets", "months"))
 def _months(fig, data: dict) -> None:
     ax = fig.add_subplot()
-    details = data.get("details")
-    if not details:
-        _note(ax, "not computed (Metrics.report(details=True))")
+    coverage = data.get("coverage")
+    if not coverage:
+        _note(ax, "not computed (Metrics.report() gives every report its coverage)")
         return
-    months = details["coverage"]["months"]
+    months = coverage["months"]
     if not months:
         _note(ax, "the archive holds no tweets")
         return
@@ -417,4 +461,4 @@ def _bucket_label(bucket: str) -> str:
     return bucket.replace("<=", "≤ ").replace(">", "> ")
 
 
-__all__ = ["CHARTS", "chart_names", "figure", "inline_svg", "render_chart"]
+__all__ = ["CHARTS", "chart_caveats", "chart_names", "figure", "inline_svg", "render_chart"]

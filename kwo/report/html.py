@@ -1,8 +1,11 @@
 """The HTML report: one self-contained file with inline SVG charts, to mail around and open offline.
 
 ``render(data, out)`` takes the data of :func:`kwo.report.sections.view_data` (with ``details``
-when the report was built with ``details=True``: coverage, response times per sector and example
-tweets; without them those parts say they were not computed) and writes one HTML document:
+when the report was built with ``details=True``: response times per sector and example tweets;
+without them those parts say they were not computed) and writes one HTML document:
+
+- the coverage and the caveats (kwo.caveats) as a banner at the top, and each caveat again as a
+  short note beside the figures it affects (headline figures, sections, brand rows);
 
 - no network reference of any kind: the charts are inline ``<svg>``, the style sheet and the few
   lines of script (sorting the brand table, opening folded tables for print) are inline, and no
@@ -23,8 +26,19 @@ from functools import cache
 from pathlib import Path
 from typing import TextIO
 
+from ..caveat_messages import EFFECTS, headline, named_brands
+from ..caveats import affects
 from ..metrics import WEEKDAYS
-from .sections import COLUMNS, SECTION_TITLES, TOTALS_LABELS, VIEWS, fmt_value, parameter_lines
+from .sections import (
+    COLUMNS,
+    SECTION_TITLES,
+    TOTALS_LABELS,
+    VIEWS,
+    coverage_lines,
+    fmt_value,
+    parameter_lines,
+    shown_caveats,
+)
 
 #: Sections with a part of their own in the page; any other section of a view is a plain table.
 _OWN_PARTS = ("hourly", "weekday_hourly", "response_times", "sectors", "brands")
@@ -102,7 +116,7 @@ def page_context(data: dict) -> dict:
         chart_names.append("response-times")
         if details:
             chart_names.append("response-times-by-sector")
-    if details:
+    if data.get("coverage"):
         chart_names.append("months")
 
     # With opening hours in the roster: the share of the pairs of those brands that arrived while
@@ -124,7 +138,12 @@ def page_context(data: dict) -> dict:
         peak = {"label": totals["peak_hour_label"], "start": start, "end": end, "mentions": totals["peak_hour_mentions"],
                 "pct": 100.0 * totals["peak_hour_mentions"] / day_total if day_total else None}
 
-    period = _period(params, details)
+    period = _period(params, data.get("coverage"))
+    shown = shown_caveats(data)
+    for i, c in enumerate(shown, 1):
+        c["anchor"] = f"caveat-{i}"
+        c["effect"] = EFFECTS[c["code"]]
+        c["named"] = named_brands(c["brands"]) if c["brands"] else ""
     all_totals = [
         {"key": key, "label": TOTALS_LABELS[key][0], "value": value, "shown": _cell(value, TOTALS_LABELS[key][1], key)}
         for key, value in totals.items()
@@ -145,10 +164,16 @@ def page_context(data: dict) -> dict:
         "params": params,
         "parameter_lines": parameter_lines(params),
         "totals": totals,
-        "kpis": _kpis(totals),
+        "kpis": _kpis(totals, shown),
         "all_totals": all_totals,
         "tables": tables,
         "details": details,
+        "coverage": data.get("coverage"),
+        "coverage_lines": coverage_lines(data.get("coverage"), params["tz"]),
+        "caveats": shown,
+        "caveats_headline": headline(data.get("caveats") or []),
+        "caveat_notes": {part: [c for c in shown if affects(c, figures)] for part, figures in _PART_FIGURES.items()},
+        "brand_caveats": _brand_caveats(data.get("caveats") or []),
         "period": period,
         "peak": peak,
         "closed": closed,
@@ -161,6 +186,35 @@ def page_context(data: dict) -> dict:
         "opening_hours": data.get("opening_hours"),
         "brands_have_hours": bool(brands) and any(b.get("hours") for b in brands),
     }
+
+
+#: The figures (kwo.caveats.FIGURES) each part of the page shows: a caveat of them is noted there.
+_PART_FIGURES = {
+    "rush-hour": ("peak_hour", "hourly"),
+    "weekday-hour": ("hourly",),
+    "response-times": ("response_times",),
+    "sectors": ("brands",),
+    "brands": ("brands",),
+    "proactive": ("proactive_replies", "brands"),
+    "opening-hours": ("brands",),
+    "coverage": ("months",),
+}
+#: ... and each headline figure.
+_KPI_FIGURES = {
+    "mention_tweets": ("mention_tweets",), "mention_pairs": ("mention_tweets",), "answered_pct": ("answered_pct",),
+    "proactive_replies": ("proactive_replies",), "peak_hour": ("peak_hour",),
+    "median_response_minutes": ("response_times",), "p90_response_minutes": ("response_times",),
+    "brands_mentioned": ("mention_tweets",),
+}
+
+
+def _brand_caveats(caveats: list[dict]) -> dict[str, list[dict]]:
+    """handle -> the caveats about that brand (each one, not grouped), for the brand table."""
+    out: dict[str, list[dict]] = {}
+    for c in caveats:
+        if c["brand"] is not None:
+            out.setdefault(c["brand"], []).append(c)
+    return out
 
 
 def _cell(value, kind: str, key: str) -> str:
@@ -200,7 +254,7 @@ _KPIS = (
 )
 
 
-def _kpis(totals: dict) -> list[dict]:
+def _kpis(totals: dict, caveats: list[dict]) -> list[dict]:
     out = []
     for key, label, kind in _KPIS:
         if key not in totals:
@@ -216,18 +270,22 @@ def _kpis(totals: dict) -> list[dict]:
             note = f"of {fmt_value(totals['brand_replies'], 'int')} brand replies"
         # the hour's number, not its label, is the figure (peak_hour in the JSON)
         raw_key, raw = ("peak_hour", totals.get("peak_hour")) if key == "peak_hour_label" else (key, value)
+        # each code once, linking to its first caveat (the archive-wide one comes before the brands')
+        about: list[dict] = []
+        for c in caveats:
+            if affects(c, _KPI_FIGURES.get(raw_key, ())) and all(a["code"] != c["code"] for a in about):
+                about.append(c)
         out.append({"key": raw_key, "label": label, "value": raw, "shown": shown, "note": note,
-                    "primary": len(out) < 4})
+                    "primary": len(out) < 4, "caveats": about})
     return out
 
 
-def _period(params: dict, details: dict | None) -> str:
+def _period(params: dict, coverage: dict | None) -> str:
     """The period the figures cover, in words."""
     if params.get("since") or params.get("until"):
         return f"{params.get('since') or 'start'} to {params.get('until') or 'end'}"
-    if details and details["coverage"]["first_mention"]:
-        cov = details["coverage"]
-        return f"{cov['first_mention'][:10]} to {cov['last_mention'][:10]}"
+    if coverage and coverage["first_mention"]:
+        return f"{coverage['first_mention'][:10]} to {coverage['last_mention'][:10]}"
     return "the whole archive"
 
 

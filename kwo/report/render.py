@@ -9,6 +9,7 @@ import io
 import json
 from typing import TextIO
 
+from ..caveat_messages import headline
 from .sections import (
     COLUMNS,
     SECTION_TITLES,
@@ -16,12 +17,16 @@ from .sections import (
     TABLE_HEADERS,
     TOTALS_LABELS,
     VIEWS,
+    coverage_lines,
     fmt_value,
     parameter_lines,
+    shown_caveats,
 )
 from .tables import csv_line, csv_text
 
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+NO_CAVEAT = "No check found a figure that this archive cannot support (the thresholds are in the parameters)."
+GROUPED_NOTE = "(the caveats of one code about more than 3 brands are one line here; --format json lists each)"
 
 
 def _list_sections(data: dict) -> list[str]:
@@ -42,14 +47,15 @@ def render_json(data: dict, out: TextIO) -> None:
 # blank line and each introduced by "# section: NAME" (read with pandas.read_csv(comment="#")
 # per block, or split on blank lines). Values are the JSON values; text cells that a spreadsheet
 # would run as a formula (=, +, -, @, tab, CR first) get a leading ' (kwo.report.tables.csv_text).
+# The coverage and the caveats follow the parameters as comment lines too (coverage_*, caveat),
+# and come again as the blocks "caveats" (every caveat) and "coverage_months".
 
 
 def render_csv(data: dict, out: TextIO) -> None:
     out.write(f"# kwo {data['view']}\n")
     for key, value in data["parameters"].items():
-        # A line break in a value (a path, say) would end the comment and start a CSV row.
-        text = "" if value is None else str(value).replace("\r", "\\r").replace("\n", "\\n")
-        out.write(f"# {key}: {text}\n")
+        _csv_comment(out, key, json.dumps(value) if isinstance(value, dict) else value)
+    _csv_coverage_and_caveats(data, out)
     if "totals" in data:
         out.write("\n# section: totals\n")
         out.write(csv_line(["metric", "value"]))
@@ -62,6 +68,38 @@ def render_csv(data: dict, out: TextIO) -> None:
         out.write(csv_line(keys))
         for row in rows:
             out.write(csv_line([_csv_value(row.get(k)) for k in keys]))
+    _csv_block(out, "caveats", [c.key for c in COLUMNS["caveats"]], data.get("caveats") or [])
+    if VIEWS[data["view"]].months and data.get("coverage"):
+        _csv_block(out, "coverage_months", [c.key for c in COLUMNS["months"]], data["coverage"]["months"])
+
+
+def _csv_comment(out: TextIO, key: str, value) -> None:
+    # A line break in a value (a path, say) would end the comment and start a CSV row.
+    text = "" if value is None else str(value).replace("\r", "\\r").replace("\n", "\\n")
+    out.write(f"# {key}: {text}\n")
+
+
+def _csv_block(out: TextIO, name: str, keys: list[str], rows: list[dict]) -> None:
+    out.write(f"\n# section: {name}\n")
+    out.write(csv_line(keys))
+    for row in rows:
+        out.write(csv_line([_csv_value(row.get(k)) for k in keys]))
+
+
+def _csv_coverage_and_caveats(data: dict, out: TextIO) -> None:
+    cov = data.get("coverage")
+    if cov:
+        for key in ("first_tweet", "last_tweet", "first_mention", "last_mention", "collected_tweets",
+                    "context_tweets"):
+            _csv_comment(out, f"coverage_{key}", cov[key])
+        months = cov["months"]
+        _csv_comment(out, "coverage_months", f"{months[0]['month']} .. {months[-1]['month']} ({len(months)})"
+                     if months else None)
+        _csv_comment(out, "coverage_months_without_tweets", " ".join(cov["months_without_tweets"]))
+    caveats = data.get("caveats") or []
+    _csv_comment(out, "caveats", headline(caveats))
+    for c in shown_caveats(data):
+        _csv_comment(out, "caveat", f"{c['severity']} {c['code']}: {c['message']}")
 
 
 def _brand_keys(rows: list[dict]) -> list[str]:
@@ -87,6 +125,7 @@ def render_markdown(data: dict, out: TextIO) -> None:
     out.write(f"# {view.title}\n\n")
     for label, value in parameter_lines(data["parameters"]):
         out.write(f"- **{label}**: {_md_escape(str(value))}\n")
+    _md_coverage_and_caveats(data, out)
     if "totals" in data:
         out.write(f"\n## {SECTION_TITLES['totals']}\n\n| metric | value |\n|---|---:|\n")
         for key, value in data["totals"].items():
@@ -107,6 +146,31 @@ def render_markdown(data: dict, out: TextIO) -> None:
             out.write("| " + " | ".join(_md_escape(fmt_value(v, k)) for v, k in zip(row, kinds)) + " |\n")
         if not rows:
             out.write("\n_(none)_\n")
+    if VIEWS[data["view"]].months and data.get("coverage"):
+        cols = COLUMNS["months"]
+        out.write(f"\n## {SECTION_TITLES['months']}\n\n")
+        out.write("| " + " | ".join(c.header for c in cols) + " |\n")
+        out.write("|" + "|".join("---" if c.kind == "str" else "---:" for c in cols) + "|\n")
+        for row in data["coverage"]["months"]:
+            out.write("| " + " | ".join(_md_escape(fmt_value(row[c.key], c.kind)) for c in cols) + " |\n")
+
+
+def _md_coverage_and_caveats(data: dict, out: TextIO) -> None:
+    """The block before the figures: what the archive holds, and what it cannot support."""
+    lines = coverage_lines(data.get("coverage"), data["parameters"]["tz"])
+    if lines:
+        out.write(f"\n## {SECTION_TITLES['coverage']}\n\n")
+        for label, value in lines:
+            out.write(f"- **{label}**: {_md_escape(value)}\n")
+    caveats = data.get("caveats") or []
+    out.write(f"\n## {SECTION_TITLES['caveats']}: {headline(caveats)}\n\n")
+    shown = shown_caveats(data)
+    for c in shown:
+        out.write(f"- **{c['severity']}** `{c['code']}`: {_md_escape(c['message'])}\n")
+    if not caveats:
+        out.write(f"{NO_CAVEAT}\n")
+    if len(shown) < len(caveats):
+        out.write(f"\n_{GROUPED_NOTE}_\n")
 
 
 def _md_escape(text: str) -> str:
@@ -159,6 +223,7 @@ def _table_body(console, data: dict) -> None:
     for label, value in parameter_lines(data["parameters"]):
         params.add_row(label, str(value))
     console.print(params)
+    _table_coverage_and_caveats(console, data)
 
     if "totals" in data:
         t = Table(title=SECTION_TITLES["totals"], title_justify="left")
@@ -205,6 +270,47 @@ def _table_body(console, data: dict) -> None:
                 "  (--format json, csv or markdown add: replies, to mentions, to self, hours, tz, while closed)",
                 style="dim",
             )
+    if VIEWS[data["view"]].months and data.get("coverage"):
+        t = Table(title=SECTION_TITLES["months"], title_justify="left")
+        for c in COLUMNS["months"]:
+            t.add_column(c.header, justify="left" if c.kind == "str" else "right")
+        for row in data["coverage"]["months"]:
+            t.add_row(*(fmt_value(row[c.key], c.kind) for c in COLUMNS["months"]))
+        console.print()
+        console.print(t)
+
+
+def _table_coverage_and_caveats(console, data: dict) -> None:
+    """The block before the figures: coverage lines, then one line per (grouped) caveat. Every
+    text goes in as rich Text, never as markup: the data stays inert."""
+    from rich.table import Table
+    from rich.text import Text
+
+    lines = coverage_lines(data.get("coverage"), data["parameters"]["tz"])
+    if lines:
+        t = Table(title=SECTION_TITLES["coverage"], show_header=False, box=None, title_justify="left",
+                  title_style="bold")
+        t.add_column(style="dim", no_wrap=True)
+        t.add_column()
+        for label, value in lines:
+            t.add_row(Text(label), Text(value))
+        console.print()
+        console.print(t)
+    caveats = data.get("caveats") or []
+    t = Table(title=Text(f"{SECTION_TITLES['caveats']}: {headline(caveats)}"), show_header=False, box=None,
+              title_justify="left", title_style="bold")
+    t.add_column(no_wrap=True)
+    t.add_column()
+    shown = shown_caveats(data)
+    for c in shown:
+        style = "bold yellow" if c["severity"] == "warning" else "dim"
+        t.add_row(Text(c["severity"], style=style), Text(f"{c['code']}: {c['message']}"))
+    if not caveats:
+        t.add_row(Text(""), Text(NO_CAVEAT))
+    console.print()
+    console.print(t)
+    if len(shown) < len(caveats):
+        console.print(Text(f"  {GROUPED_NOTE}", style="dim"))
 
 
 def _table_columns(section: str, rows: list[dict]):

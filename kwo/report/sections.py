@@ -3,13 +3,16 @@
 A *view* is what one command prints (``kwo report`` prints them all, ``kwo answered`` a few);
 a *section* is one table of it. Every format (table, json, csv, markdown) renders the same
 sections with the same columns, so they carry the same numbers; only the terminal table trims
-the widest one (``brands``) to the columns that fit a screen.
+the widest one (``brands``) to the columns that fit a screen. Every view also carries the
+archive's coverage and the caveats (kwo.caveats) that affect the figures it shows.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..caveat_messages import grouped
+from ..caveats import FIGURES, Thresholds, affects
 from ..metrics import Report
 
 # Column kinds decide the formatting: int (thousands separators), pct (one decimal, %),
@@ -29,6 +32,8 @@ class View:
     title: str
     totals: tuple[str, ...]  # keys of the totals shown
     sections: tuple[str, ...]  # list sections shown after the totals, in order
+    figures: tuple[str, ...] = FIGURES  # what it shows (kwo.caveats.FIGURES): its caveats are of these
+    months: bool = False  # ends with the coverage's tweets per month (the whole report)
 
 
 TOTALS_LABELS: dict[str, tuple[str, str]] = {
@@ -58,32 +63,37 @@ VIEWS: dict[str, View] = {
         "KWO webcare report",
         ALL_TOTALS,
         ("response_times", "hourly", "weekday_hourly", "brands", "sectors"),
+        months=True,
     ),
     "answered": View(
         "answered",
         "Answered mentions",
         ("mention_tweets", "mention_pairs", "answered", "answered_pct", "answered_pairs", "brands_mentioned"),
         ("sectors",),
+        ("mention_tweets", "answered_pct", "brands"),
     ),
     "proactive": View(
         "proactive",
         "Brand replies: reactive, proactive, parent missing",
         ("brand_replies", "replies_to_mentions", "proactive_replies", "replies_parent_missing", "replies_to_self"),
         ("proactive",),
+        ("proactive_replies", "brands"),
     ),
     "rush-hour": View(
         "rush-hour",
         "Rush hour",
         ("mention_tweets", "answered_pct", "peak_hour", "peak_hour_label", "peak_hour_mentions"),
         ("hourly", "weekday_hourly", "opening_hours"),
+        ("mention_tweets", "answered_pct", "peak_hour", "hourly", "brands"),
     ),
     "response-times": View(
         "response-times",
         "Response times",
         ("mention_pairs", "answered_pairs", "median_response_minutes", "p90_response_minutes", "mean_response_minutes"),
         ("response_times",),
+        ("mention_tweets", "answered_pct", "response_times"),
     ),
-    "brands": View("brands", "Brands", (), ("brands",)),
+    "brands": View("brands", "Brands", (), ("brands",), ("brands",)),
 }
 
 SECTION_TITLES = {
@@ -95,6 +105,9 @@ SECTION_TITLES = {
     "sectors": "Per sector",
     "proactive": "Brand replies by parent",
     "opening_hours": "Mentions while closed (roster opening hours)",
+    "coverage": "Coverage",
+    "caveats": "Caveats",
+    "months": "Tweets per month (coverage)",
 }
 
 COLUMNS: dict[str, tuple[Column, ...]] = {
@@ -162,6 +175,18 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("replies_parent_missing", "parent missing"),
         Column("replies_to_self", "to self"),
     ),
+    "months": (
+        Column("month", "month", "str"),
+        Column("tweets", "collected tweets"),
+        Column("mention_tweets", "mention tweets"),
+        Column("answered", "answered"),
+    ),
+    "caveats": (
+        Column("code", "code", "str"),
+        Column("severity", "severity", "str"),
+        Column("brand", "brand", "str"),
+        Column("message", "message", "str"),
+    ),
     "opening_hours": (
         Column("handle", "handle", "str"),
         Column("name", "name", "str"),
@@ -217,11 +242,18 @@ def section_rows(data: dict, section: str) -> list[dict]:
     return [{k: row.get(k) for k in keys} for row in source]
 
 
+def view_caveats(caveats: list, view_name: str) -> list:
+    """The caveats (Caveat objects or their dicts) that affect what ``view_name`` shows."""
+    return [c for c in caveats if affects(c, VIEWS[view_name].figures)]
+
+
 def view_data(report: Report, view_name: str) -> dict:
-    """The JSON-ready content of a view: parameters, totals (the view's keys) and its sections."""
+    """The JSON-ready content of a view: parameters, coverage, the caveats that affect its
+    figures, totals (the view's keys) and its sections."""
     v = VIEWS[view_name]
     full = report.as_dict()
-    out: dict = {"view": v.name, "parameters": full["parameters"]}
+    out: dict = {"view": v.name, "parameters": full["parameters"], "coverage": full["coverage"],
+                 "caveats": view_caveats(full["caveats"], view_name)}
     if v.totals:
         out["totals"] = {k: full["totals"].get(k) for k in v.totals}
     for s in v.sections:
@@ -271,4 +303,66 @@ def parameter_lines(params: dict) -> list[tuple[str, str]]:
         ("archive fingerprint", params["archive_fingerprint"]),
         ("kwo version", params["kwo_version"]),
     ]
+    if params.get("caveat_thresholds"):
+        out.append(("caveat thresholds", threshold_text(params["caveat_thresholds"])))
     return out
+
+
+def threshold_text(thresholds: dict) -> str:
+    t = Thresholds(**thresholds)
+    return (f"few_mentions < {t.few_mentions:,} mention tweets; threads_incomplete > {t.threads_incomplete_pct:g}% "
+            f"of replies without parent; anonymised_handles > {t.anonymised_handles_pct:g}% of replies; per brand "
+            f"from {t.min_brand_replies:,} replies")
+
+
+# ---------------------------------------------------------------------------------------------
+# Coverage and caveats for the human formats (the block before the figures)
+
+
+def coverage_lines(coverage: dict | None, tz: str) -> list[tuple[str, str]]:
+    """(label, text) pairs: what the archive holds, in words."""
+    if not coverage:
+        return []
+    c = coverage
+    n = f"{c['collected_tweets']:,} collected"
+    if c["context_tweets"]:
+        n += f" (+{c['context_tweets']:,} context)"
+    span = f", {c['first_tweet']} to {c['last_tweet']} ({tz})" if c["first_tweet"] else ""
+    out = [("tweets", n + span)]
+    months = c["months"]
+    if months:
+        text = f"{len(months):,} ({months[0]['month']} to {months[-1]['month']})"
+        empty = c["months_without_tweets"]
+        if empty:
+            text += f", {len(empty):,} without tweets: {month_runs(empty)}"
+        else:
+            text += ", none without tweets"
+        out.append(("months", text))
+    mention = f"{c['first_mention']} to {c['last_mention']}" if c["first_mention"] else "none"
+    out.append(("mention tweets in the figures", mention))
+    return out
+
+
+def month_runs(months: list[str]) -> str:
+    """["2016-04", "2016-05", "2016-07"] -> "2016-04 to 2016-05, 2016-07"."""
+    runs: list[list[str]] = []
+    for m in months:
+        if runs and _next_month(runs[-1][-1]) == m:
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    return ", ".join(r[0] if len(r) == 1 else f"{r[0]} to {r[-1]}" for r in runs)
+
+
+def _next_month(month: str) -> str:
+    y, m = (int(x) for x in month.split("-"))
+    return f"{y + m // 12}-{m % 12 + 1:02d}"
+
+
+def shown_caveats(data: dict) -> list[dict]:
+    """The view's caveats as people read them (kwo.caveat_messages.grouped): many brands of one
+    code in one sentence."""
+    caveats = data.get("caveats") or []
+    if not caveats:
+        return []
+    return grouped(caveats, Thresholds(**data["parameters"]["caveat_thresholds"]))

@@ -1,19 +1,20 @@
 -- brand_authored: every tweet in the archive (collected or context) written by a roster brand.
--- A tweet is BY brand b when author_id = b.user_id or its handle is b.handle (kwo_handle: the
--- stored handle, lowercased only for archives from before handles were stored lowercase).
+-- A tweet is BY brand b when author_id = b.user_id or its handle is one of b's handles (b.handle
+-- or an alias of b: brand_handles; kwo_handle: the stored handle, lowercased only for archives
+-- from before handles were stored lowercase).
 -- One scan of the archive with two equality lookups (by id, by handle; both hash joins against
--- the roster) gives each tweet at most two brand keys; a tweet whose id and handle name the same
+-- the roster; a handle belongs to one brand) gives each tweet at most two brand keys; a tweet whose id and handle name the same
 -- brand is one row. Tweet ids are unique in the archive and brand keys in brands, so the rows
 -- are unique (tweet_id, brand_key) pairs without a DISTINCT over 1M rows. several: the tweet's id
 -- and handle name two different brands, so it has two rows (false: this row is its only one).
--- Depends on: tweets, kwo_handle (kwo.archive), brands. Parameters: none.
+-- Depends on: tweets, kwo_handle (kwo.archive), brands, brand_handles. Parameters: none.
 CREATE OR REPLACE TABLE brand_authored AS
 WITH keyed AS MATERIALIZED (
     SELECT t.tweet_id, t.created_at, t.in_reply_to_tweet_id, t.collected,
            by_id.brand_key AS by_id, by_handle.brand_key AS by_handle
     FROM tweets t
     LEFT JOIN brands by_id ON t.author_id = by_id.user_id
-    LEFT JOIN brands by_handle ON kwo_handle(t.author_handle) = by_handle.handle
+    LEFT JOIN brand_handles by_handle ON kwo_handle(t.author_handle) = by_handle.handle
     WHERE by_id.brand_key IS NOT NULL OR by_handle.brand_key IS NOT NULL
 )
 SELECT tweet_id, by_id AS brand_key, created_at, in_reply_to_tweet_id, collected,

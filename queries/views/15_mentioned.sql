@@ -1,18 +1,18 @@
 -- mentioned: every (tweet, brand) pair where a tweet of the archive (collected or context, retweet
 -- or not, any time) mentions a roster brand: a mention whose user_id equals b.user_id or whose
--- handle equals b.handle (handles are stored lowercase; kwo_handle lowercases them for archives
--- from before that). The mentions list is unnested once here; `mentions` (the KWO mention pairs)
+-- handle is one of b's handles (b.handle or an alias of b: brand_handles; handles are stored
+-- lowercase; kwo_handle lowercases them for archives from before that). The mentions list is unnested once here; `mentions` (the KWO mention pairs)
 -- and the parent check of `brand_reply_kinds` both read this table instead of the archive.
 -- Each unnested mention is looked up by id and by handle in one pass (two hash joins against
 -- the roster), giving at most two brand keys, and yields a row per key: one for a mention naming
 -- the same brand by id and by handle, two for one naming two brands. The rows stream straight
 -- into the table; a tweet whose several mentions name the same brand gets that pair more than
--- once here, and views/16_mentioned_once.sql deletes the repeats right after (a few percent of
+-- once here (also a tweet naming the brand and its alias), and views/16_mentioned_once.sql deletes the repeats right after (a few percent of
 -- the rows are looked at), which is cheaper than splitting the stream for a DISTINCT.
 -- several: whether the tweet may have other pairs (it has several mentions, or its one mention
 -- names two brands); false means this row is the tweet's only pair, so later tables that need one
 -- row per tweet skip the grouping for it (mention_tweets, sectors).
--- Depends on: tweets, kwo_handle (kwo.archive), brands. Parameters: none.
+-- Depends on: tweets, kwo_handle (kwo.archive), brands, brand_handles. Parameters: none.
 CREATE OR REPLACE TABLE mentioned AS
 WITH unnested AS (
     SELECT tweet_id, created_at, collected, coalesce(is_retweet, false) AS is_retweet,
@@ -25,7 +25,7 @@ keyed AS (
            by_id.brand_key AS by_id, by_handle.brand_key AS by_handle
     FROM unnested u
     LEFT JOIN brands by_id ON u.user_id = by_id.user_id
-    LEFT JOIN brands by_handle ON kwo_handle(u.handle) = by_handle.handle
+    LEFT JOIN brand_handles by_handle ON kwo_handle(u.handle) = by_handle.handle
     WHERE by_id.brand_key IS NOT NULL OR by_handle.brand_key IS NOT NULL
 )
 SELECT tweet_id,
