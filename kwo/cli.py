@@ -9,6 +9,7 @@ import click
 
 from . import __version__
 from .errors import KwoError, UsageError
+from .safe_text import visible
 
 
 class KwoGroup(click.Group):
@@ -18,9 +19,10 @@ class KwoGroup(click.Group):
         try:
             return super().invoke(ctx)
         except UsageError as exc:
-            raise click.UsageError(str(exc), ctx) from None
+            raise click.UsageError(visible(str(exc)), ctx) from None
         except KwoError as exc:
-            raise click.ClickException(str(exc)) from None
+            # One line, whatever a file name or a value in it holds (a newline, an escape sequence).
+            raise click.ClickException(visible(str(exc))) from None
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
             ctx.exit(130)

@@ -96,6 +96,8 @@ def print_relation(columns: Sequence[str], rows: Sequence[Sequence], fmt: str = 
         from rich.table import Table
         from rich.text import Text
 
+        from ..safe_text import terminal_text
+
         console = Console(file=out, highlight=False, soft_wrap=False)
         t = Table(show_lines=False)
         for i, c in enumerate(columns):
@@ -103,9 +105,10 @@ def print_relation(columns: Sequence[str], rows: Sequence[Sequence], fmt: str = 
                 isinstance(r[i], (int, float, decimal.Decimal)) and not isinstance(r[i], bool)
                 for r in rows if r[i] is not None
             ) and any(r[i] is not None for r in rows)
-            t.add_column(str(c), justify="right" if numeric else "left", overflow="fold")
+            # a column name is data too (an alias): Text, never markup
+            t.add_column(terminal_text(str(c), keep=""), justify="right" if numeric else "left", overflow="fold")
         for row in rows:
-            t.add_row(*(Text("NULL", style="dim") if v is None else Text(_text(v)) for v in row))
+            t.add_row(*(Text("NULL", style="dim") if v is None else terminal_text(_text(v)) for v in row))
         console.print(t)
         n = len(rows)
         console.print(f"{n:,} row{'s' if n != 1 else ''}", style="dim")

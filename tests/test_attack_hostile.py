@@ -1,0 +1,319 @@
+"""The attack suite of issue 13, hostile-input and output half: every case that once did harm,
+kept so that none comes back (docs/robustness.md lists them with what each promises).
+
+Each case runs as a hostile or careless user would and checks kwo's own words, that no
+traceback escapes and, where an archive is involved, that it is intact afterwards (the same
+tweet ids and row count, the same bytes).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+from click.testing import CliRunner
+
+from kwo.archive import Archive
+from kwo.cli import cli
+from kwo.ingest import ingest
+
+# Text that acts on a terminal: SGR colours, an OSC 8 hyperlink, a screen clear, a carriage
+# return that lets the rest overwrite the line, a right-to-left override, a C1 CSI.
+ESC_TEXT = ("\x1b[31mred\x1b[0m \x1b]8;;http://evil.example\x1b\\click\x1b]8;;\x1b\\ \x1b[2J"
+            "\rover \u202eevil\u202c \x9b31m \x07")
+MARKUP_NAME = "[link=http://evil.example]Legit Bank[/link]"
+MARKUP_SECTOR = "[/bold]"
+MD_NAME = "x|y\\|z\n<script>alert(1)</script><img src=x onerror=alert(1)>"
+MD_SECTOR = "*b* _i_ `c` [a](http://evil.example) ~~s~~ &lt; # h"
+CTRL_SECTOR = "fin\x00ance\x1b[31m"
+
+# What may never reach a terminal, a Markdown file or an SVG from the data: C0 controls but LF
+# (and tab in terminal cells), DEL, C1 controls, bidi overrides and isolates.
+RAW_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def v1(i: int, text: str, user: tuple[str, str], *, reply_to: int | None = None, mentions=()) -> dict:
+    t = {
+        "id_str": str(1_000 + i),
+        "created_at": f"Tue Mar 01 1{i % 10}:00:00 +0000 2016",
+        "text": text,
+        "user": {"id_str": user[0], "screen_name": user[1]},
+        "entities": {"user_mentions": [{"id_str": uid, "screen_name": h} for uid, h in mentions]},
+    }
+    if reply_to is not None:
+        t["in_reply_to_status_id_str"] = str(1_000 + reply_to)
+    return t
+
+
+KPN, ING, NS = ("1", "kpn"), ("2", "ing"), ("3", "ns")
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory) -> dict:
+    root = tmp_path_factory.mktemp("hostile")
+    tweets = [
+        v1(0, "@kpn " + ESC_TEXT, ("100", "ann"), mentions=[KPN]),
+        v1(1, "@ann sorry!", KPN, reply_to=0, mentions=[("100", "ann")]),
+        v1(2, "@ing [/bold] " + MARKUP_NAME, ("101", "bob"), mentions=[ING]),
+        v1(3, "@ns hoi", ("102", "cat"), mentions=[NS]),
+        v1(4, "@kpn nul\u0000 here", ("103", "dan"), mentions=[KPN]),
+    ]
+    dump = root / "t.jsonl"
+    dump.write_text("".join(json.dumps(t) + "\n" for t in tweets))
+    archive = root / "archive"
+    ingest([str(dump)], archive)
+    roster = root / "brands.csv"
+    with open(roster, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["handle", "name", "sector"])
+        w.writerow(["kpn", MARKUP_NAME, MARKUP_SECTOR])
+        w.writerow(["ing", ESC_TEXT, CTRL_SECTOR])
+        w.writerow(["ns", MD_NAME, MD_SECTOR])
+    return {"root": root, "archive": archive, "roster": roster, "dump": dump}
+
+
+def run(*args, env=None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, [str(a) for a in args], env=env)
+    assert "Traceback" not in result.output + result.stderr, result.output + result.stderr
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def kwo(*args, **kwargs) -> subprocess.CompletedProcess:
+    """kwo in a process of its own (what a shell runs), stdout and stderr as text."""
+    kwargs.setdefault("stdout", subprocess.PIPE)
+    kwargs.setdefault("stderr", subprocess.PIPE)
+    return subprocess.run([sys.executable, "-m", "kwo", *map(str, args)], text=True, **kwargs)
+
+
+def archive_state(archive: Path) -> tuple:
+    """What must survive every attack: the tweet ids, the row count and every byte on disk."""
+    con = Archive(archive).connect()
+    try:
+        ids = [r[0] for r in con.execute("SELECT tweet_id FROM tweets ORDER BY tweet_id").fetchall()]
+    finally:
+        con.close()
+    files = {p.relative_to(archive).as_posix(): p.read_bytes() for p in sorted(archive.rglob("*")) if p.is_file()}
+    return len(ids), ids, files
+
+
+# ---------------------------------------------------------------------------------------------
+# 10, 11. The terminal: data is plain text, never markup, its control characters made visible
+
+
+def test_visible_writes_control_characters_as_their_code():
+    from kwo.safe_text import visible
+
+    assert visible("a\x1b[31mb\x00c\x7f\x85\u202e\u2066d\ud800") == "a\\x1b[31mb\\x00c\\x7f\\x85\\u202e\\u2066d\\ud800"
+    assert visible("tab\tnew\nline\r", keep="\n\t") == "tab\tnew\nline\\x0d"
+    plain = "Legit Bank ☕ 👩‍💻 é ✓ \\x1b"  # emoji with a zero-width joiner, a literal backslash
+    assert visible(plain) is plain
+
+
+WIDE = {"COLUMNS": "400"}  # kwo sql's rich reads the width from COLUMNS: no cell wraps
+
+
+@pytest.mark.parametrize("command", ["report", "brands", "answered", "proactive"])
+def test_report_tables_show_markup_and_escapes_as_text(hostile, command):
+    # A sector "[/bold]" crashed every table with a MarkupError; "[link=...]" made a link.
+    code, out, err = run(command, "-a", hostile["archive"], "-b", hostile["roster"])
+    assert code == 0, err
+    assert not RAW_CONTROLS.search(out)
+    if command == "proactive":
+        assert f"│ kpn    │ {MARKUP_NAME} │" in out
+    else:
+        assert f" {MARKUP_SECTOR} " in out and " fin\\x00ance\\x1b[31m " in out
+
+
+def test_report_table_on_a_colour_terminal_makes_no_link(hostile):
+    from kwo.metrics import build_report
+    from kwo.report import view_data
+    from kwo.report.render import render_table
+
+    buf = io.StringIO()
+    render_table(view_data(build_report(hostile["archive"], hostile["roster"]), "report"), buf, color=True,
+                 width=400)
+    out = buf.getvalue()
+    assert "\x1b[1m" in out  # the terminal's own styles are there (bold headers)
+    assert "\x1b]8;" not in out  # but no hyperlink: neither rich's [link] nor the data's OSC 8
+    assert "\x1b[31m" not in out and "\x1b[2J" not in out and "\r" not in out
+    assert f" {MARKUP_NAME} " in out and f" {MARKUP_SECTOR} " in out
+    assert (" \\x1b[31mred\\x1b[0m \\x1b]8;;http://evil.example\\x1b\\click\\x1b]8;;\\x1b\\ \\x1b[2J"
+            "\\x0dover \\u202eevil\\u202c \\x9b31m \\x07 ") in out
+
+
+def test_kwo_sql_table_shows_text_and_column_names_as_text(hostile):
+    query = ('SELECT text AS "[link=http://evil.example]col[/link]", \'[/bold]\' AS "[/bold]", '
+             '\'x\' AS "\x1b]8;;http://evil.example\x1b\\c\x1b[2J" FROM tweets WHERE tweet_id = 1000')
+    code, out, err = run("sql", query, "-a", hostile["archive"], env=WIDE)
+    assert code == 0, err
+    assert not RAW_CONTROLS.search(out)
+    header, row = out.split("\n")[1], out.split("\n")[3]
+    assert [c.strip() for c in header.split("┃")[1:-1]] == [
+        "[link=http://evil.example]col[/link]", "[/bold]", "\\x1b]8;;http://evil.example\\x1b\\c\\x1b[2J"]
+    assert [c.strip() for c in row.split("│")[1:-1]] == [
+        "@kpn \\x1b[31mred\\x1b[0m \\x1b]8;;http://evil.example\\x1b\\click\\x1b]8;;\\x1b\\ \\x1b[2J\\x0dover "
+        "\\u202eevil\\u202c \\x9b31m \\x07", "[/bold]", "x"]
+
+
+def test_ingest_summary_shows_hostile_file_and_archive_names_as_text(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    name = "[bold]\x1b[31mx.jsonl"
+    Path(name).write_text(json.dumps(v1(0, "@kpn hoi", ("100", "ann"), mentions=[KPN])) + "\n")
+    code, out, err = run("ingest", name, "-a", "[link=http:evil.example]arch")
+    assert code == 0, err
+    assert not RAW_CONTROLS.search(out)
+    assert out.split("\n")[0].rstrip() == "Ingested into [link=http:evil.example]arch"
+    assert "│ [bold]\\x1b[31mx.jsonl │ v1     │    1 │       1 │" in out
+
+
+def test_ingest_progress_bar_shows_a_hostile_file_name_as_text(tmp_path):
+    from rich.console import Console
+
+    from kwo.report.progress import ingest_progress
+
+    buf = io.StringIO()
+    with ingest_progress(True, console=Console(file=buf, force_terminal=True, width=120)) as bar:
+        bar.start_file(str(tmp_path / "[link=http:evil]\x1b]8;;http:evil\x1b\\x[bold].jsonl"), 10)
+        bar.advance(10)
+    out = buf.getvalue()
+    assert "[link=http:evil]\\x1b]8;;http:evil\\x1b\\x[bold].jsonl" in out
+    assert "\x1b]8;" not in out
+
+
+def test_errors_show_control_characters_of_file_names(tmp_path):
+    missing = tmp_path / "no\x1b[2Jsuch\n.jsonl"
+    code, out, err = run("ingest", missing, "-a", tmp_path / "a")
+    assert code == 1 and out == ""
+    assert err == f"Error: {tmp_path}/no\\x1b[2Jsuch\\x0a.jsonl: no such file\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# 12. Markdown: every cell inert GitHub-flavoured Markdown
+
+
+def _markdown_tables(text: str) -> list[list[list[str]]]:
+    """The tables of a Markdown text as markdown-it (CommonMark + GFM tables) renders them: rows
+    of cell texts, entities and escapes decoded; raises when the HTML holds raw tags of the data."""
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    html = md.render(text)
+    assert "<script" not in html and "<img" not in html and "<a " not in html
+    for table in re.findall(r"<table>.*?</table>", html, re.S):
+        assert not re.search(r"<(em|strong|code|s|del|h\d|li|blockquote)>", table), table
+    from html.parser import HTMLParser
+
+    tables: list = []
+
+    class P(HTMLParser):
+        cell: list | None = None
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "table":
+                tables.append([])
+            elif tag == "tr":
+                tables[-1].append([])
+            elif tag in ("td", "th"):
+                self.cell = []
+            elif tag == "br" and self.cell is not None:
+                self.cell.append("\n")
+
+        def handle_endtag(self, tag):
+            if tag in ("td", "th"):
+                tables[-1][-1].append("".join(self.cell))
+                self.cell = None
+
+        def handle_data(self, data):
+            if self.cell is not None:
+                self.cell.append(data)
+
+    P(convert_charrefs=True).feed(html)
+    return tables
+
+
+def test_markdown_text_renders_as_exactly_the_text():
+    from kwo.safe_text import markdown_text
+
+    for text in (MD_NAME, MD_SECTOR, MARKUP_NAME, "a\\", "\\|", "- item", "# h", "===", "+ x", "&amp; &#60;",
+                 "**x**", "<b>b</b>", "x\r\ny", "-3.5", "ns_online", "_i_", "a__b__c", "é_ü_", "x_*y*_z"):
+        (table,) = _markdown_tables(f"| a | b |\n|---|---|\n| {markdown_text(text)} | end |\n")
+        assert table[1] == [text.replace("\r\n", "\n"), "end"], text
+    # what needs no escape keeps its looks in the raw Markdown
+    assert markdown_text("ns_online") == "ns_online" and markdown_text("58.0%") == "58.0%"
+    assert markdown_text("<=30 min") == "&lt;=30 min"
+
+
+def test_markdown_report_keeps_every_row_and_shows_names_as_written(hostile):
+    code, out, err = run("brands", "-a", hostile["archive"], "-b", hostile["roster"], "--format", "markdown")
+    assert code == 0, err
+    assert not RAW_CONTROLS.search(out)
+    (table,) = _markdown_tables(out)
+    header, *rows = table
+    assert header[:3] == ["handle", "name", "sector"]
+    assert all(len(r) == len(header) for r in rows)  # no row broken, no cell split by a pipe
+    names = {r[0]: (r[1], r[2]) for r in rows}
+    assert names["kpn"] == (MARKUP_NAME, MARKUP_SECTOR)
+    assert names["ns"] == (MD_NAME, MD_SECTOR)
+    assert names["ing"][1] == "fin\\x00ance\\x1b[31m"
+
+
+def test_markdown_full_report_tables_keep_their_shape(hostile):
+    code, out, err = run("report", "-a", hostile["archive"], "-b", hostile["roster"], "--format", "markdown")
+    assert code == 0, err
+    tables = _markdown_tables(out)
+    assert len(tables) == 6  # totals, response times, hourly, weekday x hour, brands, sectors
+    for table in tables:
+        assert len({len(r) for r in table}) == 1
+    sectors = {r[0] for r in tables[-1][1:]}
+    assert {MARKUP_SECTOR, MD_SECTOR, "fin\\x00ance\\x1b[31m"} <= sectors
+
+
+# ---------------------------------------------------------------------------------------------
+# 13. SVG and HTML: valid XML whatever the names hold
+
+
+CHART_NAMES = ("rush-hour", "response-by-hour", "closed-by-hour", "heatmap", "response-times",
+               "response-times-by-sector", "months")
+
+
+@pytest.mark.parametrize("name", CHART_NAMES)
+def test_every_chart_is_valid_svg_with_control_characters_in_names(hostile, tmp_path, name):
+    out = tmp_path / f"{name}.svg"
+    code, _, err = run("chart", name, "-a", hostile["archive"], "-b", hostile["roster"], "-o", out)
+    assert code == 0, err
+    ElementTree.fromstring(out.read_bytes())  # raises on a character XML 1.0 forbids
+
+
+def test_sector_chart_shows_the_names_with_visible_controls(hostile):
+    from kwo.metrics import build_report
+    from kwo.report import view_data
+    from kwo.report.charts import render_chart
+
+    data = view_data(build_report(hostile["archive"], hostile["roster"], details=True), "report")
+    svg = render_chart("response-times-by-sector", data, "svg", text_as_paths=False).decode()
+    ElementTree.fromstring(svg)
+    assert "fin\\x00ance\\x1b[31m" in svg
+    assert "[/bold]" in svg
+
+
+def test_html_report_has_no_raw_controls_and_its_charts_parse(hostile, tmp_path):
+    out = tmp_path / "r.html"
+    code, _, err = run("report", "-a", hostile["archive"], "-b", hostile["roster"], "--format", "html", "-o", out)
+    assert code == 0, err
+    html = out.read_text(encoding="utf-8")
+    assert not RAW_CONTROLS.search(html)
+    svgs = re.findall(r"<svg\b.*?</svg>", html, re.S)
+    assert len(svgs) == 7
+    for svg in svgs:
+        ElementTree.fromstring(svg)
+    assert "fin\\x00ance\\x1b[31m" in html
