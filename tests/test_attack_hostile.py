@@ -317,3 +317,162 @@ def test_html_report_has_no_raw_controls_and_its_charts_parse(hostile, tmp_path)
     for svg in svgs:
         ElementTree.fromstring(svg)
     assert "fin\\x00ance\\x1b[31m" in html
+
+
+# ---------------------------------------------------------------------------------------------
+# 5. --output: never into an archive, never over a device, FIFO, link or directory
+
+
+@pytest.fixture
+def fresh(hostile, tmp_path) -> dict:
+    """A copy of the hostile archive to attack, and its state before."""
+    import shutil
+
+    archive = tmp_path / "A"
+    shutil.copytree(hostile["archive"], archive)
+    return {**hostile, "archive": archive, "before": archive_state(archive)}
+
+
+def _report_to(fresh, output, *extra) -> tuple[int, str, str]:
+    return run("brands", "-a", fresh["archive"], "-b", fresh["roster"], "--format", "json", "-o", output, *extra)
+
+
+@pytest.mark.parametrize("inside", ["manifest.json", "tweets/x.json", "new.json", "."])
+def test_output_inside_the_reported_archive_is_refused(fresh, inside):
+    target = fresh["archive"] / inside
+    code, out, err = _report_to(fresh, target)
+    assert code == 2 and out == ""
+    if inside == ".":
+        assert "is a directory" in err
+    else:
+        assert f"Error: --output {target}: is inside the archive {fresh['archive']}; kwo does not write into an " \
+               "archive (choose a path outside it)" in err
+    assert archive_state(fresh["archive"]) == fresh["before"]
+
+
+def test_output_inside_another_archive_and_through_a_link_is_refused(fresh, hostile, tmp_path):
+    other = tmp_path / "other"
+    import shutil
+
+    shutil.copytree(hostile["archive"], other)
+    before_other = archive_state(other)
+    code, _, err = _report_to(fresh, other / "manifest.json")
+    assert code == 2 and f"is inside the kwo archive {other.resolve()}" in err
+    link = tmp_path / "innocent.json"
+    link.symlink_to(fresh["archive"] / "manifest.json")
+    code, _, err = _report_to(fresh, link)
+    assert code == 2 and f"Error: --output {link}: is inside the archive" in err
+    assert link.is_symlink()
+    assert archive_state(fresh["archive"]) == fresh["before"] and archive_state(other) == before_other
+    code, _, err = run("chart", "rush-hour", "-a", fresh["archive"], "-b", fresh["roster"], "-o",
+                       fresh["archive"] / "tweets" / "c.svg")
+    assert code == 2 and "is inside the archive" in err
+    assert archive_state(fresh["archive"]) == fresh["before"]
+
+
+def test_output_to_a_fifo_writes_into_it(fresh, tmp_path):
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    code, out, err = _report_to(fresh, fifo)
+    reader.join(30)
+    assert code == 0 and out == "", err
+    import stat
+
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)  # still a FIFO, not replaced by a regular file
+    assert {b["handle"] for b in json.loads(got[0])["brands"]} == {"kpn", "ing", "ns"}
+    assert sorted(os.listdir(tmp_path)) == ["A", "pipe"]
+
+
+def _device(path: Path, minor: int) -> Path:
+    import stat
+
+    try:
+        os.mknod(path, stat.S_IFCHR | 0o666, os.makedev(1, minor))
+    except (PermissionError, OSError):
+        pytest.skip("creating a character device needs CAP_MKNOD (root)")
+    return path
+
+
+def test_output_to_a_full_device_is_a_clear_error_and_the_device_stays(fresh, tmp_path):
+    import stat
+
+    full = _device(tmp_path / "full", 7)  # what /dev/full is
+    code, out, err = _report_to(fresh, full)
+    assert code == 1 and out == ""
+    assert err == f"Error: {full}: cannot write: No space left on device\n"
+    assert stat.S_ISCHR(os.lstat(full).st_mode) and os.stat(full).st_rdev == os.makedev(1, 7)
+    null = _device(tmp_path / "null", 3)  # /dev/null
+    code, _, err = _report_to(fresh, null)
+    assert code == 0, err
+    assert stat.S_ISCHR(os.lstat(null).st_mode)
+    assert sorted(os.listdir(tmp_path)) == ["A", "full", "null"]
+
+
+def test_output_through_a_link_writes_the_file_it_points_to(fresh, tmp_path):
+    real = tmp_path / "real.json"
+    real.write_text("old")
+    real.chmod(0o640)
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    code, _, err = _report_to(fresh, link)
+    assert code == 0, err
+    assert link.is_symlink() and os.readlink(link) == str(real)
+    assert json.loads(real.read_text())["view"] == "brands"
+    assert real.stat().st_mode & 0o777 == 0o640  # the file's permissions are kept
+    dangling = tmp_path / "dangling.json"
+    dangling.symlink_to(tmp_path / "nowhere" / "x.json")
+    code, _, err = _report_to(fresh, dangling)
+    assert code == 2 and "is a symbolic link to" in err and "which does not exist" in err
+    assert dangling.is_symlink()
+    assert sorted(os.listdir(tmp_path)) == ["A", "dangling.json", "link.json", "real.json"]
+
+
+def test_output_refuses_a_directory_and_a_missing_directory(fresh, tmp_path):
+    code, _, err = _report_to(fresh, tmp_path)
+    assert code == 2 and "is a directory" in err
+    code, _, err = _report_to(fresh, tmp_path / "no" / "such.json")
+    assert code == 2 and f"Error: --output {tmp_path}/no/such.json: the directory {tmp_path}/no does not exist" in err
+
+
+def test_output_dash_and_dev_stdout_write_to_standard_output(fresh, tmp_path):
+    code, out, err = _report_to(fresh, "-")
+    assert code == 0 and json.loads(out)["view"] == "brands", err
+    # /dev/stdout of a real process: a pipe, then a file the shell opened
+    proc = kwo("brands", "-a", fresh["archive"], "-b", fresh["roster"], "--format", "json", "-o", "/dev/stdout")
+    assert proc.returncode == 0 and json.loads(proc.stdout)["view"] == "brands", proc.stderr
+    with open(tmp_path / "shell.json", "w") as f:
+        proc = kwo("brands", "-a", fresh["archive"], "-b", fresh["roster"], "--format", "json", "-o", "/dev/stdout",
+                   stdout=f)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads((tmp_path / "shell.json").read_text())["view"] == "brands"
+
+
+def test_output_that_fails_midway_leaves_the_old_file_and_no_temporary(fresh, tmp_path):
+    target = tmp_path / "report.html"
+    target.write_text("the old report")
+    code = (
+        "import resource, sys; resource.setrlimit(resource.RLIMIT_FSIZE, (1000, 1000));"
+        "import signal; signal.signal(signal.SIGXFSZ, signal.SIG_IGN);"
+        "from kwo.cli import cli; cli(sys.argv[1:], prog_name='kwo')"
+    )
+    proc = subprocess.run([sys.executable, "-c", code, "report", "-a", str(fresh["archive"]), "-b",
+                           str(fresh["roster"]), "--format", "html", "-o", str(target)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stderr == f"Error: {target}: cannot write: File too large\n"
+    assert target.read_text() == "the old report"
+    assert sorted(os.listdir(tmp_path)) == ["A", "report.html"]
+
+
+@pytest.mark.parametrize("fmt,where", [("v1", "."), ("twcs", "tweets"), ("parquet", "tweets/month=2016-03")])
+def test_sample_out_inside_an_archive_is_refused(fresh, fmt, where):
+    out = fresh["archive"] / where
+    code, _, err = run("sample", "--out", out, "--tweets", "100", "--format", fmt, "-q")
+    assert code == 2
+    assert f"--out {out}: is inside the kwo archive {fresh['archive'].resolve()}; write the sample" in err
+    assert archive_state(fresh["archive"]) == fresh["before"]
