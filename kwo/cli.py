@@ -13,7 +13,21 @@ from .safe_text import visible
 
 
 class KwoGroup(click.Group):
-    """Turns every KwoError into ``Error: ...`` on stderr with exit code 1 (2 for usage errors)."""
+    """Turns every KwoError into ``Error: ...`` on stderr with exit code 1 (2 for usage errors),
+    and a failure to write standard output into one line too (kwo.cli_stdout)."""
+
+    def main(self, *args, **kwargs):
+        from .cli_stdout import EXIT_PIPE_CLOSED, StdoutFailed, guarded_stdout, silence_stdout
+
+        try:
+            with guarded_stdout():
+                return super().main(*args, **kwargs)
+        except StdoutFailed as exc:
+            silence_stdout()
+            if exc.pipe_closed:  # the reader (head, less) has what it wanted
+                sys.exit(EXIT_PIPE_CLOSED)
+            click.echo(f"Error: cannot write to standard output: {exc}", err=True)
+            sys.exit(1)
 
     def invoke(self, ctx: click.Context):
         try:

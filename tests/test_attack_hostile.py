@@ -476,3 +476,50 @@ def test_sample_out_inside_an_archive_is_refused(fresh, fmt, where):
     assert code == 2
     assert f"--out {out}: is inside the kwo archive {fresh['archive'].resolve()}; write the sample" in err
     assert archive_state(fresh["archive"]) == fresh["before"]
+
+
+# ---------------------------------------------------------------------------------------------
+# 14. Standard output on a full disk, and into a closed pipe (every command)
+
+
+def _stdout_commands(case: dict, tmp_path: Path) -> dict[str, list]:
+    a, b, dump = case["archive"], case["roster"], case["dump"]
+    commands = {
+        "help": ["--help"], "version": ["--version"], "report-help": ["report", "--help"],
+        "ingest": ["ingest", dump, "-a", tmp_path / "i1"], "ingest-json": ["ingest", dump, "-a", tmp_path / "i2", "--json"],
+        "sql-table": ["sql", "SELECT * FROM tweets", "-a", a],
+        "sql-csv": ["sql", "SELECT * FROM tweets", "-a", a, "--format", "csv"],
+        "sql-json": ["sql", "SELECT * FROM tweets", "-a", a, "--format", "json"],
+        "sample": ["sample", "--out", tmp_path / "s", "--tweets", "100"],
+    }
+    for name in ("report", "answered", "proactive", "rush-hour", "response-times", "brands"):
+        commands[name] = [name, "-a", a, "-b", b]
+    for fmt in ("json", "csv", "markdown", "html"):
+        commands[f"report-{fmt}"] = ["report", "-a", a, "-b", b, "--format", fmt]
+    return commands
+
+
+def test_standard_output_on_a_full_disk_is_one_clear_line(fresh, tmp_path):
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full here")
+    with open("/dev/full", "w") as full:  # opened, as a shell's > /dev/full does
+        procs = {name: subprocess.Popen([sys.executable, "-m", "kwo", *map(str, args)], stdout=full,
+                                        stderr=subprocess.PIPE, text=True)
+                 for name, args in _stdout_commands(fresh, tmp_path).items()}
+        results = {name: (p.wait(120), p.stderr.read()) for name, p in procs.items()}
+    for name, (code, err) in results.items():
+        assert (code, err) == (1, "Error: cannot write to standard output: No space left on device\n"), name
+    assert archive_state(fresh["archive"]) == fresh["before"]
+
+
+def test_a_closed_pipe_ends_the_command_quietly(fresh, tmp_path):
+    commands = _stdout_commands(fresh, tmp_path)
+    procs = {}
+    for name in ("help", "version", "ingest-json", "sql-table", "sql-csv", "report", "report-html"):
+        p = subprocess.Popen([sys.executable, "-m", "kwo", *map(str, commands[name])], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+        p.stdout.close()  # the reader is gone before kwo writes a byte: what `| head` leads to
+        procs[name] = p
+    for name, p in procs.items():
+        assert (p.wait(120), p.stderr.read()) == (141, ""), name
+    assert archive_state(fresh["archive"]) == fresh["before"]
