@@ -523,3 +523,185 @@ def test_a_closed_pipe_ends_the_command_quietly(fresh, tmp_path):
     for name, p in procs.items():
         assert (p.wait(120), p.stderr.read()) == (141, ""), name
     assert archive_state(fresh["archive"]) == fresh["before"]
+
+
+# ---------------------------------------------------------------------------------------------
+# 14. kwo sql: statements the sandbox did not know, deep nesting, NaN
+
+
+@pytest.mark.parametrize("query,kind", [
+    ("UPDATE EXTENSIONS", "kwo sql is read-only: UPDATE EXTENSIONS statements are refused (use SELECT)"),
+    ("update extensions (httpfs)", "kwo sql is read-only: UPDATE EXTENSIONS statements are refused (use SELECT)"),
+    ("EXPLAIN UPDATE EXTENSIONS", "kwo sql is read-only: EXPLAIN is allowed of a SELECT only (this one explains: "
+                                  "UPDATE EXTENSIONS)"),
+])
+def test_kwo_sql_refuses_statements_duckdb_python_cannot_name(fresh, query, kind):
+    code, out, err = run("sql", query, "-a", fresh["archive"])
+    assert (code, out, err) == (1, "", f"Error: {kind}\n")
+    assert archive_state(fresh["archive"]) == fresh["before"]
+
+
+DEEP = "SELECT " + "[" * 600 + "1" + "]" * 600 + " AS x"
+
+
+def test_kwo_sql_prints_lists_nested_600_deep(hostile):
+    code, out, err = run("sql", DEEP, "-a", hostile["archive"], "--format", "json")
+    assert code == 0, err
+    value = json.loads(out)[0]["x"]
+    depth = 0
+    while isinstance(value, list):
+        (value,), depth = value, depth + 1
+    assert (depth, value) == (600, 1)
+    code, out, err = run("sql", DEEP, "-a", hostile["archive"], "--format", "csv")
+    assert code == 0 and out == "x\n" + "[" * 600 + "1" + "]" * 600 + "\n", err
+    code, out, err = run("sql", DEEP, "-a", hostile["archive"], env=WIDE)
+    assert code == 0 and out.count("[") == 600 and out.endswith("1 row\n"), err
+
+
+def test_kwo_sql_json_writes_null_for_nan_and_infinity(hostile):
+    query = ("SELECT 'nan'::DOUBLE AS a, 'inf'::DOUBLE AS b, '-inf'::DOUBLE AS c, ['nan'::DOUBLE, 1.5] AS l, "
+             "{'x': 'inf'::FLOAT} AS s, 2 AS a")
+    code, out, err = run("sql", query, "-a", hostile["archive"], "--format", "json")
+    assert code == 0, err
+    assert out == '[{"a": null, "b": null, "c": null, "l": [null, 1.5], "s": {"x": null}, "a_1": 2}]\n'
+    json.loads(out, parse_constant=lambda c: pytest.fail(f"not JSON: {c}"))
+
+
+# ---------------------------------------------------------------------------------------------
+# 8. kwo sql limits: time, Ctrl-C, temporary disk, memory; rows stream
+
+
+ENDLESS = "SELECT count(*) FROM range(10000000000000) a, range(10) b"  # hours of work
+
+
+def test_kwo_sql_stops_at_its_timeout(hostile):
+    code, out, err = run("sql", ENDLESS, "-a", hostile["archive"], "--timeout", "0.5")
+    assert (code, out) == (1, "")
+    assert err == "Error: the query was stopped after 0.5 s (kwo sql --timeout 0.5; --timeout 0 for no limit)\n"
+
+
+def test_kwo_sql_honours_ctrl_c_while_duckdb_computes(hostile):
+    import signal
+    import time
+
+    proc = subprocess.Popen([sys.executable, "-m", "kwo", "sql", ENDLESS, "-a", str(hostile["archive"])],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(3)  # (not a measurement) most likely inside DuckDB by now; before it, Ctrl-C is honoured too
+    proc.send_signal(signal.SIGINT)
+    try:
+        code = proc.wait(60)  # the query itself would run for hours
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        pytest.fail("Ctrl-C did not stop the query")
+    assert (code, proc.stdout.read(), proc.stderr.read()) == (130, "", "Interrupted.\n")
+
+
+def test_kwo_sql_streams_rows_instead_of_gathering_them(hostile):
+    endless = "SELECT range AS n FROM range(10000000000000)"
+    # the table shows the first 1,000 rows and stops the query
+    proc = kwo("sql", endless, "-a", hostile["archive"], timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.endswith("│ 999 │\n└─────┘\nthe first 1,000 rows; add a LIMIT, or use --format csv or json for "
+                                "every row\n")
+    # csv rows reach the reader as they come: it reads some and goes
+    p = subprocess.Popen([sys.executable, "-m", "kwo", "sql", endless, "-a", str(hostile["archive"]), "--format",
+                          "csv"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert [p.stdout.readline() for _ in range(4)] == ["n\n", "0\n", "1\n", "2\n"]
+    p.stdout.close()
+    assert (p.wait(120), p.stderr.read()) == (141, "")
+
+
+def _spill_env(tmp_path: Path, memory: str = "100MB") -> dict:
+    tmp = tmp_path / "tmp"
+    tmp.mkdir(exist_ok=True)
+    return {**os.environ, "TMPDIR": str(tmp), "KWO_MEMORY_LIMIT": memory}
+
+
+SPILLING = "SELECT x, repeat('a', 200) AS s FROM range(20000000) t(x) ORDER BY random()"
+
+
+def test_kwo_sql_temporary_disk_is_bounded(hostile, tmp_path):
+    env = _spill_env(tmp_path)
+    proc = kwo("sql", SPILLING, "-a", hostile["archive"], "--temp-limit", "30MB", "--format", "csv", env=env)
+    assert (proc.returncode, proc.stdout) == (1, "")
+    assert proc.stderr == ("Error: the query needs more than 30MB of disk for its temporary files (kwo sql "
+                           "--temp-limit 30MB): filter or aggregate more, or raise --temp-limit\n")
+    assert os.listdir(env["TMPDIR"]) == []  # its spill folder went with it
+    proc = kwo("sql", "SELECT 1", "-a", hostile["archive"], "--temp-limit", "lots")
+    assert proc.returncode == 2 and "Error: --temp-limit 'lots': expected a size such as 500MB or 10GB" in proc.stderr
+
+
+def test_kwo_sql_memory_limit_is_a_clear_error(hostile, tmp_path):
+    proc = kwo("sql", "SELECT string_agg(repeat('a', 1000), ',') FROM range(1000000)", "-a", hostile["archive"],
+               env=_spill_env(tmp_path))
+    assert (proc.returncode, proc.stdout) == (1, "")
+    assert proc.stderr.startswith("Error: the query needs more memory than kwo's limit of 100MB (set "
+                                  "KWO_MEMORY_LIMIT to raise it): Out of Memory Error: ")
+    assert proc.stderr.count("\n") == 1
+
+
+def test_spill_folders_of_dead_runs_are_removed_and_nothing_else(hostile, tmp_path):
+    import fcntl
+
+    env = _spill_env(tmp_path)
+    tmp = Path(env["TMPDIR"])
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = int(gone.stdout)  # a pid that no longer runs
+
+    def folder(name: str, *files: str) -> Path:
+        p = tmp / name
+        (p / "c0").mkdir(parents=True)
+        (p / ".kwo-lock").touch()
+        for f in files:
+            (p / f).write_text("x")
+        return p
+
+    folder(f"kwo-spill-{dead}-0123abcd", "c0/duckdb_temp_1_0_storage_DEFAULT-0.tmp", "scratch-1.duckdb.wal")
+    foreign = folder(f"kwo-spill-{dead}-89abcdef", "c0/duckdb_temp_1_0_owner", "notes.txt")
+    live = folder(f"kwo-spill-{dead}-fedcba98", "c0/duckdb_temp_1_0_owner")
+    held = os.open(live / ".kwo-lock", os.O_RDWR)
+    fcntl.flock(held, fcntl.LOCK_EX)  # a live process of another pid namespace, say
+    other = folder(f"kwo-duckdb-{dead}-01234567", "c0/duckdb_temp_x")  # not kwo's spill naming
+    target = tmp_path / "elsewhere"
+    (target / "c0").mkdir(parents=True)
+    (target / ".kwo-lock").touch()
+    (target / "c0" / "duckdb_temp_keep").write_text("keep")
+    (tmp / f"kwo-spill-{dead}-00000000").symlink_to(target)  # a link with kwo's name
+    try:
+        proc = kwo("sql", "SELECT 1 AS n", "-a", hostile["archive"], "--format", "csv", env=env)
+        assert (proc.returncode, proc.stdout) == (0, "n\n1\n"), proc.stderr
+        assert sorted(p.name for p in tmp.iterdir()) == sorted(
+            [foreign.name, live.name, other.name, f"kwo-spill-{dead}-00000000"])
+        assert sorted(p.name for p in foreign.rglob("*")) == [".kwo-lock", "notes.txt"]  # only DuckDB's went
+        assert (live / "c0" / "duckdb_temp_1_0_owner").exists()
+        assert (other / "c0" / "duckdb_temp_x").exists() and (target / "c0" / "duckdb_temp_keep").exists()
+    finally:
+        os.close(held)
+
+
+def test_a_killed_query_leaves_spill_files_that_the_next_run_removes(hostile, tmp_path):
+    import signal
+    import time
+
+    env = _spill_env(tmp_path)
+    tmp = Path(env["TMPDIR"])
+    proc = subprocess.Popen([sys.executable, "-m", "kwo", "sql", SPILLING + ", x", "-a", str(hostile["archive"]),
+                             "--temp-limit", "2GB", "--format", "csv"], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(600):  # until DuckDB has spilled (polled; nothing timed)
+            if any(p.name.startswith("duckdb_temp") and "storage" in p.name for p in tmp.rglob("*")):
+                break
+            if proc.poll() is not None:
+                pytest.fail("the query ended before it spilled")
+            time.sleep(0.1)
+        else:
+            pytest.fail("no spill file appeared")
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    left = list(tmp.iterdir())
+    assert len(left) == 1 and left[0].name.startswith(f"kwo-spill-{proc.pid}-")
+    done = kwo("sql", "SELECT 1 AS n", "-a", hostile["archive"], "--format", "csv", env=env)
+    assert done.returncode == 0, done.stderr
+    assert list(tmp.iterdir()) == []
