@@ -705,3 +705,62 @@ def test_a_killed_query_leaves_spill_files_that_the_next_run_removes(hostile, tm
     done = kwo("sql", "SELECT 1 AS n", "-a", hostile["archive"], "--format", "csv", env=env)
     assert done.returncode == 0, done.stderr
     assert list(tmp.iterdir()) == []
+
+
+# ---------------------------------------------------------------------------------------------
+# 14. Period and window options at the ends of the calendar
+
+
+PERIOD_COMMANDS = ["report", "answered", "proactive", "rush-hour", "response-times", "brands"]
+
+
+@pytest.mark.parametrize("command", PERIOD_COMMANDS)
+def test_period_options_at_the_ends_of_the_calendar_work(hostile, command):
+    a, b = hostile["archive"], hostile["roster"]
+
+    def totals(*options):
+        code, out, err = run(command, "-a", a, "-b", b, "--format", "json", *options)
+        assert code == 0, err
+        data = json.loads(out)
+        return data.get("totals"), data.get("brands"), data["parameters"]
+
+    everything, brands, _ = totals()
+    # before and after every tweet: the same figures as no bound at all (the UTC bounds fall
+    # outside the years 1-9999 and are left open)
+    t, bb, p = totals("--since", "0001-01-01", "--until", "9999-12-31")
+    assert (t, bb) == (everything, brands)
+    assert (p["since"], p["until"], p["since_utc"], p["until_utc"]) == ("0001-01-01", "9999-12-31", None, None)
+    t, _, p = totals("--since", "9999-12-31")
+    assert p["since_utc"] == "9999-12-30T23:00:00Z"
+    if t and "mention_tweets" in t:
+        assert t["mention_tweets"] == 0
+    t, _, p = totals("--until", "0001-01-01", "--tz", "UTC")
+    assert p["until_utc"] == "0001-01-02T00:00:00Z"
+    if t and "mention_tweets" in t:
+        assert t["mention_tweets"] == 0
+
+
+def test_chart_takes_the_ends_of_the_calendar(hostile, tmp_path):
+    code, _, err = run("chart", "rush-hour", "-a", hostile["archive"], "-b", hostile["roster"], "--since",
+                       "0001-01-01", "--until", "9999-12-31", "-o", tmp_path / "c.svg")
+    assert code == 0, err
+    ElementTree.fromstring((tmp_path / "c.svg").read_bytes())
+
+
+@pytest.mark.parametrize("value", ["0000-12-31", "10000-01-01", "9999-12-32"])
+def test_dates_outside_the_calendar_are_usage_errors(hostile, value):
+    code, out, err = run("answered", "-a", hostile["archive"], "-b", hostile["roster"], "--until", value)
+    assert (code, out) == (2, "")
+    assert f"Error: --until {value!r}: expected a date YYYY-MM-DD (or YYYY-MM-DDTHH:MM) in the report time zone" in err
+
+
+@pytest.mark.parametrize("command", [*PERIOD_COMMANDS, "chart"])
+def test_an_endless_window_is_a_usage_error(hostile, tmp_path, command):
+    extra = ["rush-hour", "-o", tmp_path / "c.svg"] if command == "chart" else []
+    code, out, err = run(command, *extra[:1], "-a", hostile["archive"], "-b", hostile["roster"], "--window",
+                         "999999999999d", *extra[1:])
+    assert (code, out) == (2, "")
+    assert ("Error: --window '999999999999d': longer than 36,500d (100 years); leave --window out to count an "
+            "answer whenever it came") in err
+    code, _, err = run("answered", "-a", hostile["archive"], "-b", hostile["roster"], "--window", "36500d")
+    assert code == 0, err
