@@ -764,3 +764,90 @@ def test_an_endless_window_is_a_usage_error(hostile, tmp_path, command):
             "answer whenever it came") in err
     code, _, err = run("answered", "-a", hostile["archive"], "-b", hostile["roster"], "--window", "36500d")
     assert code == 0, err
+
+
+# ---------------------------------------------------------------------------------------------
+# 9. Blank runs: skipped at native speed, never taken for an empty file; absurd expansion noted
+
+BLANK_RUN = 64 << 20  # newlines; 256 MiB of them took 252 s line by line (1.1 MB gzipped)
+TWCS_HEADER = b"tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id\n"
+
+
+def _tw(i: int) -> bytes:
+    return json.dumps(v1(i, "@kpn hoi", ("100", "ann"), mentions=[KPN])).encode()
+
+
+def _twcs_row(i: int) -> bytes:
+    return f"{i},100,True,Tue Mar 01 10:00:00 +0000 2016,@kpn hoi {i},,\n".encode()
+
+
+def _js(i: int) -> bytes:
+    return json.dumps({"tweet": {"id_str": str(3000 + i), "created_at": "Tue Mar 01 10:00:00 +0000 2016",
+                                 "full_text": "@kpn hoi"}}).encode()
+
+
+@pytest.fixture(scope="module")
+def blank_files(tmp_path_factory) -> dict[str, Path]:
+    import gzip
+
+    root = tmp_path_factory.mktemp("blank")
+    run_ = b"\n" * BLANK_RUN
+    v2 = {"data": [{"id": "2000", "text": "@kpn hoi", "author_id": "100", "created_at": "2016-03-01T10:00:00.000Z",
+                    "edit_history_tweet_ids": ["2000"]}], "includes": {"users": [{"id": "100", "username": "ann"}]}}
+    v2b = json.loads(json.dumps(v2).replace("2000", "2001"))
+    contents = {
+        "v1.jsonl.gz": _tw(0) + b"\n" + run_ + _tw(1) + b"\n",
+        "v1-leading.jsonl.gz": run_ + _tw(2) + b"\n" + b"{broken\n",
+        "v1-array.json.gz": b"[\n" + _tw(3) + b"," + run_ + _tw(4) + b"\n]\n",
+        "v2.jsonl.gz": json.dumps(v2).encode() + b"\n" + run_ + json.dumps(v2b).encode() + b"\n",
+        "twcs.csv.gz": TWCS_HEADER + _twcs_row(1) + run_ + _twcs_row(2) + b"1,2,3\n",
+        "tweets.js.gz": b"window.YTD.tweets.part0 = [\n" + _js(0) + b"," + run_ + _js(1) + b"]\n",
+    }
+    files = {}
+    for name, data in contents.items():
+        files[name] = root / name
+        files[name].write_bytes(gzip.compress(data, 9))
+    return files
+
+
+def _cpu_bounded(seconds: int):
+    def limit():
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds))
+
+    return limit
+
+
+def test_blank_runs_are_skipped_at_native_speed_in_every_reader(blank_files, tmp_path):
+    # A CPU-time bound instead of a clock: line by line, these files take minutes of CPU.
+    archive = tmp_path / "a"
+    proc = kwo("ingest", *blank_files.values(), "-a", archive, "--json", "-j", "1", "--account", "ann",
+               preexec_fn=_cpu_bounded(60))
+    assert proc.returncode == 0, proc.stderr
+    got = {Path(f["path"]).name: (f["format"], f["records_read"], f["tweets_written"], f["quarantined"])
+           for f in json.loads(proc.stdout)["per_file"]}
+    assert got == {
+        "v1.jsonl.gz": ("v1", 2, 2, 0),
+        "v1-leading.jsonl.gz": ("v1", 2, 1, 1),  # was "empty", 0 records: the tweet after the blanks lost
+        "v1-array.json.gz": ("v1", 2, 2, 0),  # was "a record too long", the second tweet lost
+        "v2.jsonl.gz": ("v2", 2, 2, 0),
+        "twcs.csv.gz": ("twcs", 3, 2, 1),
+        "tweets.js.gz": ("archive", 2, 2, 0),  # was "an element too long", the second tweet lost
+    }
+    lines = {Path(q["file"]).name: q["line"] for q in map(json.loads, (archive / "quarantine").glob("*.jsonl")
+                                                          .__next__().read_text().splitlines())}
+    # line numbers count the blank lines: the broken line follows 64 Mi of them
+    assert lines == {"v1-leading.jsonl.gz": BLANK_RUN + 2, "twcs.csv.gz": BLANK_RUN + 4}
+
+
+def test_absurd_expansion_is_noted_in_the_ingest_summary(blank_files, tmp_path):
+    code, out, err = run("ingest", blank_files["v1.jsonl.gz"], "-a", tmp_path / "a", env=WIDE)
+    assert code == 0, err
+    size = blank_files["v1.jsonl.gz"].stat().st_size
+    ratio = (BLANK_RUN + 2 * len(_tw(0)) + 2) / size
+    assert (f"note: {blank_files['v1.jsonl.gz']} decompressed to {ratio:,.0f} times its size ({size / 1024:,.1f} KiB "
+            "to 64.0 MiB): a file this repetitive is mostly blank lines or filler, not tweets") in out.replace("\n", " ")
+    sample = Path(__file__).resolve().parents[1] / "sample_data" / "tweets-2016-01.jsonl.gz"
+    code, out, err = run("ingest", sample, "-a", tmp_path / "b")
+    assert code == 0 and "note:" not in out, err

@@ -46,6 +46,11 @@ def render_ingest_summary(result, out: TextIO | None = None) -> None:
         f"{result.notices:,} + {result.quarantined:,}"
     )
     console.print(line if ok else f"{line}  [bold red]MISMATCH[/]", soft_wrap=True)
+    from ..inputs import expansion_note
+
+    for f in result.per_file:
+        if note := expansion_note(getattr(f, "size", None), getattr(f, "decompressed", None)):
+            console.print(terminal_text(f"note: {f.path} {note}", keep=""), soft_wrap=True)
     qfile = getattr(result, "quarantine_file", None)
     if result.quarantined and qfile:
         console.print(terminal_text(f"{result.quarantined:,} record(s) quarantined with file, line and reason: "
