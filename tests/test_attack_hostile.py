@@ -851,3 +851,60 @@ def test_absurd_expansion_is_noted_in_the_ingest_summary(blank_files, tmp_path):
     sample = Path(__file__).resolve().parents[1] / "sample_data" / "tweets-2016-01.jsonl.gz"
     code, out, err = run("ingest", sample, "-a", tmp_path / "b")
     assert code == 0 and "note:" not in out, err
+
+
+# ---------------------------------------------------------------------------------------------
+# 7. Nesting depth and memory bounded in every reader: 100 KB of nested [ in each format
+
+NEST = 100_000
+MEMORY_BOUND = 4 << 30  # address space of the ingest; ijson's account-archive path took 24 GB
+
+
+def _nested_inputs() -> dict[str, tuple[bytes, tuple, list]]:
+    """name -> (content, (format, records, written, quarantined), [(line, reason)])"""
+    tw, tw2 = _tw(0), _tw(1)
+    v2 = json.dumps({"data": [{"id": "2000", "text": "@kpn hoi", "author_id": "100",
+                               "created_at": "2016-03-01T10:00:00.000Z", "edit_history_tweet_ids": ["2000"]}]})
+    deep = b"[" * NEST
+    too_deep_doc = "broken JSON document (nested too deeply); the rest of the document cannot be read"
+    return {
+        "v1-line.jsonl": (tw + b"\n" + deep + b"\n" + tw2 + b"\n", ("v1", 3, 2, 1), [(2, "JSON nested too deeply")]),
+        "v1-first.jsonl": (deep + b"\n" + tw + b"\n", ("v1", 2, 1, 1), [(1, "JSON nested too deeply")]),
+        "v1-pretty.json": (b"[\n" + tw + b",\n" + deep + b"\n", ("v1", 2, 1, 1), [(3, too_deep_doc)]),
+        "v1-objects.json": (b"[\n" + tw + b",\n" + b'{"a":' * NEST + b"\n", ("v1", 2, 1, 1), [(3, too_deep_doc)]),
+        "v2.jsonl": (v2.encode() + b"\n" + deep + b"\n", ("v2", 2, 1, 1), [(2, "JSON nested too deeply")]),
+        "twcs.csv": (TWCS_HEADER + _twcs_row(1)[:-3] + deep + b",,\n" + _twcs_row(2), ("twcs", 2, 2, 0), []),
+        "tweets.js": (b"window.YTD.tweets.part0 = [\n" + _js(0) + b"," + deep + b"]" * NEST + b"," + _js(1) + b"]",
+                      ("archive", 3, 2, 1), [(None, "element 2: nested too deeply")]),
+        "tweets-open.js": (b"window.YTD.tweets.part0 = [\n" + _js(0) + b"," + deep, ("archive", 2, 1, 1),
+                           [(None, "JSON syntax error after element 1; the rest of the file is not read")]),
+    }
+
+
+@pytest.mark.parametrize("name", list(_nested_inputs()))
+def test_deep_nesting_is_quarantined_with_memory_bounded(tmp_path, name):
+    import resource
+
+    content, counts, entries = _nested_inputs()[name]
+    path = tmp_path / name
+    path.write_bytes(content)
+
+    def bounded():
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BOUND, MEMORY_BOUND))
+
+    archive = tmp_path / "a"
+    proc = kwo("ingest", path, "-a", archive, "--json", "-j", "1", "--account", "ann", preexec_fn=bounded)
+    assert proc.returncode == 0, proc.stderr
+    (f,) = json.loads(proc.stdout)["per_file"]
+    assert (f["format"], f["records_read"], f["tweets_written"], f["quarantined"]) == counts
+    quarantine = [json.loads(x) for q in (archive / "quarantine").glob("*.jsonl") for x in q.read_text().splitlines()]
+    assert [(q["line"], q["reason"]) for q in quarantine] == entries
+    assert all(q["raw"].startswith(("[[[[", '{"a":{"a":')) for q in quarantine)
+
+
+def test_a_file_of_only_nesting_is_an_unknown_format(tmp_path):
+    path = tmp_path / "deep.json"
+    path.write_bytes(b"[" * NEST)
+    code, out, err = run("ingest", path, "-a", tmp_path / "a")
+    assert (code, out) == (1, "") and err.startswith(f"Error: {path}: unknown format; kwo reads: ")
+    assert not (tmp_path / "a" / "manifest.json").exists()
