@@ -20,9 +20,7 @@ from __future__ import annotations
 import atexit
 import os
 import re
-import secrets
 import stat
-import tempfile
 from pathlib import Path
 
 import duckdb
@@ -274,10 +272,13 @@ def _threads_for(limit: str) -> int:
 
 
 def spill_directory() -> str:
-    """A fresh path under the system temp dir for DuckDB to spill to. DuckDB creates it only
-    when it spills and removes it on close; never the archive (which may be read-only) nor the
-    working directory (DuckDB's default for in-memory databases)."""
-    return os.path.join(tempfile.gettempdir(), f"kwo-duckdb-{os.getpid()}-{secrets.token_hex(4)}")
+    """A fresh path in this process's spill folder under the system temp dir (kwo.spill, which
+    also removes the folders of processes that died) for DuckDB to spill to. DuckDB creates it
+    only when it spills and removes it on close; never the archive (which may be read-only) nor
+    the working directory (DuckDB's default for in-memory databases)."""
+    from .spill import connection_spill_dir
+
+    return connection_spill_dir()
 
 
 #: Bytes of report tables per archive row, roughly (10M sample tweets: 17.5M rows, 0.85 GB of
@@ -310,7 +311,9 @@ def scratch_database(config: dict) -> duckdb.DuckDBPyConnection:
     is unlinked right after opening (DuckDB keeps using it; nothing is left behind, and a crash
     leaves at most its write-ahead log); automatic checkpoints are off, as nothing is kept.
     """
-    path = os.path.join(tempfile.gettempdir(), f"kwo-scratch-{os.getpid()}-{secrets.token_hex(4)}.duckdb")
+    from .spill import scratch_path
+
+    path = scratch_path()  # in the spill folder: what a crash leaves is removed by the next run
     con = duckdb.connect(path, config={**config, "checkpoint_threshold": "1TB"})
     try:
         os.unlink(path)

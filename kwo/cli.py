@@ -10,18 +10,34 @@ import click
 from . import __version__
 from .cli_types import Choice
 from .errors import KwoError, UsageError
+from .safe_text import visible
 
 
 class KwoGroup(click.Group):
-    """Turns every KwoError into ``Error: ...`` on stderr with exit code 1 (2 for usage errors)."""
+    """Turns every KwoError into ``Error: ...`` on stderr with exit code 1 (2 for usage errors),
+    and a failure to write standard output into one line too (kwo.cli_stdout)."""
+
+    def main(self, *args, **kwargs):
+        from .cli_stdout import EXIT_PIPE_CLOSED, StdoutFailed, guarded_stdout, silence_stdout
+
+        try:
+            with guarded_stdout():
+                return super().main(*args, **kwargs)
+        except StdoutFailed as exc:
+            silence_stdout()
+            if exc.pipe_closed:  # the reader (head, less) has what it wanted
+                sys.exit(EXIT_PIPE_CLOSED)
+            click.echo(f"Error: cannot write to standard output: {exc}", err=True)
+            sys.exit(1)
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except UsageError as exc:
-            raise click.UsageError(str(exc), ctx) from None
+            raise click.UsageError(visible(str(exc)), ctx) from None
         except KwoError as exc:
-            raise click.ClickException(str(exc)) from None
+            # One line, whatever a file name or a value in it holds (a newline, an escape sequence).
+            raise click.ClickException(visible(str(exc))) from None
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
             ctx.exit(130)
@@ -111,19 +127,43 @@ def _say_waiting(archive: str):
 @cli.command()
 @click.argument("query")
 @archive_option()
-@click.option("--format", "fmt", type=Choice(["table", "csv", "json"]), default="table", show_default=True)
-def sql(query, archive, fmt):
+@click.option("--format", "fmt", type=Choice(["table", "csv", "json"]), default="table", show_default=True,
+              help="table shows at most 1,000 rows; csv and json stream every row.")
+@click.option("--output", "-o", "output", type=click.Path(dir_okay=False, path_type=str),
+              help="Write to this file instead of standard output (complete or not at all).")
+@click.option("--timeout", type=click.FloatRange(min=0), default=600, show_default=True, metavar="SECONDS",
+              help="Stop the query after this long (0: no limit).")
+@click.option("--temp-limit", "temp_limit", default="10GB", show_default=True, metavar="SIZE",
+              help="Disk the query may fill with temporary files when it does not fit in memory.")
+def sql(query, archive, fmt, output, timeout, temp_limit):
     """Run a read-only SQL query over the archive's views (tweets, ...).
+
+    Rows stream out as DuckDB produces them; Ctrl-C stops the query at once. Memory is bounded
+    by KWO_MEMORY_LIMIT, temporary disk by --temp-limit, time by --timeout.
 
     \b
     Example:
       kwo sql "SELECT lang, count(*) FROM tweets GROUP BY 1 ORDER BY 2 DESC" --archive arch
+      kwo sql "SELECT * FROM tweets" -a arch --format csv --output tweets.csv
     """
-    from .report.tables import print_relation
-    from .sqlshell import run_readonly_sql
+    from contextlib import ExitStack
 
-    columns, rows = run_readonly_sql(archive, query)
-    print_relation(columns, rows, fmt)
+    from .output import check_output, open_output
+    from .report.tables import print_relation
+    from .sqlshell import readonly_query
+
+    with ExitStack() as stack:
+        try:  # usage errors raised here show `kwo sql` usage
+            target = check_output(output, archives=[archive]) if output else None
+            result = stack.enter_context(readonly_query(archive, query, timeout=timeout or None,
+                                                        temp_limit=temp_limit))
+        except UsageError as exc:
+            raise click.UsageError(visible(str(exc))) from None
+        if target is None:
+            print_relation(result.columns, result.rows(), fmt)
+        else:
+            with open_output(target, archives=[archive]) as out:
+                print_relation(result.columns, result.rows(), fmt, out=out)
 
 
 @cli.command()

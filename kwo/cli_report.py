@@ -111,18 +111,19 @@ def _open_metrics(archive, brands, tz, since, until, window, thread, thresholds=
 
 def _run(view: str, sections: tuple[str, ...] | None, archive, brands, tz, since, until, window, thread, thresholds,
          fail_on, fmt, output):
+    from .output import write_output
     from .report import render
     from .report.sections import view_caveats
 
+    target = _output_target(output, archive)  # refused before minutes of computing, not after
     metrics = _open_metrics(archive, brands, tz, since, until, window, thread, thresholds)
     try:
         # The HTML report also shows buckets per sector and example tweets.
         report = metrics.report(sections, details=fmt == "html")
     finally:
         metrics.con.close()
-    if output:
-        text = render(report, fmt, view=view)
-        _write_atomically(output, text)
+    if target:
+        write_output(target, render(report, fmt, view=view), archives=[archive])
     else:
         render(report, fmt, view=view, out=sys.stdout)
         sys.stdout.flush()
@@ -144,24 +145,18 @@ def _fail_on(severity: str | None, caveats: list) -> None:
                        f"({codes}); the output was written")
 
 
-def _write_atomically(path: str, text: str | bytes) -> None:
-    from .errors import KwoError
+def _output_target(output: str | None, archive: str):
+    """The checked --output (kwo.output: never into an archive, never over a device, FIFO, link
+    or directory), or None for standard output. Its refusals show this command's usage."""
+    from .errors import UsageError
+    from .output import check_output
 
-    tmp = f"{path}.tmp-{os.getpid()}"
+    if not output:
+        return None
     try:
-        if isinstance(text, bytes):  # a chart
-            with open(tmp, "wb") as f:
-                f.write(text)
-        else:
-            with open(tmp, "w", encoding="utf-8") as f:
-                f.write(text)
-        os.replace(tmp, path)
-    except OSError as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise KwoError(f"{path}: cannot write the report: {exc.strerror or exc}") from None
+        return check_output(output, archives=[archive])
+    except UsageError as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 def _command(group: click.Group, name: str, sections: tuple[str, ...] | None, doc: str) -> click.Command:
@@ -280,19 +275,21 @@ def _chart_command(group: click.Group) -> None:
           kwo chart heatmap -a kwo16 -b brands.csv --since 2016-10-01 -o heatmap.png
         """
         from .caveats import affects
+        from .output import write_output
         from .report import view_data
         from .report.charts import CHARTS, render_chart
 
         fmt = os.path.splitext(output)[1].lower().lstrip(".")
         if fmt not in ("svg", "png"):
             raise click.BadParameter(f"{output!r}: the file name must end in .svg or .png", param_hint="--output")
+        target = _output_target(output, archive)
         metrics = _open_metrics(archive, brands, tz, since, until, window, thread, thresholds)
         try:
             report = metrics.report(details=True)
         finally:
             metrics.con.close()
-        data = view_data(report, "report")
-        _write_atomically(output, render_chart(name, data, fmt, title=not no_title))
+        write_output(target, render_chart(name, view_data(report, "report"), fmt, title=not no_title),
+                     archives=[archive])
         _fail_on(fail_on, [c for c in report.caveats if affects(c, CHARTS[name].figures)])
 
 

@@ -174,6 +174,7 @@ def _print_demo_comparison(result) -> None:
     from rich.table import Table
 
     from .demo import published_rows
+    from .safe_text import terminal_text
 
     table = Table(title="kwo demo: this run against KWO16", title_justify="left")
     table.add_column("figure")
@@ -193,4 +194,6 @@ def _print_demo_comparison(result) -> None:
     )
     verdict = ("every figure of truth.json recovered exactly" if not result.mismatches
                else f"{len(result.mismatches)} figures differ from truth.json")
-    console.print(f"{verdict}; report files: " + ", ".join(str(p) for p in result.files.values()))
+    # the paths are the user's --out: text, never markup
+    console.print(terminal_text(f"{verdict}; report files: " + ", ".join(str(p) for p in result.files.values()),
+                                keep=""))

@@ -39,3 +39,7 @@ class QueryError(KwoError):
 
 class UsageError(KwoError):
     """Options that do not fit together (mapped to exit code 2 by the CLI)."""
+
+
+class OutputError(KwoError):
+    """An output (``--output``, standard output) cannot be written: a full disk, no permission."""

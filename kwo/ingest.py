@@ -114,10 +114,12 @@ class FileResult:
     notices: int = 0
     quarantined: int = 0
     skipped: bool = False  # already ingested (same sha256): nothing read, counts as duplicates
+    decompressed: int | None = None  # bytes after decompression, for a compressed input (not kept)
 
     def to_manifest(self) -> dict:
         entry = asdict(self)
         entry.pop("skipped")
+        entry.pop("decompressed")
         entry["ingested_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         return entry
 
@@ -484,6 +486,7 @@ class _Writer:
             before = list(itertools.accumulate((o.line_ends for o in outs[:-1]), initial=0))
         else:
             result.sha256, result.size, before = outs[0].sha256 or "", outs[0].size, [0]
+            result.decompressed = outs[0].decompressed
         for o, offset in zip(outs, before, strict=True):
             result.notices += o.notices
             result.quarantined += o.quarantined

@@ -58,22 +58,82 @@ class _HashingReader(io.RawIOBase):
 
 
 class _Prefixed(io.RawIOBase):
-    """A stream whose first bytes were already read (to sniff them) and are served again."""
+    """A stream whose first bytes were already read (to sniff them) and are served again, after
+    ``newlines`` line ends: the blank lines skipped before them, served again without ever being
+    held (so line numbers stay those of the file)."""
 
-    def __init__(self, head: bytes, rest: BinaryIO):
+    def __init__(self, head: bytes, rest: BinaryIO, newlines: int = 0):
         self._head = memoryview(head)
         self._rest = rest
+        self._newlines = newlines
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, b) -> int:
+        if self._newlines:
+            n = min(len(b), self._newlines)
+            b[:n] = b"\n" * n
+            self._newlines -= n
+            return n
         if self._head:
             n = min(len(b), len(self._head))
             b[:n] = self._head[:n]
             self._head = self._head[n:]
             return n
         return self._rest.readinto(b)
+
+
+#: Bytes that make a line blank (and a UTF-8 BOM, which may come before them).
+BLANK = b" \t\r\n"
+
+#: An input that decompresses to more than EXPANSION_RATIO times its size, and to at least
+#: EXPANSION_MIN_BYTES, gets a note in the ingest summary: tweet JSON compresses 5- to 15-fold
+#: (gzip 6-fold on the KWO16 sample, zstd -19 a little more), so a hundredfold file is mostly
+#: repetition (a bomb, blank lines, one record copied over and over). It is read all the same.
+EXPANSION_RATIO = 100
+EXPANSION_MIN_BYTES = 16 << 20
+
+
+def expansion_note(size: int | None, decompressed: int | None) -> str | None:
+    """The ingest summary's note on an input whose decompressed size is absurd, or None."""
+    if not size or not decompressed or decompressed < EXPANSION_MIN_BYTES or decompressed < size * EXPANSION_RATIO:
+        return None
+    return (f"decompressed to {decompressed / size:,.0f} times its size ({_size(size)} to {_size(decompressed)}): "
+            "a file this repetitive is mostly blank lines or filler, not tweets")
+
+
+def _size(n: int) -> str:
+    for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if n >= scale:
+            return f"{n / scale:,.1f} {unit}"
+    return f"{n:,} bytes"
+
+
+def _skip_blank(stream: BinaryIO, head: bytearray) -> int:
+    """When ``head`` (the first bytes read) starts with blank lines: drop them and read on past
+    more of them in blocks, at the speed of bytes.lstrip and never holding them, until a line with
+    content; then fill ``head`` up to HEAD_BYTES from there. Returns the line ends dropped (served
+    again by _Prefixed). Detection then sees the content, not 256 KiB of blank lines."""
+    newlines = 0
+    while True:
+        first = len(head) - len(head.lstrip(BLANK))  # where the content starts
+        cut = head.rfind(b"\n", 0, first) + 1  # the blank lines end there (spaces after it stay)
+        if cut:
+            newlines += head.count(b"\n", 0, cut)
+            del head[:cut]
+        if first - cut < len(head):
+            break  # content
+        chunk = stream.read(HEAD_BYTES)
+        if not chunk:
+            return newlines
+        head += chunk
+    while newlines and len(head) < HEAD_BYTES:
+        chunk = stream.read(HEAD_BYTES - len(head))
+        if not chunk:
+            break
+        head += chunk
+    return newlines
 
 
 def _decompressor(kind: str | None, raw: BinaryIO) -> BinaryIO:
@@ -171,12 +231,14 @@ class _ZstdFrames(io.RawIOBase):
 
 
 class _Guarded(io.RawIOBase):
-    """Turns decompression failures (truncated or corrupt data) into an InputError naming the file."""
+    """Turns decompression failures (truncated or corrupt data) into an InputError naming the file;
+    counts the decompressed bytes."""
 
     def __init__(self, inner: BinaryIO, path: str, kind: str | None):
         self._inner = inner
         self._path = path
         self._kind = kind
+        self.nbytes = 0
 
     def readable(self) -> bool:
         return True
@@ -184,7 +246,9 @@ class _Guarded(io.RawIOBase):
     def readinto(self, b) -> int:
         # The decompressors' own messages are not passed on (they change between releases).
         try:
-            return self._inner.readinto(b) or 0
+            n = self._inner.readinto(b) or 0
+            self.nbytes += n
+            return n
         except EOFError:
             raise InputError(self._path, f"truncated or corrupt {self._what}: it ends inside the compressed data") from None
         except OSError as exc:
@@ -209,14 +273,20 @@ class OpenedInput:
 
     path: str
     stream: io.BufferedReader
-    head: bytes  # the first decompressed bytes, for format detection
+    head: bytes  # the first decompressed bytes with content (after blank lines), for format detection
     compression: str | None
     _hasher: _HashingReader
     size: int | None
+    _decompressed: _Guarded | None = None
 
     @property
     def bytes_read(self) -> int:
         return self._hasher.nbytes
+
+    @property
+    def decompressed_bytes(self) -> int | None:
+        """Decompressed bytes read so far (None for an uncompressed input)."""
+        return self._decompressed.nbytes if self._decompressed is not None and self.compression else None
 
     def sha256(self) -> str:
         """Hash of the raw (compressed) bytes; complete once the stream has been read to the end."""
@@ -271,9 +341,12 @@ def open_input(path: str, on_bytes=None) -> Iterator[OpenedInput]:
             if not chunk:
                 break
             head += chunk
-        head = bytes(head)
-        stream = io.BufferedReader(_Prefixed(head, guarded), _READ_BUFFER)
-        yield OpenedInput(path, stream, head, kind, hasher, size)
+        bom = b"\xef\xbb\xbf" if head.startswith(b"\xef\xbb\xbf") else b""
+        del head[: len(bom)]
+        newlines = _skip_blank(guarded, head)
+        head = bom + bytes(head) if not newlines else bytes(head)  # a BOM before blank lines goes with them
+        stream = io.BufferedReader(_Prefixed(head, guarded, newlines), _READ_BUFFER)
+        yield OpenedInput(path, stream, head, kind, hasher, size, guarded)
     finally:
         if close:
             raw.close()

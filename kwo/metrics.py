@@ -162,15 +162,24 @@ def parse_window(text: str) -> int:
     ms = sum(int(n) * _WINDOW_UNITS_MS[u] for n, u in parts)
     if ms <= 0:
         raise UsageError(f"--window {text!r}: the window must be longer than zero")
+    if ms > MAX_WINDOW_MS:
+        raise UsageError(f"--window {text!r}: longer than {MAX_WINDOW_MS // 86_400_000:,}d (100 years); "
+                         "leave --window out to count an answer whenever it came")
     return ms
+
+
+#: The longest --window: 100 years is longer than Twitter exists, and DuckDB's BIGINT milliseconds
+#: overflowed far beyond it (999999999999d was a raw INT128 conversion error).
+MAX_WINDOW_MS = 36_500 * 86_400_000
 
 
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?$")
 
 
-def parse_local_bound(text: str, option: str, *, end: bool) -> datetime:
-    """A ``--since``/``--until`` value as a naive wall-clock datetime in the report time zone.
+def parse_local_bound(text: str, option: str, *, end: bool) -> datetime | None:
+    """A ``--since``/``--until`` value as a naive wall-clock datetime in the report time zone
+    (None for ``--until 9999-12-31``: the end of time, no bound at all).
 
     A date means the whole day: ``--since 2016-03-01`` starts at 00:00 that day and
     ``--until 2016-03-31`` ends at 24:00 on that day (inclusive). A date with a time is an instant
@@ -181,6 +190,8 @@ def parse_local_bound(text: str, option: str, *, end: bool) -> datetime:
         if _DATE_RE.match(s):
             d = date.fromisoformat(s)
             start = datetime(d.year, d.month, d.day)
+            if end and d == date.max:
+                return None  # 24:00 on 9999-12-31: no datetime; no tweet is after it either
             return start + timedelta(days=1) if end else start
         if _DATETIME_RE.match(s):
             return datetime.fromisoformat(s.replace(" ", "T"))
@@ -205,10 +216,18 @@ class ReportOptions:
         return "thread" if self.thread else "direct"
 
 
-def _to_utc(con: duckdb.DuckDBPyConnection, wall: datetime, tz: str) -> datetime:
+def _to_utc(con: duckdb.DuckDBPyConnection, wall: datetime | None, tz: str) -> datetime | None:
+    """The UTC instant of a wall-clock time in ``tz``; None when it lies outside the years 1-9999
+    (--since 0001-01-01 in Amsterdam is 31 December of year 0 in UTC): before or after every
+    tweet, the same as no bound."""
+    if wall is None:
+        return None
     # DuckDB's ICU converts the wall-clock time, so the bound uses the same tz rules as the hours.
     (ms,) = con.execute("SELECT epoch_ms(timezone($tz, $wall::TIMESTAMP))", {"tz": tz, "wall": wall}).fetchone()
-    return datetime.fromtimestamp(ms / 1000, tz=UTC)
+    try:
+        return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(milliseconds=ms)
+    except OverflowError:
+        return None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -595,7 +614,8 @@ SECTIONS = ("response_times", "hourly", "weekday_hourly", "brands", "sectors")
 
 
 def _iso(dt: datetime | None) -> str | None:
-    return dt.strftime("%Y-%m-%dT%H:%M:%SZ") if dt else None
+    # not strftime: glibc writes year 1 as "1", not "0001"
+    return f"{dt.year:04d}-{dt:%m-%dT%H:%M:%S}Z" if dt else None
 
 
 def resolve_roster(con: duckdb.DuckDBPyConnection, brands: str | os.PathLike | None):

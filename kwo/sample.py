@@ -2090,6 +2090,7 @@ def generate(
     out_dir = Path(out)
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"--out {out_dir}: exists and is not a directory")
+    refuse_inside_archive(out_dir)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -2142,6 +2143,17 @@ def generate(
             pass
     return SampleResult(out=out_dir, files=[out_dir / n for n, _, _ in world.files], truth=truth,
                         seconds=time.perf_counter() - started)
+
+
+def refuse_inside_archive(out_dir: Path, *, except_itself: bool = False) -> None:
+    """Dump files have no place in a kwo archive (the next ingest would find foreign files there);
+    ``except_itself``: ``out_dir`` may itself be an archive (a sample archive written again)."""
+    from .output import archive_holding
+
+    holder = archive_holding(out_dir)
+    if holder is not None and not (except_itself and holder == out_dir.resolve()):
+        raise UsageError(f"--out {out_dir}: is inside the kwo archive {holder}; write the sample to a directory "
+                         "outside it")
 
 
 def _previous_files(out_dir: Path) -> set[str]:

@@ -396,6 +396,7 @@ def _check_out(out_dir: Path) -> None:
     run wrote; never an archive with ingested data in it (its parts would be replaced)."""
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"--out {out_dir}: exists and is not a directory")
+    S.refuse_inside_archive(out_dir, except_itself=True)
     if (out_dir / MANIFEST).exists():
         manifest = Archive(out_dir).read_manifest()
         if any(f.get("format") != "sample" for f in manifest.files):

@@ -61,6 +61,7 @@ class Outcome:
     quarantine_path: str | None = None  # the task's quarantine entries, one JSON object a line
     sha256: str | None = None  # whole-stream tasks only
     size: int | None = None
+    decompressed: int | None = None  # bytes after decompression (compressed whole-stream inputs)
     line_ends: int | None = None  # byte-range tasks: the b"\n" in the range (line numbers of later ranges start after them)
 
 
@@ -79,6 +80,7 @@ def stage(task: Task, on_bytes=None) -> Outcome:
             outcome.rows = write_staged(task, get_reader(name)(opened.stream, ctx))
         opened.drain()
         outcome.sha256 = opened.sha256()
+        outcome.decompressed = opened.decompressed_bytes
         if outcome.size is None:
             outcome.size = opened.bytes_read
     outcome.notices, outcome.quarantined, outcome.quarantine_path = ctx.notices, ctx.spilled, spill.written

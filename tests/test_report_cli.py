@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import os
@@ -149,7 +150,8 @@ def _markdown_tables(text: str) -> dict[str, _Table]:
             title = line[3:]
             tables[title] = _Table()
         elif line.startswith("|") and title:
-            cells = [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", line.strip())[1:-1]]
+            # cells as a Markdown reader shows them: escaped pipes and entities (&lt;=30 min) decoded
+            cells = [html.unescape(c.strip().replace("\\|", "|")) for c in re.split(r"(?<!\\)\|", line.strip())[1:-1]]
             if not hasattr(tables[title], "header"):
                 tables[title].header = cells
             elif not all(set(c) <= set("-:") for c in cells):

@@ -224,12 +224,19 @@ def test_an_over_long_line_among_good_ones_is_quarantined_alone(tmp_path, fmt):
     assert got.ids == [1_000_000_000_000_000_001, 1_000_000_000_000_000_003]
 
 
-def test_an_over_long_account_archive_element_stops_the_file(tmp_path):
-    # ijson holds the element being built, so the reader stops at the limit (the rest unread).
+def test_an_over_long_account_archive_element_is_quarantined(tmp_path):
+    # Found whole within twice the limit, the element is quarantined and its neighbours read; one
+    # that does not end there stops the file (the rest unread, said in the reason).
     big = {"tweet": {**ARCHIVE_TWEET["tweet"], "id_str": "2", "full_text": "z" * (MAX_RECORD_BYTES + (1 << 20))}}
-    got = ingest_bytes(tmp_path, tweets_js(ARCHIVE_TWEET, big), name="tweets.js", account="me")
+    after = {"tweet": {**ARCHIVE_TWEET["tweet"], "id_str": "3"}}
+    got = ingest_bytes(tmp_path, tweets_js(ARCHIVE_TWEET, big, after), name="tweets.js", account="me")
+    assert got.counts == dict(records_read=3, tweets_written=2, duplicates=0, notices=0, quarantined=1)
+    assert got.reasons()[0].startswith("element 2: an element longer than the 16,777,216 bytes a tweet record can be")
+    huge = {"tweet": {**ARCHIVE_TWEET["tweet"], "id_str": "2", "full_text": "z" * (3 * MAX_RECORD_BYTES)}}
+    got = ingest_bytes(tmp_path / "b", tweets_js(ARCHIVE_TWEET, huge, after), name="tweets.js", account="me")
     assert got.counts == dict(records_read=2, tweets_written=1, duplicates=0, notices=0, quarantined=1)
-    assert "longer than the 16,777,216 bytes" in got.reasons()[0]
+    assert got.reasons()[0] == ("an element longer than the 16,777,216 bytes a tweet record can be after element 1; "
+                                "the rest of the file is not read")
 
 
 def test_100_mb_of_one_line_that_is_no_json_is_an_unknown_format(tmp_path):
@@ -269,11 +276,14 @@ def test_deeply_nested_object_inside_a_tweet_is_quarantined(tmp_path):
 
 
 def test_deeply_nested_account_archive_element_is_quarantined(tmp_path):
-    # ijson builds any depth; writing the element into the quarantine once raised RecursionError.
+    # ijson built any depth (in memory quadratic in it); writing the element into the quarantine
+    # once raised RecursionError. Now the element is passed over by counting brackets.
     deep = '{"tweet":' * DEEP + "1" + "}" * DEEP
-    got = ingest_bytes(tmp_path, tweets_js(ARCHIVE_TWEET, deep), name="tweets.js", account="me")
-    assert got.counts == dict(records_read=2, tweets_written=1, duplicates=0, notices=0, quarantined=1)
-    assert got.quarantine[0]["raw"] == "(too deeply nested to show)"
+    after = {"tweet": {**ARCHIVE_TWEET["tweet"], "id_str": "2"}}
+    got = ingest_bytes(tmp_path, tweets_js(ARCHIVE_TWEET, deep, after), name="tweets.js", account="me")
+    assert got.counts == dict(records_read=3, tweets_written=2, duplicates=0, notices=0, quarantined=1)
+    assert got.quarantine[0]["reason"] == "element 2: nested too deeply"
+    assert got.quarantine[0]["raw"] == deep[: 64 << 10]
 
 
 def test_a_file_of_only_deep_nesting_is_an_unknown_format(tmp_path):

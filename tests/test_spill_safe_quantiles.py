@@ -200,8 +200,8 @@ def test_scratch_database_leaves_nothing_behind(sample_archive, monkeypatch):
 
     archive, brands = sample_archive
     monkeypatch.setenv("KWO_SCRATCH", "1")
-    before = set(glob.glob(f"{tempfile.gettempdir()}/kwo-scratch-*"))
+    before = set(glob.glob(f"{tempfile.gettempdir()}/kwo-spill-*/scratch-*"))
     m = open_metrics(archive, brands)
     assert m.con.execute("SELECT count(*) FROM mention_answers").fetchone()[0] > 0
     m.con.close()
-    assert set(glob.glob(f"{tempfile.gettempdir()}/kwo-scratch-*")) <= before
+    assert set(glob.glob(f"{tempfile.gettempdir()}/kwo-spill-*/scratch-*")) <= before

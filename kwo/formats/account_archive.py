@@ -1,7 +1,7 @@
 """Reader for Twitter/X account archives: ``data/tweets.js`` and its kin.
 
 The file is JavaScript, ``window.YTD.tweets.part0 = [ {"tweet": {...}}, ... ]``; the array after
-the ``=`` is streamed with ijson. Older archives (``YTD.tweet``) hold the tweet objects directly.
+the ``=`` is streamed element by element (:class:`_Elements`). Older archives (``YTD.tweet``) hold the tweet objects directly.
 Every number is a string, text is HTML-escaped, retweets are only ``RT @...`` text, and no tweet
 names its author: the owner comes from ``--account`` or from manifest.js / account.js beside
 the file.
@@ -16,12 +16,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
-import ijson
+import msgspec
 import pyarrow as pa
 
 from ..errors import InputError, UnknownFormatError
 from ..schema import RowBuilder, distinct_mentions, parse_id, parse_twitter_date, source_label, unescape_text
 from . import MAX_RECORD_BYTES, ReadContext, plausible_time
+from .v1 import _NUMBER_START, _size_of_first_value, _SyntaxError, _without_lone_surrogates
 
 # YTD data types whose elements are tweets of the archive owner.
 TWEET_TYPES = {"tweet", "tweets", "deleted_tweet", "deleted_tweets", "community_tweet"}
@@ -136,34 +137,135 @@ def _skip_assignment(stream: BinaryIO, ctx: ReadContext) -> None:
 
 
 class _BrokenJson:
-    """Last item of :func:`_elements` when the JSON breaks off; no JSON value is one of these."""
+    """Last item of :class:`_Elements` when the JSON breaks off; no element is one of these.
+    ``raw``: the data from where the element that broke starts."""
 
-    def __init__(self, message: str, what: str = "JSON syntax error"):
-        self.message = message
+    def __init__(self, raw: bytes, what: str = "JSON syntax error"):
+        self.raw = raw
         self.what = what
 
 
-def _elements(stream: BinaryIO, data: bytes) -> Iterator[Any]:
-    """The array's elements as they complete, then a _BrokenJson if the JSON is broken."""
-    elements = ijson.sendable_list()
-    parser = ijson.items_coro(elements, "item")
-    pending = 0  # bytes sent since an element last completed
-    try:
-        while data:
-            parser.send(data)
-            pending = 0 if elements else pending + len(data)
-            yield from elements
-            elements.clear()
-            if pending > MAX_RECORD_BYTES:
-                # ijson holds the element being built: stop before memory grows with the input.
-                yield _BrokenJson(f"over {pending:,} bytes without the element ending",
-                                  f"an element longer than the {MAX_RECORD_BYTES:,} bytes a tweet record can be")
+class _TooDeep:
+    """An element nested deeper than msgspec (and Python) recurses: skipped, quarantined."""
+
+    def __init__(self, raw: bytes):
+        self.raw = raw
+
+
+# Outside strings, the tokens that change the nesting depth; a string is one token.
+_DEPTH_TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*(?P<close>")?|[\[\]{}]', re.S)
+_WHITESPACE = re.compile(rb"[ \t\r\n]*")
+
+
+class _Elements:
+    """The elements of the JSON array after the ``=``, as raw bytes, each located by letting
+    msgspec skip over it (as the v1 reader does with documents): memory holds one element at a
+    time, a run of blanks between elements is passed over without being kept, and the nesting
+    depth is bounded by msgspec's recursion limit. An element nested deeper is found by counting
+    brackets instead, and handed on as a _TooDeep; the array's end or a break in the JSON ends
+    the iteration (the latter with a _BrokenJson).
+
+    ijson, used before, kept every level's prefix ("item.item.item..."): 100 KB of ``[`` grew to
+    24 GB."""
+
+    def __init__(self, stream: BinaryIO, data: bytes):
+        self.stream = stream
+        self.buf = data
+        self.pos = data.index(b"[") + 1
+        self.mark = self.pos
+        self.eof = False
+
+    def __iter__(self) -> Iterator[bytes | _TooDeep | _BrokenJson]:
+        try:
+            c = self._peek()
+            if c == b"]":
                 return
-            data = stream.read(_CHUNK)
-        parser.close()
-    except ijson.JSONError as exc:
-        yield from elements  # those completed before the error are sound
-        yield _BrokenJson(str(exc))
+            while True:
+                if c is None:
+                    raise _SyntaxError("the data ends inside the array")
+                yield self._element()
+                c = self._peek()
+                if c == b"]":
+                    return
+                if c != b",":
+                    raise _SyntaxError("expected , or ] after an element")
+                self.pos += 1
+                c = self._peek()
+        except _SyntaxError:
+            yield _BrokenJson(self.buf[self.mark : self.mark + _RAW_LIMIT])
+        except _TooLong:
+            yield _BrokenJson(self.buf[self.mark : self.mark + _RAW_LIMIT],
+                              f"an element longer than the {MAX_RECORD_BYTES:,} bytes a tweet record can be")
+
+    def _element(self) -> bytes | _TooDeep:
+        self.mark = self.pos
+        while True:
+            try:
+                size = _size_of_first_value(memoryview(self.buf)[self.pos :])
+            except _SyntaxError as exc:
+                if str(exc) != "nested too deeply":
+                    raise
+                return self._deep()
+            if size is None or (self.pos + size == len(self.buf) and self.buf[self.pos] in _NUMBER_START):
+                if self._more():
+                    continue  # a number that reaches the end of the buffer may go on
+                if size is None:
+                    raise _SyntaxError("the data ends inside an element")
+            end = self.pos + size
+            self.pos = end
+            return self.buf[self.mark : end]
+
+    def _deep(self) -> _TooDeep:
+        """Pass over an element too deep for msgspec by counting its brackets (strings skipped)."""
+        depth, at = 0, self.pos
+        while True:
+            for m in _DEPTH_TOKENS.finditer(self.buf, at):
+                token = m.group()
+                if token[:1] == b'"':
+                    if m.group("close") is None:
+                        break  # the string goes on in the next chunk: scan it again from its start
+                elif token in (b"[", b"{"):
+                    depth += 1
+                else:
+                    depth -= 1
+                    if depth == 0:
+                        self.pos = m.end()
+                        return _TooDeep(self.buf[self.mark : self.mark + _RAW_LIMIT])
+                at = m.end()
+            else:
+                at = len(self.buf)
+            shift = self.mark
+            if not self._more():
+                raise _SyntaxError("the data ends inside an element")
+            at -= shift
+
+    def _peek(self) -> bytes | None:
+        """The next non-blank byte (the cursor moves onto it); nothing before it is kept."""
+        while True:
+            self.pos = _WHITESPACE.match(self.buf, self.pos).end()
+            self.mark = self.pos
+            if self.pos < len(self.buf):
+                return self.buf[self.pos : self.pos + 1]
+            if not self._more():
+                return None
+
+    def _more(self) -> bool:
+        if self.eof:
+            return False
+        if len(self.buf) - self.mark > MAX_RECORD_BYTES:
+            raise _TooLong
+        chunk = self.stream.read(max(_CHUNK, len(self.buf) - self.mark))
+        if not chunk:
+            self.eof = True
+            return False
+        self.buf = self.buf[self.mark :] + chunk
+        self.pos -= self.mark
+        self.mark = 0
+        return True
+
+
+class _TooLong(Exception):
+    pass
 
 
 def _first_data(stream: BinaryIO) -> bytes:
@@ -172,6 +274,19 @@ def _first_data(stream: BinaryIO) -> bytes:
         if chunk.strip():  # blank chunks are dropped, not gathered: memory stays flat
             return chunk
     return b""
+
+
+def _decode(raw: bytes) -> Any:
+    """An element's JSON value; raises ValueError (the quarantine reason) when it has none."""
+    try:
+        return msgspec.json.decode(raw)
+    except msgspec.DecodeError as exc:
+        patched = _without_lone_surrogates(raw)  # half an emoji, as Twitter cut some texts
+        if patched != raw:
+            return _decode(patched)
+        raise ValueError(f"invalid JSON: {exc}") from None
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
 
 
 def _str(obj: dict, key: str) -> str | None:
@@ -242,14 +357,6 @@ def _add_tweet(builder: RowBuilder, element: Any, owner: Owner) -> None:
     )
 
 
-def _encode(element: Any) -> str:
-    """An element as JSON text for the quarantine (ijson builds any depth; json.dumps recurses)."""
-    try:
-        return json.dumps(element, ensure_ascii=False, default=str)
-    except RecursionError:
-        return "(too deeply nested to show)"
-
-
 def read(stream: BinaryIO, ctx: ReadContext) -> Iterator[pa.RecordBatch]:
     _skip_assignment(stream, ctx)
     owner = find_owner(ctx)
@@ -258,15 +365,22 @@ def read(stream: BinaryIO, ctx: ReadContext) -> Iterator[pa.RecordBatch]:
         ctx.quarantine(None, "expected a JSON array after '='", data[:_RAW_LIMIT])
         return
     builder = ctx.builder()
-    for index, element in enumerate(_elements(stream, data), 1):
+    for index, element in enumerate(_Elements(stream, data), 1):
         if isinstance(element, _BrokenJson):
             reason = f"{element.what} after element {index - 1}; the rest of the file is not read"
-            ctx.quarantine(None, reason, element.message)
+            ctx.quarantine(None, reason, element.raw)
             break
+        if isinstance(element, _TooDeep):
+            ctx.quarantine(None, f"element {index}: nested too deeply", element.raw)
+            continue
+        if len(element) > MAX_RECORD_BYTES:  # found whole (within twice the limit): its neighbours are read
+            ctx.quarantine(None, f"element {index}: an element longer than the {MAX_RECORD_BYTES:,} bytes a tweet "
+                           f"record can be ({len(element):,} bytes)", element[:_RAW_LIMIT])
+            continue
         try:
-            _add_tweet(builder, element, owner)
+            _add_tweet(builder, _decode(element), owner)
         except ValueError as exc:
-            ctx.quarantine(None, f"element {index}: {exc}", _encode(element))
+            ctx.quarantine(None, f"element {index}: {exc}", element[:_RAW_LIMIT])
         if builder.full:
             yield builder.flush()
     if batch := builder.flush():

@@ -45,6 +45,7 @@ from . import (
     ReadContext,
     plausible_time,
     record_lines,
+    skip_blank_lines,
     too_long_reason,
 )
 from .reasons import BOM, invalid_json, wrong_type
@@ -700,7 +701,7 @@ def _is_object(line: bytes) -> bool:
     return True
 
 
-def _probe(stream: BinaryIO) -> tuple[list[bytes], bool]:
+def _probe(stream: BinaryIO) -> tuple[list[bytes | int], bool]:
     """Read the first lines; return them and whether the input is one object per line.
 
     JSONL when the first non-blank line is a complete JSON object. A first line that does not
@@ -709,7 +710,7 @@ def _probe(stream: BinaryIO) -> tuple[list[bytes], bool]:
     ``split -b``, or a broken record (invalid UTF-8, a NUL byte, nested too deeply), which must
     not turn the good lines after it into one unreadable document.
     """
-    lines: list[bytes] = []
+    lines: list[bytes | int] = []  # an int: that many blank lines (a run of them is not kept)
     second_chance = False
     while True:
         line = stream.readline(_PROBE_LIMIT)
@@ -717,9 +718,10 @@ def _probe(stream: BinaryIO) -> tuple[list[bytes], bool]:
             line = line.removeprefix(BOM)
         if not line:
             return lines, True
-        lines.append(line)
         if line.isspace():
+            lines.append(1 + skip_blank_lines(stream))
             continue
+        lines.append(line)
         if len(line) >= _PROBE_LIMIT and not line.endswith(b"\n"):
             return lines, False
         if _is_object(line):
@@ -860,7 +862,7 @@ class _Document:
     and a search response's list is streamed like a top-level array.
     """
 
-    def __init__(self, reader: _Reader, head: bytes, stream: BinaryIO):
+    def __init__(self, reader: _Reader, head: bytes, stream: BinaryIO, first_line: int = 1):
         self.reader = reader
         self.stream = stream
         self.buf = head
@@ -868,7 +870,7 @@ class _Document:
         self.mark = 0  # start of the value being read: kept when the buffer is refilled
         self.eof = False
         self.line_pos = 0  # self.line is the line number at buffer offset self.line_pos
-        self.line = 1
+        self.line = first_line
 
     def batches(self) -> Iterator[pa.RecordBatch]:
         try:
@@ -987,6 +989,8 @@ class _Document:
             self.mark = self.pos
         while True:
             self.pos = _WHITESPACE.match(self.buf, self.pos).end()
+            if release:  # the blanks go too: 256 MiB of newlines between elements was "a record too long"
+                self.mark = self.pos
             if self.pos < len(self.buf):
                 return self.buf[self.pos]
             if not self._more():
@@ -1029,4 +1033,8 @@ def read(stream: BinaryIO, ctx: ReadContext) -> Iterator[pa.RecordBatch]:
     if one_per_line:
         yield from reader.lines(record_lines(stream, ctx, head))
     else:
-        yield from _Document(reader, b"".join(head), stream).batches()
+        # blank lines before the document count in its line numbers; those after its first line
+        # (only where that line was broken) are written out again
+        leading = head.pop(0) if isinstance(head[0], int) else 0
+        text = b"".join(b"\n" * part if isinstance(part, int) else part for part in head)
+        yield from _Document(reader, text, stream, first_line=1 + leading).batches()

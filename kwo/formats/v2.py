@@ -166,7 +166,10 @@ def _rows_by_line(stream: BinaryIO, ctx: ReadContext) -> Iterator[list[Row]]:
             parsed: Line | None = decode(line)
         except msgspec.ValidationError:
             parsed = None  # valid JSON of another shape: the generic path judges it
-        except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
+        except RecursionError:
+            ctx.quarantine(lineno, "JSON nested too deeply", line.rstrip(b"\r\n"))
+            continue
+        except (msgspec.DecodeError, UnicodeDecodeError):
             ctx.quarantine(lineno, invalid_json(line), line.rstrip(b"\r\n"))
             continue
         rows = _fast_rows(parsed) if parsed is not None else None
@@ -340,7 +343,10 @@ def _generic_rows(line: bytes, lineno: int, ctx: ReadContext) -> list[Row]:
     raw = line.rstrip(b"\r\n")
     try:
         value = msgspec.json.decode(line)
-    except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
+    except RecursionError:
+        ctx.quarantine(lineno, "JSON nested too deeply", raw)
+        return []
+    except (msgspec.DecodeError, UnicodeDecodeError):
         ctx.quarantine(lineno, invalid_json(line), raw)
         return []
     if not isinstance(value, dict):

@@ -20,6 +20,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..safe_text import svg_text
+
 # A restrained palette: one blue for answered, greys for the rest, one accent.
 INK = "#1f2933"
 MUTED = "#616e7c"
@@ -395,7 +397,8 @@ def _response_times_by_sector(fig, data: dict) -> None:
     if overall and sum(r["count"] for r in overall):
         rows.append(("all sectors", [r["pct"] or 0 for r in overall], [r["bucket"] for r in overall]))
     for sector, buckets in by_sector.items():
-        rows.append((sector, [b["pct"] or 0 for b in buckets], [b["bucket"] for b in buckets]))
+        # A sector name is data: XML 1.0 forbids its control characters even escaped.
+        rows.append((svg_text(sector), [b["pct"] or 0 for b in buckets], [b["bucket"] for b in buckets]))
     if not rows:
         _note(ax, "no mention pairs in this period")
         return

@@ -53,6 +53,7 @@ def _environment():
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=True,  # every {{ value }} is escaped unless marked safe (only the charts are)
+        finalize=_visible_controls,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -63,6 +64,18 @@ def _environment():
     env.filters["duration"] = fmt_duration
     env.filters["sortkey"] = _sort_key
     return env
+
+
+def _visible_controls(value):
+    """Every text the template shows, with its control characters made visible (kwo.safe_text):
+    escaping cannot make an ESC or a NUL harmless, and XML (the inline SVG) forbids them."""
+    from markupsafe import Markup
+
+    from ..safe_text import visible
+
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return visible(value, keep="\n\t")
+    return value
 
 
 def render(data: dict, out: TextIO) -> None:

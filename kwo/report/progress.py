@@ -26,8 +26,10 @@ class RichProgress:
         self._total: int | None = None
 
     def start_file(self, path: str, total_bytes: int | None) -> None:
+        from ..safe_text import visible
+
         self.end_file()
-        name = "stdin" if path == "-" else os.path.basename(path) or path
+        name = visible("stdin" if path == "-" else os.path.basename(path) or path)
         self._total = total_bytes
         self._task = self._progress.add_task(name, total=total_bytes)
 
@@ -44,8 +46,9 @@ class RichProgress:
 
 
 @contextmanager
-def ingest_progress(enabled: bool) -> Iterator[NoProgress | RichProgress]:
-    """Yield an object with ``start_file(path, total_bytes|None)``, ``advance(nbytes)``, ``end_file()``."""
+def ingest_progress(enabled: bool, console=None) -> Iterator[NoProgress | RichProgress]:
+    """Yield an object with ``start_file(path, total_bytes|None)``, ``advance(nbytes)``, ``end_file()``;
+    the bar goes to ``console`` (default: a rich Console on stderr)."""
     if not enabled:
         yield NoProgress()
         return
@@ -60,12 +63,13 @@ def ingest_progress(enabled: bool) -> Iterator[NoProgress | RichProgress]:
     )
 
     progress = Progress(
-        TextColumn("[bold]{task.description}", justify="left"),
+        # The description is a file name: shown as text, never parsed as markup.
+        TextColumn("{task.description}", justify="left", style="bold", markup=False),
         BarColumn(),
         DownloadColumn(),
         TransferSpeedColumn(),
         TimeRemainingColumn(),
-        console=Console(stderr=True),
+        console=console or Console(stderr=True),
         transient=False,
     )
     with progress:

@@ -10,6 +10,7 @@ import json
 from typing import TextIO
 
 from ..caveat_messages import headline
+from ..safe_text import markdown_text, terminal_text
 from .sections import (
     COLUMNS,
     SECTION_TITLES,
@@ -174,7 +175,7 @@ def _md_coverage_and_caveats(data: dict, out: TextIO) -> None:
 
 
 def _md_escape(text: str) -> str:
-    return text.replace("|", "\\|")
+    return markdown_text(text)
 
 
 def _weekday_matrix(rows: list[dict]) -> tuple[list[str], list[list], list[str]]:
@@ -217,11 +218,13 @@ def _table_body(console, data: dict) -> None:
     from rich.text import Text
 
     view = VIEWS[data["view"]]
+    # Every cell is a Text: rich would parse markup in a str (a brand named "[/bold]" crashed
+    # the report, "[link=...]" made a link) and pass the data's escape sequences to the terminal.
     params = Table(title=view.title, show_header=False, box=None, title_justify="left", title_style="bold")
     params.add_column(style="dim")
     params.add_column()
     for label, value in parameter_lines(data["parameters"]):
-        params.add_row(label, str(value))
+        params.add_row(label, terminal_text(value))
     console.print(params)
     _table_coverage_and_caveats(console, data)
 
@@ -231,7 +234,7 @@ def _table_body(console, data: dict) -> None:
         t.add_column("value", justify="right")
         for key, value in data["totals"].items():
             label, kind = TOTALS_LABELS[key]
-            t.add_row(label, fmt_value(value, kind))
+            t.add_row(label, terminal_text(fmt_value(value, kind)))
         console.print()
         console.print(t)
 
@@ -243,7 +246,7 @@ def _table_body(console, data: dict) -> None:
             for h, k in zip(headers, kinds):
                 t.add_column(h, justify="left" if k == "str" else "right")
             for r in matrix:
-                t.add_row(*(fmt_value(v, k) for v, k in zip(r, kinds)))
+                t.add_row(*(terminal_text(fmt_value(v, k)) for v, k in zip(r, kinds)))
         else:
             cols = _table_columns(section, rows)
             for c in cols:
@@ -256,7 +259,7 @@ def _table_body(console, data: dict) -> None:
                 t.add_column("", justify="left", no_wrap=True)
                 peak = max((r["mentions"] for r in rows), default=0)
             for r in rows:
-                cells = [fmt_value(r.get(c.key), c.kind) for c in cols]
+                cells = [terminal_text(fmt_value(r.get(c.key), c.kind)) for c in cols]
                 if bars:
                     n = round(16 * r["mentions"] / peak) if peak else 0
                     cells.append(Text("█" * n, style="cyan"))
