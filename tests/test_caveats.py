@@ -400,8 +400,9 @@ def test_thresholds_are_parameters(partial):
                    ("few_mentions", "info", "telco"), ("coverage_gap", "info", None),
                    ("roster_unmatched", "info", "ghost")]
     md = run("report", "-a", archive, "-b", roster, "-f", "markdown", "--threshold", "min_brand_replies=11").stdout
-    assert "- **caveat thresholds**: few_mentions < 100 mention tweets; threads_incomplete > 10% of replies " \
-           "without parent; anonymised_handles > 50% of replies; per brand from 11 replies\n" in md
+    # < and > as entities: Markdown may hold HTML (kwo.safe_text.markdown_text); they render as < and >
+    assert "- **caveat thresholds**: few_mentions &lt; 100 mention tweets; threads_incomplete &gt; 10% of replies " \
+           "without parent; anonymised_handles &gt; 50% of replies; per brand from 11 replies\n" in md
     assert "`anonymised_handles`" not in md  # bank has 10 replies with a parent
 
 
