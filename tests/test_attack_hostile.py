@@ -580,13 +580,19 @@ def test_kwo_sql_stops_at_its_timeout(hostile):
     assert err == "Error: the query was stopped after 0.5 s (kwo sql --timeout 0.5; --timeout 0 for no limit)\n"
 
 
-def test_kwo_sql_honours_ctrl_c_while_duckdb_computes(hostile):
+def test_kwo_sql_honours_ctrl_c_while_duckdb_computes(hostile, tmp_path):
     import signal
     import time
 
+    env = _spill_env(tmp_path)
     proc = subprocess.Popen([sys.executable, "-m", "kwo", "sql", ENDLESS, "-a", str(hostile["archive"])],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(3)  # (not a measurement) most likely inside DuckDB by now; before it, Ctrl-C is honoured too
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    # kwo makes its spill folder as it connects, just before the query runs (polled, not timed)
+    for _ in range(1200):
+        if list(Path(env["TMPDIR"]).glob(f"kwo-spill-{proc.pid}-*")) or proc.poll() is not None:
+            break
+        time.sleep(0.05)
+    time.sleep(0.5)
     proc.send_signal(signal.SIGINT)
     try:
         code = proc.wait(60)  # the query itself would run for hours
