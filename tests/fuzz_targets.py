@@ -229,7 +229,8 @@ def twcs_input(d: Draw) -> tuple[bytes, int]:
             row = [_text(d) for _ in range(d.int(1, 9))]
         elif kind == 3:  # a line with no quotes or line ends in it
             line = d.text(30).replace('"', "'").replace("\n", " ").replace("\r", " ")
-            if line.strip() and line.strip(",") != "":
+            body = line.removeprefix("\ufeff")  # a byte-order mark starting a record is not data
+            if body.strip() and body.strip(",") != "":
                 raw.append(line)
                 records += 1
             continue
@@ -242,7 +243,8 @@ def twcs_input(d: Draw) -> tuple[bytes, int]:
         start = buf.tell()
         w.writerow(row)
         # csv.writer (3.11) leaves a lone CR unquoted: a row of just that is a blank CRLF line
-        records += buf.getvalue()[start:] not in (eol, "\r" + eol)
+        # (and a byte-order mark at the start of a record is not data: docs/robustness.md)
+        records += buf.getvalue()[start:].removeprefix("\ufeff") not in (eol, "\r" + eol)
     buf.write("".join(line + eol for line in raw))
     return buf.getvalue().encode("utf-8"), records
 
