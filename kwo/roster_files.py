@@ -209,6 +209,9 @@ def _xlsx_rows(data: bytes, name: str, sha256: str) -> RosterRows:
             raise
         except Exception:
             raise RosterError(f"{name}, sheet {sheet.title!r}: cannot read the sheet (a damaged workbook)") from None
+        # A table placed from column B on: the empty columns before it are no roster columns.
+        lead = min((next(i for i, v in enumerate(r) if v) for _, r in out.rows if any(r)), default=0)
+        out.rows = [(n, r[lead:]) for n, r in out.rows]
         return out
     finally:
         book.close()

@@ -161,6 +161,20 @@ def test_xlsx_errors_name_the_sheet_and_the_row(tmp_path):
     assert str(e.value).startswith(f"{p}, sheet 'Merken': the roster is empty (expected a header row:")
 
 
+def test_xlsx_table_that_starts_at_b3(tmp_path):
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws["B1"] = "# Merken van de webcare-afdeling"  # a title above the table, as a comment row
+    for row, values in ((3, ("handle", "name", "sector")), (4, ("kpn", "KPN", "telecom")), (6, ("@KPN", "K", "t"))):
+        for col, value in enumerate(values, 2):
+            ws.cell(row=row, column=col, value=value)
+    book.save(tmp_path / "b3.xlsx")
+    with pytest.raises(RosterError) as e:
+        load_roster(tmp_path / "b3.xlsx")
+    assert str(e.value).startswith(f"{tmp_path / 'b3.xlsx'}, sheet 'Sheet', row 6: duplicate handle 'kpn' "
+                                   "(already on row 4;")
+
+
 def test_xlsx_number_that_excel_rounded(tmp_path):
     book = openpyxl.Workbook()
     book.active.append(["handle", "name", "sector", "user_id"])
