@@ -61,7 +61,7 @@ def cli():
 @click.option(
     "--format",
     "fmt",
-    type=Choice(["auto", "v1", "v2", "twcs", "archive"]),
+    type=Choice(["auto", "v1", "v2", "twcs", "twarc-csv", "archive"]),
     default="auto",
     show_default=True,
     help="Input format; auto detects it from the content.",
