@@ -77,7 +77,8 @@ def cli():
 def ingest(inputs, archive, fmt, account, strict, as_json, workers, quiet, wait):
     """Read tweet dumps into the archive (created if missing).
 
-    INPUT is a file (.json, .jsonl, .csv, .js; optionally .gz/.bz2/.zst) or - for stdin.
+    INPUT is a file (.json, .jsonl, .csv, .js; optionally .gz/.bz2/.zst), a .zip (each
+    member an input of its own, named ZIP!member) or - for stdin.
     Ingesting a file again adds nothing; every record is accounted for:
     records_read = tweets_written + duplicates + notices + quarantined.
 
