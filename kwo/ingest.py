@@ -62,7 +62,6 @@ from .layout import (
 )
 from .leftovers import RunJournal, plan_sweep
 from .schema import TWEET_SCHEMA
-from .zip_inputs import Member, expand_inputs, member_sha256
 from .staging import (
     FILE_SHIFT,
     Outcome,
@@ -74,6 +73,7 @@ from .staging import (
     stage,
     write_staged,
 )
+from .zip_inputs import Member, expand_inputs, member_sha256
 
 # Row groups of this size keep two DuckDB threads busy per month file and let min/max statistics
 # on tweet_id prune most row groups when a reply looks up its parent.
