@@ -147,22 +147,38 @@ def test_the_columns_are_those_of_the_v2_json_but_what_twarc_csv_cannot_carry(co
     assert same["in_reply_to_handle"] == n - reply_handles_lost
 
 
-def test_mention_ids_come_through_without_entity_processing(converted, tmp_path):
-    # --no-process-entities keeps the mention objects (with their ids) as JSON; with
-    # --no-json-encode-lists the lists are Python's text of them: both are read.
+@pytest.mark.parametrize("options, exact", [
+    # mention objects with their ids, as JSON
+    (["--no-process-entities"], {"mentions"}),
+    # lists as Python's text of them
+    (["--no-json-encode-lists"], set()),
+    # texts as JSON strings (the ids too)
+    (["--json-encode-text"], set()),
+    (["--json-encode-all"], set()),
+    # the retweets' own text and entities too: every value is the v2 value
+    (["--no-merge-retweets", "--no-process-entities", "--json-encode-text"], {"mentions", "retweets"}),
+], ids=["no-process-entities", "no-json-encode-lists", "json-encode-text", "json-encode-all", "as-v2"])
+def test_twarc_csv_options(converted, tmp_path, options, exact):
     src = next(j for j, _ in converted if j.name == "twarc-csv__2sets.jsonl")
     want, _ = readers.read_path(get_reader("v2"), src)
     want = readers.rows_by_id(want)
-    for options in (["--no-process-entities"], ["--no-json-encode-lists"]):
-        path = twarc_csv(src, tmp_path / f"{options[0]}.csv", *options)
-        got, ctx = readers.read_path(read, path, expect_format="twarc-csv")
-        assert len(ctx.quarantined) == 0 and got.num_rows == 200
-        for tweet_id, row in readers.rows_by_id(got).items():
-            if not want[tweet_id]["is_retweet"]:
-                if options == ["--no-process-entities"]:
-                    assert row["mentions"] == want[tweet_id]["mentions"], tweet_id
-                else:
-                    assert [m["handle"] for m in row["mentions"]] == [m["handle"] for m in want[tweet_id]["mentions"]]
+    path = twarc_csv(src, tmp_path / "out.csv", *options)
+    got, ctx = readers.read_path(read, path, expect_format="twarc-csv")
+    assert ctx.quarantined == [] and got.num_rows == 200
+    compared = 0
+    for tweet_id, row in readers.rows_by_id(got).items():
+        w = want[tweet_id]
+        if w["is_retweet"] and "retweets" not in exact:
+            continue
+        for col in COLUMNS:
+            a, b = row[col], w[col]
+            if col == "in_reply_to_handle" and a is None:
+                continue  # see above: twarc-csv may not have it
+            if col == "mentions" and "mentions" not in exact:
+                a, b = [m["handle"] for m in a], [m["handle"] for m in b]
+            assert a == b, (tweet_id, col, a, b)
+        compared += 1
+    assert compared == (200 if "retweets" in exact else 200 - sum(w["is_retweet"] for w in want.values())) > 50
 
 
 def test_the_same_figures_as_the_v2_json(converted, tmp_path):

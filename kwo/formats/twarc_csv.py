@@ -12,7 +12,9 @@ handles and references mean what they mean for the JSON itself:
 * ``author_id`` and ``author.username``; ``lang``; ``source``;
 * ``entities.mentions``: a JSON list of ``"@username"`` (twarc-csv's default), or of mention
   objects with ``id`` and ``username`` (``--no-process-entities``), or the Python list text that
-  ``--no-json-encode-lists`` writes.
+  ``--no-json-encode-lists`` writes;
+* rows written with ``--json-encode-text`` or ``--json-encode-all``, whose texts are JSON strings
+  (known by the id, which is then quoted): decoded, line breaks and carriage returns kept.
 
 What the CSV cannot carry (docs: README "What ingest reads"):
 
@@ -24,7 +26,8 @@ What the CSV cannot carry (docs: README "What ingest reads"):
   ``--inline-referenced-tweets``, which writes them as rows that cannot be told apart from the
   collected tweets: they are read as collected);
 * carriage returns in texts, which twarc-csv removes, and a literal backslash-n, which it cannot
-  tell apart from the ``\\n`` it writes for a line break (read as a line break).
+  tell apart from the ``\\n`` it writes for a line break (read as a line break); with
+  ``--json-encode-text`` both are kept.
 
 Lines are split as in :mod:`kwo.formats.twcs` (a stray CR inside a field, lines cut at
 ``MAX_LINE_BYTES``, invalid UTF-8): a row that cannot be read is quarantined with its line.
@@ -131,10 +134,30 @@ def _python_list(value: str):
         raise ValueError(f"entities.mentions is not a list of mentions: {value[:80]!r}") from None
 
 
+def _json_fields(fields: list[str]) -> list[str]:
+    """The values of a row written with --json-encode-text or --json-encode-all, where every text
+    is a JSON string (line breaks and carriage returns kept, as JSON escapes)."""
+    out = []
+    for value in fields:
+        if value.startswith('"'):
+            try:
+                decoded = json.loads(value)
+            except ValueError:
+                raise ValueError(f"a field is not the JSON string it starts as: {value[:80]!r}") from None
+            if isinstance(decoded, str):
+                value = decoded
+        out.append(value)
+    return out
+
+
 def _tweet(fields: list[str], cols: _Columns) -> Tweet:
     """The v2 tweet a row stands for; raises ValueError (the quarantine reason)."""
     if len(fields) != cols.width:
         raise ValueError(f"{len(fields)} fields where the header has {cols.width}")
+    # Ids are digits, so an id that starts with a quote says the row's texts are JSON-encoded.
+    json_encoded = fields[cols.index["id"]].startswith('"')
+    if json_encoded:
+        fields = _json_fields(fields)
 
     def get(name: str) -> str | None:
         i = cols.index.get(name)
@@ -150,7 +173,7 @@ def _tweet(fields: list[str], cols: _Columns) -> Tweet:
     return Tweet(
         id=get("id"),
         created_at=get("created_at"),
-        text=_text(text),
+        text=text if json_encoded else _text(text),
         author_id=author_id,
         conversation_id=get("conversation_id"),
         in_reply_to_user_id=reply_user,
