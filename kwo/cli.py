@@ -77,7 +77,7 @@ def cli():
 @click.option(
     "--format",
     "fmt",
-    type=Choice(["auto", "v1", "v2", "twcs", "archive"]),
+    type=Choice(["auto", "v1", "v2", "twcs", "twarc-csv", "archive"]),
     default="auto",
     show_default=True,
     help="Input format; auto detects it from the content.",
@@ -93,7 +93,8 @@ def cli():
 def ingest(inputs, archive, fmt, account, strict, as_json, workers, quiet, wait):
     """Read tweet dumps into the archive (created if missing).
 
-    INPUT is a file (.json, .jsonl, .csv, .js; optionally .gz/.bz2/.zst) or - for stdin.
+    INPUT is a file (.json, .jsonl, .csv, .js; optionally .gz/.bz2/.zst), a .zip (each
+    member an input of its own, named ZIP!member) or - for stdin.
     Ingesting a file again adds nothing; every record is accounted for:
     records_read = tweets_written + duplicates + notices + quarantined.
 

@@ -24,10 +24,12 @@ def figure_options(fn):
             "--brands",
             "-b",
             "brands",
-            type=click.Path(dir_okay=False, path_type=str),
+            type=click.Path(dir_okay=False, allow_dash=True, path_type=str),
             envvar="KWO_BRANDS",
-            help="Brand roster CSV: handle,name,sector[,user_id][,hours][,tz][,aliases] (or set KWO_BRANDS; "
-            "aliases: other handles of the organisation, |-separated). "
+            help="Brand roster: handle,name,sector[,user_id][,hours][,tz][,aliases] (or set KWO_BRANDS; "
+            "aliases: other handles of the organisation, |-separated). CSV separated by commas, semicolons "
+            "or tabs (UTF-8, or Windows-1252 as Excel saves it), an .xlsx workbook (its first sheet), "
+            "or - for CSV on standard input. "
             "May be left out for twcs archives: the company accounts (inbound = false) are the brands.",
         ),
         click.option(
@@ -103,10 +105,13 @@ def _open_metrics(archive, brands, tz, since, until, window, thread, thresholds=
     try:
         options = ReportOptions(tz=tz, since=since, until=until, window=window, thread=thread,
                                 thresholds=Thresholds.parse(thresholds))
-        return open_metrics(archive, brands, options)
+        metrics = open_metrics(archive, brands, options)
     except UsageError as exc:
         # Raised here, with this command's context, the message shows `kwo <command>` usage.
         raise click.UsageError(str(exc)) from None
+    for notice in metrics.roster.notices:  # how the roster was read (Windows-1252): said, not an error
+        click.echo(f"Notice: {notice}", err=True)
+    return metrics
 
 
 def _run(view: str, sections: tuple[str, ...] | None, archive, brands, tz, since, until, window, thread, thresholds,

@@ -73,6 +73,7 @@ from .staging import (
     stage,
     write_staged,
 )
+from .zip_inputs import Member, expand_inputs, member_sha256
 
 # Row groups of this size keep two DuckDB threads busy per month file and let min/max statistics
 # on tweet_id prune most row groups when a reply looks up its parent.
@@ -195,9 +196,10 @@ def ingest(
         raise KwoError(f"unknown format {fmt!r}; kwo reads: {formats_help()}")
     progress = progress or _NoProgress()
     _check_inputs(inputs)
+    entries = expand_inputs(list(inputs))  # a zip's members are inputs of their own
     workers = workers or default_workers()
     with _writing(archive), _Writer(archive, wait=wait, on_wait=on_wait) as w:
-        w.stage_inputs(inputs, fmt=fmt, strict=strict, account=account, progress=progress,
+        w.stage_inputs(entries, fmt=fmt, strict=strict, account=account, progress=progress,
                        batch_rows=batch_rows, workers=workers)
         return w.commit(threads=workers)
 
@@ -333,37 +335,42 @@ class _Writer:
                 return entry
         return None
 
-    def _already_ingested(self, path: str, fmt: str) -> dict | None:
-        """The manifest entry of an identical file, hashing only when a size matches."""
-        if path == "-":
+    def _already_ingested(self, entry: str | Member, fmt: str) -> dict | None:
+        """The manifest entry of an identical file (or zip member), hashing only when a size matches."""
+        if entry == "-":
             return None
-        size = os.path.getsize(path)
+        size = entry.size if isinstance(entry, Member) else os.path.getsize(entry)
         if not any(e.get("size") == size for e in self.manifest.files):
             return None
-        return self._known(file_sha256(path), fmt)
+        return self._known(member_sha256(entry) if isinstance(entry, Member) else file_sha256(entry), fmt)
 
-    def stage_inputs(self, inputs: Sequence[str], *, fmt: str, strict: bool, account: str | None,
+    def stage_inputs(self, inputs: Sequence[str | Member], *, fmt: str, strict: bool, account: str | None,
                      progress, batch_rows: int | None, workers: int) -> None:
-        """Plan one task per input (or per byte range of a large plain JSON-lines file) and run them."""
+        """Plan one task per input (or per byte range of a large plain JSON-lines file) and run them.
+        An input is a path, ``-``, or a member of a zip (kwo.zip_inputs), named ``PATH!member``."""
         results: list[FileResult | None] = [None] * len(inputs)
         tasks: list[Task] = []
         ranged: dict[int, str] = {}  # input index -> path, of the inputs cut into byte ranges
         todo: list[int] = []
-        for index, path in enumerate(inputs):
-            known = self._already_ingested(path, fmt)
+        names = [e.display if isinstance(e, Member) else e for e in inputs]
+        for index, entry in enumerate(inputs):
+            known = self._already_ingested(entry, fmt)
             if known is not None:
-                results[index] = _skipped_result(path, known)
+                results[index] = _skipped_result(names[index], known)
             else:
                 todo.append(index)
         if v1_fast.enabled() and fmt in ("auto", "v1") and not strict:
-            fast = self._stage_fast([(i, inputs[i]) for i in todo], workers, progress)
+            fast = self._stage_fast([(i, inputs[i]) for i in todo if not isinstance(inputs[i], Member)],
+                                    workers, progress)
             for index, result in fast.items():
                 results[index] = result
             todo = [i for i in todo if i not in fast]
         for index in todo:
-            path = inputs[index]
-            common = dict(index=index, path=path, fmt=fmt, strict=strict, account=account, batch_rows=batch_rows)
-            size = None if path == "-" else os.path.getsize(path)
+            path = names[index]
+            member = inputs[index] if isinstance(inputs[index], Member) else None
+            common = dict(index=index, path=path, fmt=fmt, strict=strict, account=account, batch_rows=batch_rows,
+                          member=member)
+            size = None if path == "-" or member is not None else os.path.getsize(path)
             name = None
             if workers > 1 and size is not None and size >= PARALLEL_MIN_BYTES:
                 name = is_plain_jsonl(path)
@@ -378,7 +385,7 @@ class _Writer:
             else:
                 tasks.append(Task(**common, target=str(self.staging / f"{index:06d}-000.parquet")))
         big = sum(t.end - t.start for t in tasks if t.start is not None) + sum(
-            os.path.getsize(t.path) for t in tasks if t.start is None and t.path != "-")
+            _task_bytes(t) for t in tasks if t.start is None and t.path != "-")
         if workers > 1 and len(tasks) > 1 and big >= PARALLEL_MIN_BYTES and all(t.path != "-" for t in tasks):
             outcomes, hashes = self._run_pool(tasks, ranged, workers, progress)
         else:
@@ -387,7 +394,7 @@ class _Writer:
         for o in outcomes:
             by_input.setdefault(o.task.index, []).append(o)
         for index in sorted(by_input):
-            results[index] = self._combine(inputs[index], by_input[index], hashes.get(index))
+            results[index] = self._combine(names[index], by_input[index], hashes.get(index))
         self.results.extend(r for r in results if r is not None)
 
     def connection(self, threads: int | None, *, on_disk: bool = False) -> duckdb.DuckDBPyConnection:
@@ -443,7 +450,7 @@ class _Writer:
     def _run_inline(self, tasks: list[Task], progress) -> list[Outcome]:
         outcomes = []
         for task in tasks:
-            progress.start_file(task.path, None if task.path == "-" else os.path.getsize(task.path))
+            progress.start_file(task.path, None if task.path == "-" else _task_bytes(task))
             try:
                 outcomes.append(stage(task, on_bytes=progress.advance))
             finally:
@@ -453,7 +460,7 @@ class _Writer:
     def _run_pool(self, tasks: list[Task], ranged: dict[int, str], workers: int, progress):
         """Workers parse (and count the lines of their byte ranges); meanwhile this process
         hashes the ranged files."""
-        total = sum((t.end - t.start) if t.start is not None else os.path.getsize(t.path) for t in tasks)
+        total = sum((t.end - t.start) if t.start is not None else _task_bytes(t) for t in tasks)
         label = tasks[0].path if len({t.path for t in tasks}) == 1 else f"{len({t.path for t in tasks})} files"
         progress.start_file(label, total)
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
@@ -895,6 +902,11 @@ class _PartWriters:
         if exc_type is None:
             for fut in self._futures:
                 fut.result()  # the first writer error, if any
+
+
+def _task_bytes(task: Task) -> int:
+    """The bytes a whole-input task reads (what its progress counts): a zip member's own bytes."""
+    return task.member.size if task.member is not None else os.path.getsize(task.path)
 
 
 def _fast_candidate(path: str) -> bool:

@@ -311,9 +311,16 @@ def file_sha256(path: str) -> str:
 
 
 @contextmanager
-def open_input(path: str, on_bytes=None) -> Iterator[OpenedInput]:
-    """Open ``path`` (or ``-`` for stdin) as a stream of decompressed bytes."""
-    if path == "-":
+def open_input(path: str, on_bytes=None, member=None) -> Iterator[OpenedInput]:
+    """Open ``path`` (or ``-`` for stdin) as a stream of decompressed bytes; with ``member`` (a
+    kwo.zip_inputs.Member), that member of a zip, ``path`` being its ``PATH!member`` name."""
+    if member is not None:
+        from .zip_inputs import open_member
+
+        raw = open_member(member)
+        size = member.size
+        close = True
+    elif path == "-":
         raw: BinaryIO = sys.stdin.buffer
         size = None
         close = False
@@ -335,6 +342,10 @@ def open_input(path: str, on_bytes=None) -> Iterator[OpenedInput]:
             raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
         kind = compression_of(magic)
         guarded = _Guarded(_decompressor(kind, buffered_raw), path, kind)
+        if member is not None:  # a zip bomb, or a .gz bomb inside a zip, stops at its limit
+            from .zip_inputs import Bounded
+
+            guarded = Bounded(guarded, member)
         head = bytearray()
         while len(head) < HEAD_BYTES:
             chunk = guarded.read(HEAD_BYTES - len(head))

@@ -16,20 +16,19 @@ separate brands. Lines starting with ``#`` and blank lines are ignored.
 
 An empty ``hours`` cell means "not known" (the brand gets no closed-hours share), not "closed".
 
-Every validation error names the file and the line.
+Every validation error names the file and the line. The file may be what Excel saves: separated
+by semicolons or tabs, in Windows-1252, or an .xlsx workbook (kwo.roster_files reads it).
 """
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import io
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from .errors import RosterError
+from .roster_files import RosterRows, csv_rows, read_roster_rows
 
 REQUIRED_COLUMNS = ("handle", "name", "sector")
 OPTIONAL_COLUMNS = ("user_id", "hours", "tz", "aliases")
@@ -85,6 +84,8 @@ class Roster:
     source: str | None = None  # the roster file, or None when derived from the archive
     sha256: str | None = None  # of the roster file's bytes
     derived_from: str | None = None  # "inbound" when the brands are the twcs company accounts
+    # What was assumed in reading the file (Windows-1252 text), for the CLI to show on stderr.
+    notices: list[str] = field(default_factory=list)
     _by_handle: dict[str, Brand] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -157,107 +158,103 @@ HANDLE_TYPES = {"brand_key": "INTEGER", "handle": "VARCHAR"}
 
 
 def load_roster(path: str | Path) -> Roster:
-    """Read and validate ``brands.csv``. Raises :class:`RosterError` naming the file and line."""
-    p = Path(path)
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise RosterError(f"{p}: no such roster file") from None
-    except OSError as exc:
-        raise RosterError(f"{p}: cannot read the roster: {exc.strerror or exc}") from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise RosterError(f"{p}: the roster is not UTF-8 text (byte {exc.start})") from None
-    brands = parse_roster(text, str(p))
-    return Roster(brands, source=str(p), sha256=hashlib.sha256(data).hexdigest())
+    """Read and validate a roster file: CSV (comma, semicolon or tab separated; UTF-8, UTF-16 or
+    Windows-1252), an .xlsx workbook (its first sheet), or ``-`` for CSV on standard input
+    (kwo.roster_files). Raises :class:`RosterError` naming the file and the line (the sheet and
+    the row). What was assumed in reading it (Windows-1252) is in ``Roster.notices``."""
+    rows = read_roster_rows(path)
+    brands = parse_rows(rows)
+    return Roster(brands, source=rows.name, sha256=rows.sha256, notices=list(rows.notices))
 
 
 def parse_roster(text: str, name: str = "brands.csv") -> list[Brand]:
-    """Parse roster CSV text; ``name`` is used in messages."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+    """Parse roster CSV text (comma, semicolon or tab separated); ``name`` is used in messages."""
+    rows, delimiter = csv_rows(text, name)
+    return parse_rows(RosterRows(name, "", rows, delimiter=delimiter))
+
+
+def parse_rows(source: RosterRows) -> list[Brand]:
+    """Validate the rows of a roster file: a header, then one brand a row."""
     header: list[str] | None = None
     header_line = 0
     brands: list[Brand] = []
     seen_handles: dict[str, tuple[int, str | None]] = {}  # handle -> (line, the brand it is an alias of)
     seen_ids: dict[str, int] = {}
-    try:
-        for row in reader:
-            line = reader.line_num
-            if not row or all(not c.strip() for c in row) or row[0].lstrip().startswith("#"):
-                continue
-            if header is None:
-                header, header_line = _check_header(row, name, line), line
-                continue
-            brands.append(_parse_row(row, header, name, line, seen_handles, seen_ids))
-    except csv.Error:
-        raise RosterError(f"{name}:{reader.line_num}: malformed CSV: a quote is not closed, or stray characters "
-                          "follow a closing quote") from None
+    for line, row in source.rows:
+        if not row or all(not c.strip() for c in row) or row[0].lstrip().startswith("#"):
+            continue
+        if header is None:
+            header, header_line = _check_header(row, source, line), line
+            continue
+        brands.append(_parse_row(row, header, source, line, seen_handles, seen_ids))
     if header is None:
-        raise RosterError(f"{name}: the roster is empty (expected a header line: {COLUMNS_HINT})")
+        raise RosterError(f"{source.where}: the roster is empty (expected a header {source.unit}: {COLUMNS_HINT})")
     if not brands:
-        raise RosterError(f"{name}: the roster has a header (line {header_line}) but no brands")
+        raise RosterError(f"{source.where}: the roster has a header ({source.unit} {header_line}) but no brands")
     return brands
 
 
-def _check_header(row: list[str], name: str, line: int) -> list[str]:
+def _check_header(row: list[str], source: RosterRows, line: int) -> list[str]:
     cols = [c.strip().lower() for c in row]
+    at = source.at(line)
     missing = [c for c in REQUIRED_COLUMNS if c not in cols]
     if missing:
+        got = source.delimiter.join(row)
         raise RosterError(
-            f"{name}:{line}: header lacks column(s) {', '.join(missing)} "
-            f"(expected {COLUMNS_HINT}; got {','.join(row)})"
+            f"{at}: header lacks column(s) {', '.join(missing)} "
+            f"(expected {COLUMNS_HINT}, separated by commas, semicolons or tabs; got {got})"
         )
     allowed = set(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)
     unknown = [c for c in cols if c not in allowed]
     if unknown:
         raise RosterError(
-            f"{name}:{line}: unknown column(s) {', '.join(repr(c) for c in unknown)} "
+            f"{at}: unknown column(s) {', '.join(repr(c) for c in unknown)} "
             f"(allowed: {', '.join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)})"
         )
     dup = sorted({c for c in cols if cols.count(c) > 1})
     if dup:
-        raise RosterError(f"{name}:{line}: column(s) {', '.join(dup)} appear more than once in the header")
+        raise RosterError(f"{at}: column(s) {', '.join(dup)} appear more than once in the header")
     return cols
 
 
 def _parse_row(
     row: list[str],
     header: list[str],
-    name: str,
+    source: RosterRows,
     line: int,
     seen_handles: dict[str, tuple[int, str | None]],
     seen_ids: dict[str, int],
 ) -> Brand:
+    at = source.at(line)
     if len(row) > len(header):
-        raise RosterError(f"{name}:{line}: {len(row)} fields but the header has {len(header)}")
+        raise RosterError(f"{at}: {len(row)} fields but the header has {len(header)}")
     values = {col: (row[i].strip() if i < len(row) else "") for i, col in enumerate(header)}
     raw_handle = values["handle"]
     handle = raw_handle.lstrip("@").lower()
     if not handle:
-        raise RosterError(f"{name}:{line}: empty handle")
+        raise RosterError(f"{at}: empty handle")
     if not _HANDLE_RE.match(handle):
-        raise RosterError(f"{name}:{line}: {raw_handle!r} is not a handle (letters, digits and _ only)")
-    _check_new_handle(handle, name, line, seen_handles)
+        raise RosterError(f"{at}: {raw_handle!r} is not a handle (letters, digits and _ only)")
+    _check_new_handle(handle, source, line, seen_handles)
     seen_handles[handle] = (line, None)
-    aliases = _parse_aliases(values.get("aliases") or "", handle, name, line, seen_handles)
+    aliases = _parse_aliases(values.get("aliases") or "", handle, source, line, seen_handles)
     user_id = values.get("user_id") or None
     if user_id is not None:
         if any(ch.isspace() for ch in user_id):
-            raise RosterError(f"{name}:{line}: user_id {user_id!r} contains white space")
+            raise RosterError(f"{at}: user_id {user_id!r} contains white space")
         if user_id in seen_ids:
-            raise RosterError(f"{name}:{line}: duplicate user_id {user_id!r} (already on line {seen_ids[user_id]})")
+            raise RosterError(f"{at}: duplicate user_id {user_id!r} (already on {source.unit} {seen_ids[user_id]})")
         seen_ids[user_id] = line
     tz = values.get("tz") or None
     if tz is not None and not is_known_time_zone(tz):
-        raise RosterError(f"{name}:{line}: unknown time zone {tz!r} (use an IANA name such as Europe/Amsterdam)")
+        raise RosterError(f"{at}: unknown time zone {tz!r} (use an IANA name such as Europe/Amsterdam)")
     hours = values.get("hours") or None
     slots: tuple[OpenSlot, ...] = ()
     if hours is not None:
         try:
             slots = parse_hours(hours)
         except ValueError as exc:
-            raise RosterError(f"{name}:{line}: malformed hours {hours!r}: {exc} (example: {HOURS_EXAMPLE!r})") from None
+            raise RosterError(f"{at}: malformed hours {hours!r}: {exc} (example: {HOURS_EXAMPLE!r})") from None
     return Brand(
         handle=handle,
         name=values["name"] or handle,
@@ -271,40 +268,42 @@ def _parse_row(
     )
 
 
-def _check_new_handle(handle: str, name: str, line: int, seen: dict[str, tuple[int, str | None]], *,
+def _check_new_handle(handle: str, source: RosterRows, line: int, seen: dict[str, tuple[int, str | None]], *,
                       alias: bool = False) -> None:
     if handle not in seen:
         return
     where, alias_of = seen[handle]
     what = "alias" if alias else "handle"
+    unit = source.unit
     if alias_of is None and not alias:
         raise RosterError(
-            f"{name}:{line}: duplicate handle {handle!r} (already on line {where}; "
+            f"{source.at(line)}: duplicate handle {handle!r} (already on {unit} {where}; "
             "handles are compared case-insensitively)"
         )
-    earlier = f"the handle on line {where}" if alias_of is None else f"an alias of {alias_of!r} (line {where})"
-    raise RosterError(f"{name}:{line}: {what} {handle!r} is already {earlier}; a handle belongs to one brand "
+    earlier = f"the handle on {unit} {where}" if alias_of is None else f"an alias of {alias_of!r} ({unit} {where})"
+    raise RosterError(f"{source.at(line)}: {what} {handle!r} is already {earlier}; a handle belongs to one brand "
                       "(handles are compared case-insensitively)")
 
 
-def _parse_aliases(text: str, handle: str, name: str, line: int,
+def _parse_aliases(text: str, handle: str, source: RosterRows, line: int,
                    seen: dict[str, tuple[int, str | None]]) -> tuple[str, ...]:
     """``kpnwebcare|@KPN_care`` -> ("kpnwebcare", "kpn_care"); each a handle no other row has."""
     aliases: list[str] = []
+    at = source.at(line)
     for raw in (a.strip() for a in text.split(ALIAS_SEPARATOR)):
         if not raw:
             if text.strip():  # "a||b", "a|": a slip worth naming; an empty cell is no aliases
-                raise RosterError(f"{name}:{line}: empty alias in {text!r} (separate handles with {ALIAS_SEPARATOR})")
+                raise RosterError(f"{at}: empty alias in {text!r} (separate handles with {ALIAS_SEPARATOR})")
             continue
         alias = raw.lstrip("@").lower()
         if not _HANDLE_RE.match(alias):
-            raise RosterError(f"{name}:{line}: alias {raw!r} is not a handle (letters, digits and _ only; "
+            raise RosterError(f"{at}: alias {raw!r} is not a handle (letters, digits and _ only; "
                               f"separate several with {ALIAS_SEPARATOR})")
         if alias == handle:
-            raise RosterError(f"{name}:{line}: alias {alias!r} is the brand's own handle")
+            raise RosterError(f"{at}: alias {alias!r} is the brand's own handle")
         if alias in aliases:
-            raise RosterError(f"{name}:{line}: alias {alias!r} is given twice")
-        _check_new_handle(alias, name, line, seen, alias=True)
+            raise RosterError(f"{at}: alias {alias!r} is given twice")
+        _check_new_handle(alias, source, line, seen, alias=True)
         seen[alias] = (line, handle)
         aliases.append(alias)
     return tuple(aliases)

@@ -26,6 +26,7 @@ from .formats import QuarantineEntry, ReadContext, formats_help, get_reader
 from .formats.detect import detect
 from .inputs import open_input
 from .schema import COLUMNS, TWEET_SCHEMA
+from .zip_inputs import ZIP_MAGIC, Member
 
 STAGED_SCHEMA = TWEET_SCHEMA.append(pa.field("_seq", pa.int64()))
 # _seq = input index << 40 | range number << 32 | row number: "first seen" is a plain ORDER BY,
@@ -49,6 +50,7 @@ class Task:
     strict: bool = False
     account: str | None = None
     batch_rows: int | None = None
+    member: Member | None = None  # a member of a zip input; ``path`` is then its ``PATH!member`` name
 
 
 @dataclass
@@ -69,7 +71,11 @@ def stage(task: Task, on_bytes=None) -> Outcome:
     """Read one task's input and write its rows to ``task.target``."""
     if task.start is not None:
         return _stage_range(task)
-    with open_input(task.path, on_bytes=on_bytes) as opened, _Spill(task.target + ".quarantine.jsonl") as spill:
+    with open_input(task.path, on_bytes=on_bytes, member=task.member) as opened, \
+            _Spill(task.target + ".quarantine.jsonl") as spill:
+        if task.path == "-" and opened.head.startswith(ZIP_MAGIC):  # zipfile needs to seek to the end
+            raise InputError(task.path, "a zip archive on standard input cannot be read (zip keeps its directory "
+                                        "at the end): pass the file's name")
         name = task.fmt if task.fmt != "auto" else detect(opened.head)
         outcome = Outcome(task, format=name or "empty", size=opened.size)
         ctx = _context(task, spill)
@@ -138,7 +144,7 @@ def _stage_range(task: Task) -> Outcome:
 def _context(task: Task, spill: _Spill) -> ReadContext:
     ctx = ReadContext(
         path=task.path,
-        fs_path=None if task.path == "-" else os.path.abspath(task.path),
+        fs_path=None if task.path == "-" or task.member is not None else os.path.abspath(task.path),
         strict=task.strict,
         account=task.account,
         spill=spill,

@@ -229,7 +229,7 @@ def test_unknown_format_lists_the_formats(tmp_path, archive, content):
     assert result.exit_code == 1
     msg = result.stderr
     assert str(f) in msg
-    for name in ("v1", "v2", "twcs", "archive"):
+    for name in ("v1", "v2", "twcs", "twarc-csv", "archive"):
         assert f"{name}:" in msg
 
 

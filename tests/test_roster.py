@@ -142,10 +142,11 @@ def test_other_validation_errors(tmp_path, text, message):
 def test_missing_and_non_utf8_files(tmp_path):
     with pytest.raises(RosterError, match="no such roster file"):
         load_roster(tmp_path / "nope.csv")
+    # Not UTF-8: read as Windows-1252, with a notice (tests/test_roster_files.py has the rest)
     p = tmp_path / "latin1.csv"
     p.write_bytes("handle,name,sector\nkpn,Caf\xe9,t\n".encode("latin-1"))
-    with pytest.raises(RosterError, match="not UTF-8"):
-        load_roster(p)
+    r = load_roster(p)
+    assert [b.name for b in r] == ["Caf\xe9"] and r.notices[0].startswith(f"{p}: not UTF-8 text; read as Windows-1252")
 
 
 def test_values_with_quotes_and_commas(tmp_path):

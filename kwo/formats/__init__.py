@@ -33,6 +33,7 @@ FORMATS: dict[str, tuple[str, str]] = {
     "v1": ("kwo.formats.v1", "Twitter API v1.1 tweet JSON (lines, arrays, search/premium responses, stream captures)"),
     "v2": ("kwo.formats.v2", "Twitter API v2 JSON as written by twarc2 (pages, stream lines, flattened lines)"),
     "twcs": ("kwo.formats.twcs", 'Kaggle "Customer Support on Twitter" CSV (twcs.csv)'),
+    "twarc-csv": ("kwo.formats.twarc_csv", "CSV written by twarc-csv (twarc2 csv) from twarc2 JSON"),
     "archive": ("kwo.formats.account_archive", "Twitter/X account archive data/tweets.js"),
 }
 

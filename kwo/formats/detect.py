@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 
+from .twarc_csv import is_twarc_csv_header
+
 # Keys that only one of the JSON dialects uses. v2 tweets carry author_id / edit_history_tweet_ids
 # / referenced_tweets; v1.1 tweets carry id_str and a user object.
 _V2_HINTS = re.compile(
@@ -67,6 +69,8 @@ def detect(head: bytes) -> str | None:
         return None
     header = text.split(b"\n", 1)[0].rstrip(b"\r").decode("utf-8", "replace")
     columns = {c.strip().strip('"').lower() for c in header.split(",")}
+    if is_twarc_csv_header(columns):  # before twcs: both have author_id, created_at and text
+        return "twarc-csv"
     if _TWCS_COLUMNS <= columns:
         return "twcs"
     return None
