@@ -169,6 +169,11 @@ class Bounded(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
+    @property
+    def nbytes(self) -> int:
+        """Decompressed bytes read so far (what kwo.inputs.OpenedInput.decompressed_bytes reports)."""
+        return self._seen
+
     def readinto(self, b) -> int:
         n = self._inner.readinto(b) or 0
         self._seen += n

@@ -46,7 +46,7 @@ import pyarrow as pa
 from ..errors import UnknownFormatError
 from . import ReadContext
 from .reasons import csv_record, invalid_utf8
-from .twcs import MAX_LINE_BYTES, _line_separator, _LineTooLong, _physical_lines, _RecordLines
+from .twcs import MAX_LINE_BYTES, _line_separator, _LineTooLong, _PhysicalLines, _RecordLines
 from .v2 import _NO_USERS, Entities, Mention, Tweet, User, _BadRecord, _row
 
 _CHUNK = 1 << 20
@@ -189,7 +189,7 @@ def _tweet(fields: list[str], cols: _Columns) -> Tweet:
 def read(stream: BinaryIO, ctx: ReadContext) -> Iterator[pa.RecordBatch]:
     head = stream.read(_CHUNK)
     sep = _line_separator(head)
-    lines = _RecordLines(_physical_lines(stream, head, sep), sep)
+    lines = _RecordLines(_PhysicalLines(stream, head, sep), sep)
     rows = csv.reader(lines)
     cols = _header(rows, lines, ctx)
     builder = ctx.builder()
