@@ -18,7 +18,7 @@ from .errors import (  # noqa: E402
 
 # Heavy exports load on first use: a worker process that only parses (kwo.staging) or
 # `kwo --help` should not pay for importing DuckDB and pyarrow.
-_LAZY = {"Archive": ("archive", "Archive"), "connect": ("archive", "connect"), "TWEET_SCHEMA": ("schema", "TWEET_SCHEMA")}
+_LAZY = {"Archive": ("archive", "Archive"), "connect": ("engine.duckdb", "connect"), "TWEET_SCHEMA": ("schema", "TWEET_SCHEMA")}
 
 
 def __getattr__(name: str):

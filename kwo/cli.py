@@ -104,7 +104,9 @@ def ingest(inputs, archive, fmt, account, strict, as_json, workers, quiet, wait)
     """
     from .ingest import ingest as run_ingest
     from .report.progress import ingest_progress
+    from .settings import Settings
 
+    workers = workers or Settings.from_environ().workers
     with ingest_progress(enabled=not quiet and not as_json and stderr_is_terminal()) as progress:
         result = run_ingest(list(inputs), archive, fmt=fmt, strict=strict, account=account,
                             progress=progress, workers=workers, wait=wait,
@@ -151,13 +153,15 @@ def sql(query, archive, fmt, output, timeout, temp_limit):
 
     from .output import check_output, open_output
     from .report.tables import print_relation
+    from .settings import Settings
     from .sqlshell import readonly_query
 
     with ExitStack() as stack:
         try:  # usage errors raised here show `kwo sql` usage
+            memory = Settings.from_environ().memory_limit
             target = check_output(output, archives=[archive]) if output else None
             result = stack.enter_context(readonly_query(archive, query, timeout=timeout or None,
-                                                        temp_limit=temp_limit))
+                                                        temp_limit=temp_limit, memory=memory))
         except UsageError as exc:
             raise click.UsageError(visible(str(exc))) from None
         if target is None:

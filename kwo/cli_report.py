@@ -101,11 +101,12 @@ def _open_metrics(archive, brands, tz, since, until, window, thread, thresholds=
     from .caveats import Thresholds
     from .errors import UsageError
     from .metrics import ReportOptions, open_metrics
+    from .settings import Settings
 
     try:
         options = ReportOptions(tz=tz, since=since, until=until, window=window, thread=thread,
                                 thresholds=Thresholds.parse(thresholds))
-        metrics = open_metrics(archive, brands, options)
+        metrics = open_metrics(archive, brands, options, settings=Settings.from_environ())
     except UsageError as exc:
         # Raised here, with this command's context, the message shows `kwo <command>` usage.
         raise click.UsageError(str(exc)) from None

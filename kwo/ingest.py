@@ -94,9 +94,7 @@ RANGE_MIN_BYTES = 8 << 20
 
 
 def default_workers() -> int:
-    env = os.environ.get("KWO_WORKERS")
-    if env and env.isdigit() and int(env) > 0:
-        return int(env)
+    """The CPUs this process may run on (the CLI's default; KWO_WORKERS is read there)."""
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 
 
@@ -188,7 +186,7 @@ def ingest(
 ) -> IngestResult:
     """Ingest dump files (or ``-`` for stdin) into ``archive``; see the module docstring.
 
-    ``workers`` processes parse in parallel (default: the number of CPUs, or ``KWO_WORKERS``).
+    ``workers`` processes parse in parallel (default: the number of CPUs).
     When another ingest is writing to the archive, wait up to ``wait`` seconds for it to finish
     (``on_wait(wait)`` is called once when waiting starts), then raise :class:`ArchiveError`.
     """

@@ -23,6 +23,7 @@ import duckdb
 
 from .caveats import Caveat, Thresholds, find_caveats
 from .errors import QueryError, UsageError
+from .settings import Settings
 
 DEFAULT_TZ = "Europe/Amsterdam"
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")  # ISO weekday = index + 1
@@ -639,15 +640,21 @@ def open_metrics(
     options: ReportOptions | None = None,
     *,
     threads: int | None = None,
+    settings: Settings | None = None,
 ) -> Metrics:
     """Open the archive, load (or derive) the roster and build the report tables."""
-    from .archive import Archive, wants_scratch
+    from .archive import Archive
+    from .engine.duckdb import connect_archive, memory_limit, wants_scratch
+
+    settings = settings or Settings()
 
     arch = Archive(archive)
     manifest = arch.read_manifest()
     # The snapshot whose fingerprint is printed; tables that may not fit in memory go to a file.
-    scratch = wants_scratch(sum(p.get("rows", 0) for p in manifest.parts))
-    con = arch.connect(threads=threads, manifest=manifest, scratch=scratch, largest_part_first=True)
+    limit = memory_limit(settings.memory_limit)
+    scratch = wants_scratch(sum(p.get("rows", 0) for p in manifest.parts), limit, settings.scratch)
+    con = connect_archive(arch, threads=threads, memory_limit=limit, manifest=manifest, scratch=scratch,
+                          largest_part_first=True)
     # Every figure is an aggregate or an ORDER BY query, so the temp tables need not keep the
     # archive's row order: without it DuckDB builds them in parallel and spills less.
     con.execute("SET preserve_insertion_order = false")
@@ -669,13 +676,14 @@ def build_report(
     sections: tuple[str, ...] | None = None,
     details: bool = False,
     thresholds: Thresholds | None = None,
+    settings: Settings | None = None,
 ) -> Report:
     """The KWO report of an archive (see :class:`Report`); ``details`` adds what the HTML report
     shows besides the figures (buckets per sector, example tweets); ``thresholds`` sets when a
     caveat is raised (kwo.caveats.Thresholds; the defaults of the issue otherwise)."""
     options = ReportOptions(tz=tz, since=since, until=until, window=window, thread=thread,
                             thresholds=thresholds or Thresholds())
-    m = open_metrics(archive, brands, options)
+    m = open_metrics(archive, brands, options, settings=settings)
     try:
         return m.report(sections, details=details)
     finally:

@@ -32,7 +32,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .archive import Archive, _config, holds_data
+from .archive import Archive, holds_data
+from .engine.duckdb import connection_config
 from .archive_lock import WriterLock, publish, read_manifest_bytes
 from .errors import ArchiveError, KwoError
 from .layout import (
@@ -237,7 +238,7 @@ def _check_unique(arch: Archive, parts: list[_Part]) -> None:
         return
     import duckdb
 
-    con = duckdb.connect(":memory:", config=_config(None, None))
+    con = duckdb.connect(":memory:", config=connection_config())
     try:
         con.read_parquet([duckdb_path(arch.root / p.rel) for p in parts], filename=True).create_view("t")
         shared = con.execute(

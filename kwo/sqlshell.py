@@ -26,7 +26,8 @@ from dataclasses import dataclass
 
 import duckdb
 
-from .archive import Archive, memory_limit
+from .archive import Archive
+from .engine.duckdb import connect_archive, memory_limit
 from .errors import QueryError, UsageError
 from .layout import duckdb_path
 
@@ -40,10 +41,10 @@ DEFAULT_TEMP_LIMIT = "10GB"
 FETCH_ROWS = 2048
 
 
-def sandboxed_connection(archive: str | os.PathLike, *, temp_limit: str = DEFAULT_TEMP_LIMIT
-                         ) -> duckdb.DuckDBPyConnection:
+def sandboxed_connection(archive: str | os.PathLike, *, temp_limit: str = DEFAULT_TEMP_LIMIT,
+                         memory: str | None = None) -> duckdb.DuckDBPyConnection:
     arch = Archive(archive)
-    con = arch.connect()
+    con = connect_archive(arch, memory_limit=memory)
     # The parts are read through escaped absolute paths (kwo.layout.duckdb_path): allow the
     # archive under those names too, besides its resolved one.
     roots = {str(arch.path.resolve()), str(arch.root)}
@@ -86,15 +87,15 @@ class QueryResult:
 
 @contextmanager
 def readonly_query(archive: str | os.PathLike, query: str, *, timeout: float | None = DEFAULT_TIMEOUT_S,
-                   temp_limit: str = DEFAULT_TEMP_LIMIT) -> Iterator[QueryResult]:
+                   temp_limit: str = DEFAULT_TEMP_LIMIT, memory: str | None = None) -> Iterator[QueryResult]:
     """Run one read-only statement; the block reads its rows while the limits hold (the time
     limit runs until the block ends). Raises QueryError (refused, failed, over a limit) and
-    KeyboardInterrupt (Ctrl-C)."""
-    con = sandboxed_connection(archive, temp_limit=temp_limit)
+    KeyboardInterrupt (Ctrl-C). ``memory``: DuckDB's memory limit (kwo.settings.Settings)."""
+    con = sandboxed_connection(archive, temp_limit=temp_limit, memory=memory)
     try:
         check_readonly(con, query)
         with _Watchdog(con, timeout) as watchdog:
-            errors = _Translate(watchdog, temp_limit)
+            errors = _Translate(watchdog, temp_limit, memory_limit(memory))
             with errors:
                 cursor = con.execute(query)
             columns = [d[0] for d in cursor.description] if cursor.description else []
@@ -104,10 +105,11 @@ def readonly_query(archive: str | os.PathLike, query: str, *, timeout: float | N
 
 
 def run_readonly_sql(archive: str | os.PathLike, query: str, *, timeout: float | None = DEFAULT_TIMEOUT_S,
-                     temp_limit: str = DEFAULT_TEMP_LIMIT) -> tuple[list[str], list[tuple]]:
+                     temp_limit: str = DEFAULT_TEMP_LIMIT, memory: str | None = None
+                     ) -> tuple[list[str], list[tuple]]:
     """Run one read-only statement; returns (column names, every row). For large results use
     :func:`readonly_query`, which streams."""
-    with readonly_query(archive, query, timeout=timeout, temp_limit=temp_limit) as result:
+    with readonly_query(archive, query, timeout=timeout, temp_limit=temp_limit, memory=memory) as result:
         return result.columns, list(result.rows())
 
 
@@ -199,9 +201,10 @@ class _Watchdog:
 class _Translate:
     """DuckDB's errors as kwo's: the limits by name, anything else by its first line."""
 
-    def __init__(self, watchdog: _Watchdog, temp_limit: str):
+    def __init__(self, watchdog: _Watchdog, temp_limit: str, memory_limit: str):
         self.watchdog = watchdog
         self.temp_limit = temp_limit
+        self.memory_limit = memory_limit
 
     def __enter__(self) -> None:
         return None
@@ -222,7 +225,7 @@ class _Translate:
                 raise QueryError(f"the query needs more than {self.temp_limit} of disk for its temporary files "
                                  f"(kwo sql --temp-limit {self.temp_limit}): filter or aggregate more, or raise "
                                  "--temp-limit") from None
-            raise QueryError(f"the query needs more memory than kwo's limit of {memory_limit()} (set "
+            raise QueryError(f"the query needs more memory than kwo's limit of {self.memory_limit} (set "
                              f"KWO_MEMORY_LIMIT to raise it): {_first_line(exc)}") from None
         raise QueryError(_first_line(exc)) from None
 

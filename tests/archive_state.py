@@ -12,6 +12,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from kwo.archive import Archive
+from kwo.engine.duckdb import connect
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ class ArchiveState:
 
 def archive_state(archive: Path) -> ArchiveState:
     """What the archive's readers see: the live parts the manifest names."""
-    con = Archive(archive).connect()
+    con = connect(archive)
     try:
         ids = tuple(r[0] for r in con.execute("SELECT tweet_id FROM tweets ORDER BY tweet_id").fetchall())
     finally:

@@ -46,6 +46,7 @@ from kwo.metrics import build_report
 from kwo.repair import repair
 from kwo.schema import COLUMNS
 from kwo.sqlshell import run_readonly_sql
+from kwo.engine.duckdb import connect
 
 from .archive_state import archive_state, assert_intact, parts_state
 
@@ -98,7 +99,7 @@ def _write(path: Path, text: str) -> Path:
 
 
 def rows(archive: Path, *, source_file: bool = True) -> list[tuple]:
-    con = Archive(archive).connect()
+    con = connect(archive)
     excluded = "created_at" if source_file else "created_at, source_file"
     try:
         return con.sql(f"SELECT * EXCLUDE ({excluded}), epoch_ms(created_at) FROM tweets ORDER BY tweet_id").fetchall()
@@ -398,7 +399,7 @@ def test_a_reader_keeps_its_snapshot_while_an_ingest_replaces_parts(dumps, fresh
     # opened the archive before (a report that had read the old manifest) failed on a missing file.
     archive = archive_with_a(dumps, tmp_path)
     parts_a = {p["path"] for p in Archive(archive).read_manifest().parts}
-    con = Archive(archive).connect()
+    con = connect(archive)
     (before,) = con.execute("SELECT count(*) FROM tweets").fetchone()
     result = ingest([str(dumps["B"])], archive)
     assert (result.tweets_written, result.context_written) == (30_000, 0)

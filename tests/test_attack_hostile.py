@@ -24,6 +24,7 @@ from click.testing import CliRunner
 from kwo.archive import Archive
 from kwo.cli import cli
 from kwo.ingest import ingest
+from kwo.engine.duckdb import connect
 
 # Text that acts on a terminal: SGR colours, an OSC 8 hyperlink, a screen clear, a carriage
 # return that lets the rest overwrite the line, a right-to-left override, a C1 CSI.
@@ -97,7 +98,7 @@ def kwo(*args, **kwargs) -> subprocess.CompletedProcess:
 
 def archive_state(archive: Path) -> tuple:
     """What must survive every attack: the tweet ids, the row count and every byte on disk."""
-    con = Archive(archive).connect()
+    con = connect(archive)
     try:
         ids = [r[0] for r in con.execute("SELECT tweet_id FROM tweets ORDER BY tweet_id").fetchall()]
     finally:

@@ -24,6 +24,7 @@ from kwo.formats import v1_fast
 from kwo.formats.detect import detect
 from kwo.ingest import ingest
 from kwo.staging import FILE_SHIFT
+from kwo.engine.duckdb import connect
 from tests.conftest import REALDATA, REALDATA_MISSING
 
 COUNTS = ("records_read", "tweets_written", "context_written", "duplicates", "notices", "quarantined")
@@ -31,7 +32,7 @@ COUNTS = ("records_read", "tweets_written", "context_written", "duplicates", "no
 
 def archive_state(root: Path) -> tuple[list[tuple], list[dict], list[dict]]:
     """Rows (sorted), per-file counts and quarantine entries of an archive."""
-    con = Archive(root).connect()
+    con = connect(root)
     rows = con.sql("SELECT * EXCLUDE (created_at), epoch_ms(created_at) FROM tweets "
                    "ORDER BY tweet_id").fetchall()
     manifest = json.loads((root / "manifest.json").read_text())

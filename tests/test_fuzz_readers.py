@@ -1,5 +1,6 @@
 """The readers' fuzz targets (tests/fuzz_targets.py), run for a bounded number of examples in the
 suite; under CI=true derandomized (tests/conftest.py). The long run is benchmarks/fuzz_readers.py."""
+from kwo.engine.duckdb import connect
 
 from __future__ import annotations
 
@@ -71,7 +72,7 @@ def test_ingest_accounts_for_every_record(tmp_path_factory, name, suffix, data):
     result = ingest([str(path)], tmp / "a", fmt=ft.INPUTS[name][0], account="ann", workers=1)
     assert result.records_read == records
     assert result.records_read == result.tweets_written + result.duplicates + result.notices + result.quarantined
-    con = Archive(tmp / "a").connect()
+    con = connect(tmp / "a")
     try:
         (n,) = con.execute("SELECT count(DISTINCT tweet_id) FROM tweets WHERE collected").fetchone()
     finally:

@@ -18,6 +18,7 @@ from kwo.archive import Archive
 from kwo.cli import cli
 from kwo.errors import ArchiveError, InputError, QuarantineError, UnknownFormatError
 from kwo.ingest import LOCK_FILE, ingest
+from kwo.engine.duckdb import connect
 from tests.conftest import REALDATA, REALDATA_MISSING
 from tests.test_formats_archive import ACCOUNT
 from tests.test_formats_archive import EXPECTED as EXPECTED_ARCHIVE
@@ -34,7 +35,7 @@ EXPECTED = {
 
 
 def rows(archive: Path) -> list[tuple]:
-    con = Archive(archive).connect()
+    con = connect(archive)
     return con.sql("SELECT * EXCLUDE (created_at), epoch_ms(created_at) FROM tweets ORDER BY tweet_id").fetchall()
 
 
@@ -61,7 +62,7 @@ def test_real_file_accounting(realdata, archive, name):
     assert got["quarantined"] == exp["quarantined"]
     assert got["records_read"] == exp["records"]
     assert got["records_read"] == got["tweets_written"] + got["duplicates"] + got["notices"] + got["quarantined"]
-    con = Archive(archive).connect()
+    con = connect(archive)
     collected, context = con.execute(
         "SELECT count(*) FILTER (WHERE collected), count(*) FILTER (WHERE NOT collected) FROM tweets"
     ).fetchone()
@@ -74,7 +75,7 @@ def test_ids_are_exact_where_json_numbers_were_rounded(realdata, archive):
     rounded = [json.loads(line)["id"] for line in path.read_text().splitlines() if line.strip()]
     assert sum(int(i) != s for i, s in zip(sorted(rounded), id_strs)) >= 19  # the file really is rounded
     ingest([str(path)], archive)
-    stored = [r[0] for r in Archive(archive).connect().sql(
+    stored = [r[0] for r in connect(archive).sql(
         "SELECT tweet_id FROM tweets WHERE collected ORDER BY 1").fetchall()]
     assert stored == id_strs
 
@@ -91,7 +92,7 @@ def test_mentions_only_in_extended_entities_are_stored(realdata, archive):
             only_extended[int(t["id_str"])] = extra
     assert len(only_extended) == 2
     ingest([str(path)], archive)
-    con = Archive(archive).connect()
+    con = connect(archive)
     for tweet_id, extra in only_extended.items():
         (handles,) = con.execute(
             "SELECT list_transform(mentions, lambda m: m.handle) FROM tweets WHERE tweet_id = $id", {"id": tweet_id}
@@ -135,7 +136,7 @@ def test_overlapping_files_store_each_tweet_once(realdata, archive, tmp_path):
     # 92 records; the file itself holds tweet 972473017333899264 twice, so 71 distinct
     assert result.tweets_written == len(set(ids)) == 71
     assert result.duplicates == 92 - 71
-    (n, distinct) = Archive(archive).connect().execute(
+    (n, distinct) = connect(archive).execute(
         "SELECT count(*), count(DISTINCT tweet_id) FROM tweets").fetchone()
     assert n == distinct
 
@@ -151,7 +152,7 @@ def test_context_copy_is_replaced_by_collected_copy(realdata, archive, tmp_path)
     assert (first.tweets_written, first.context_written) == (1, 1)
     second = ingest([str(tmp_path / "orig.jsonl")], archive)
     assert (second.tweets_written, second.duplicates) == (1, 0)
-    con = Archive(archive).connect()
+    con = connect(archive)
     assert con.execute("SELECT count(*), bool_and(collected) FROM tweets").fetchone() == (2, True)
 
 
@@ -175,7 +176,7 @@ def test_compressed_and_stdin_inputs_match_plain(realdata, tmp_path, compress):
         got = ingest([str(target)], tmp_path / "c").as_dict()
     for key in ("records_read", "tweets_written", "context_written", "duplicates", "notices", "quarantined"):
         assert got[key] == plain.as_dict()[key]
-    con_a, con_b = Archive(tmp_path / "plain").connect(), Archive(tmp_path / "c").connect()
+    con_a, con_b = connect(tmp_path / "plain"), connect(tmp_path / "c")
     q = "SELECT tweet_id, text, mentions, collected FROM tweets ORDER BY tweet_id"
     assert con_a.sql(q).fetchall() == con_b.sql(q).fetchall()
 
@@ -249,7 +250,7 @@ def test_missing_input_and_non_archive_directory(tmp_path):
 def test_empty_file_ingests_as_nothing(realdata, archive):
     result = ingest([str(realdata / "v2/twarc-csv__empty.json")], archive)
     assert result.as_dict()["records_read"] == 0
-    assert Archive(archive).connect().execute("SELECT count(*) FROM tweets").fetchone() == (0,)
+    assert connect(archive).execute("SELECT count(*) FROM tweets").fetchone() == (0,)
 
 
 def test_second_writer_is_refused_while_lock_is_held(realdata, archive):
@@ -331,7 +332,7 @@ def test_parallel_ranges_give_the_same_archive_as_one_worker(realdata, tmp_path,
         assert parallel.as_dict()[key] == single.as_dict()[key], key
     assert (single.tweets_written, single.quarantined) == (71, 3)
     q = "SELECT tweet_id, text, mentions, collected FROM tweets ORDER BY tweet_id"
-    assert Archive(tmp_path / "one").connect().sql(q).fetchall() == Archive(tmp_path / "two").connect().sql(q).fetchall()
+    assert connect(tmp_path / "one").sql(q).fetchall() == connect(tmp_path / "two").sql(q).fetchall()
     quarantined = [json.loads(x)["line"] for x in (tmp_path / "two" / parallel.quarantine_file).read_text().splitlines()]
     n = len(lines)
     assert sorted(quarantined) == [41, 41 + n, 41 + 2 * n]
@@ -341,6 +342,6 @@ def test_connect_reads_the_snapshot_of_the_manifest_it_is_given(realdata, archiv
     ingest([str(realdata / "v1/sferik_twitter__statuses.json")], archive)
     before = Archive(archive).read_manifest()
     ingest([str(realdata / "v1/python-twitter__get_mentions.json")], archive)
-    old = Archive(archive).connect(manifest=before).execute("SELECT count(*) FROM tweets WHERE collected").fetchone()
-    new = Archive(archive).connect().execute("SELECT count(*) FROM tweets WHERE collected").fetchone()
+    old = connect(archive, manifest=before).execute("SELECT count(*) FROM tweets WHERE collected").fetchone()
+    new = connect(archive).execute("SELECT count(*) FROM tweets WHERE collected").fetchone()
     assert (old, new) == ((20,), (39,))

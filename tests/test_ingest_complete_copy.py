@@ -11,6 +11,7 @@ import pytest
 
 from kwo.archive import Archive
 from kwo.ingest import ingest
+from kwo.engine.duckdb import connect
 
 COMPAT = "v1/python-twitter__extended_tweet_in_compat_mode.json"
 EXTENDED = "v1/python-twitter__extended_tweet_in_extended_mode.json"
@@ -18,7 +19,7 @@ TWEET_ID = 782737772490600448
 
 
 def stored(archive: Path) -> list[tuple]:
-    con = Archive(archive).connect()
+    con = connect(archive)
     return con.sql(
         "SELECT tweet_id, text, list_transform(mentions, lambda m: m.handle), source_file FROM tweets ORDER BY tweet_id"
     ).fetchall()
@@ -154,7 +155,7 @@ def test_a_copy_that_does_not_continue_the_text_completes_nothing(realdata, tmp_
     for first, second in ((off, on), (on, off)):
         archive = tmp_path / first.stem
         ingest([str(first), str(second)], archive)
-        con = Archive(archive).connect()
+        con = connect(archive)
         texts = dict(con.sql("SELECT tweet_id, text FROM tweets WHERE collected AND retweet_of_id IS NOT NULL").fetchall())
         sources = dict(con.sql("SELECT source_file, count(*) FROM tweets WHERE collected GROUP BY 1").fetchall())
         assert sources == {str(first): 100, str(second): 1}  # one tweet is only context in the first file

@@ -14,11 +14,12 @@ from kwo.archive import Archive
 from kwo.ingest import ingest, ingest_batches
 from kwo.metrics import build_report
 from kwo.schema import TWEET_SCHEMA
+from kwo.engine.duckdb import connect
 from tests import handmade as hm
 
 
 def stored_handles(archive) -> list[tuple]:
-    con = Archive(archive).connect()
+    con = connect(archive)
     try:
         return con.sql("SELECT tweet_id, author_handle, in_reply_to_handle, mentions FROM tweets "
                        "ORDER BY tweet_id").fetchall()
@@ -68,10 +69,10 @@ def test_an_archive_from_before_lowercase_handles_is_matched_the_same(tmp_path):
     _make_old(old)
     assert stored_handles(old) != stored_handles(new)  # upper case now
     assert not Archive(old).read_manifest().lowercase_handles
-    con = Archive(old).connect()
+    con = connect(old)
     assert con.execute("SELECT kwo_handle('KpN')").fetchone() == ("kpn",)
     con.close()
-    con = Archive(new).connect()
+    con = connect(new)
     assert con.execute("SELECT kwo_handle('KpN')").fetchone() == ("KpN",)  # an alias: nothing to lower
     con.close()
     want = build_report(new, roster).as_dict()

@@ -20,6 +20,7 @@ from kwo.metrics import (
     run_query,
 )
 from kwo.views import TABLES
+from kwo.engine.duckdb import connect
 
 from . import handmade as hm
 
@@ -319,7 +320,7 @@ def test_metrics_on_an_existing_connection(main_case):
     from kwo.roster import load_roster
 
     archive, roster = main_case
-    con = Archive(archive).connect()
+    con = connect(archive)
     m = Metrics(con, load_roster(roster), ReportOptions(tz="Europe/Amsterdam"))
     assert m.totals().mention_tweets == 10
     assert [b.handle for b in m.brands()][:2] == ["ing", "kpn"]

@@ -15,6 +15,7 @@ import kwo.ingest as ki
 import kwo.staging as ks
 from kwo.archive import Archive
 from kwo.inputs import file_sha256
+from kwo.engine.duckdb import connect
 
 
 def _file(realdata, tmp_path, *, crlf: bool = False, bom: bool = False) -> tuple:
@@ -115,7 +116,7 @@ def test_a_ranged_file_with_stdin_in_the_same_ingest(realdata, tmp_path, ranges,
     entries = [json.loads(x) for x in (tmp_path / "a" / result.quarantine_file).read_text().splitlines()]
     assert sorted(e["line"] for e in entries if e["file"] == str(path)) == bad
     assert result.per_file[1].tweets_written == 25
-    assert Archive(tmp_path / "a").connect().sql("SELECT count(*) FROM tweets WHERE collected").fetchall() == \
+    assert connect(tmp_path / "a").sql("SELECT count(*) FROM tweets WHERE collected").fetchall() == \
         [(result.tweets_written,)]
 
 

@@ -15,9 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from kwo.archive import Archive, _config, memory_limit, spill_directory
+from kwo.archive import Archive
+from kwo.engine.duckdb import connection_config, memory_limit, spill_directory
+from kwo.settings import Settings
 from kwo.errors import UsageError
 from kwo.metrics import build_report, open_metrics
+from kwo.engine.duckdb import connect
 
 from . import handmade as hm
 from .handmade import Row
@@ -162,14 +165,12 @@ def test_window_applies_to_the_earliest_reply(case):
 def test_reports_under_a_small_memory_limit_give_the_same_figures(case, monkeypatch):
     archive, roster = case
     expected = build_report(archive, roster).as_dict()
-    monkeypatch.setenv("KWO_MEMORY_LIMIT", "64MB")
-    assert build_report(archive, roster).as_dict() == expected
+    assert build_report(archive, roster, settings=Settings(memory_limit="64MB")).as_dict() == expected
 
 
-def test_connections_are_bounded_and_spill_outside_the_archive(case, monkeypatch):
+def test_connections_are_bounded_and_spill_outside_the_archive(case):
     archive, _ = case
-    monkeypatch.delenv("KWO_MEMORY_LIMIT", raising=False)
-    con = Archive(archive).connect()
+    con = connect(archive)
     try:
         limit_bytes, threads, temp_dir = con.execute(
             "SELECT current_setting('memory_limit'), current_setting('threads'), current_setting('temp_directory')"
@@ -183,13 +184,12 @@ def test_connections_are_bounded_and_spill_outside_the_archive(case, monkeypatch
     assert spill_directory() != spill_directory()  # one per connection
 
 
-def test_memory_limit_from_the_environment(monkeypatch):
-    monkeypatch.setenv("KWO_MEMORY_LIMIT", "512MB")
-    assert _config(None, None)["memory_limit"] == "512MB"
-    assert _config(None, None)["threads"] <= 4  # 128 MB a thread at least
-    monkeypatch.setenv("KWO_MEMORY_LIMIT", "lots")
-    with pytest.raises(UsageError, match="KWO_MEMORY_LIMIT"):
-        memory_limit()
+def test_memory_limit_from_the_environment():
+    limit = Settings.from_environ({"KWO_MEMORY_LIMIT": "512MB"}).memory_limit
+    assert connection_config(None, limit)["memory_limit"] == "512MB"
+    assert connection_config(None, limit)["threads"] <= 4  # 128 MB a thread at least
+    with pytest.raises(UsageError, match="KWO_MEMORY_LIMIT='lots': expected a size from 32MB"):
+        Settings.from_environ({"KWO_MEMORY_LIMIT": "lots"})
 
 
 @pytest.mark.parametrize("tz", ["Europe/Amsterdam", "Australia/Lord_Howe", "Australia/Adelaide", "Asia/Kathmandu",
@@ -310,12 +310,11 @@ def test_closed_equals_the_slot_definition_also_for_overlapping_slots(tmp_path):
 
 
 @pytest.mark.parametrize("scratch", ["0", "1"])
-def test_quantile_macro_follows_scratch_mode(case, monkeypatch, scratch):
+def test_quantile_macro_follows_scratch_mode(case, scratch):
     """Tables in memory get quantile_cont's macro (fast, holds every value); tables in a scratch
     database file (archives too large for memory) keep the spill-safe one. Same figures either way."""
     archive, roster = case
-    monkeypatch.setenv("KWO_SCRATCH", scratch)
-    m = open_metrics(archive, roster)
+    m = open_metrics(archive, roster, settings=Settings.from_environ({"KWO_SCRATCH": scratch}))
     try:
         (definition,) = m.con.execute(
             "SELECT macro_definition FROM duckdb_functions() WHERE function_name = 'kwo_quantiles'").fetchone()
@@ -325,6 +324,5 @@ def test_quantile_macro_follows_scratch_mode(case, monkeypatch, scratch):
         assert m.totals().median_response_minutes is not None
     finally:
         m.con.close()
-    here = build_report(archive, roster).as_dict()
-    monkeypatch.setenv("KWO_SCRATCH", "1" if scratch == "0" else "0")
-    assert build_report(archive, roster).as_dict() == here
+    here = build_report(archive, roster, settings=Settings(scratch=scratch == "1")).as_dict()
+    assert build_report(archive, roster, settings=Settings(scratch=scratch != "1")).as_dict() == here

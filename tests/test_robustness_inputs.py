@@ -32,6 +32,7 @@ from kwo.cli import cli
 from kwo.errors import InputError, KwoError, UnknownFormatError
 from kwo.formats import EXCERPT_BYTES, MAX_RECORD_BYTES
 from kwo.ingest import IngestResult, ingest
+from kwo.engine.duckdb import connect
 from tests.conftest import REALDATA
 
 # ---------------------------------------------------------------------------------------------
@@ -118,7 +119,7 @@ def check_archive(result: IngestResult, archive: Path) -> Ingested:
     if result.quarantine_file:
         quarantine = [json.loads(x) for x in (archive / result.quarantine_file).read_text("utf-8").split("\n")[:-1]]
     assert len(quarantine) == d["quarantined"]
-    con = Archive(archive).connect()
+    con = connect(archive)
     ids = [r[0] for r in con.execute("SELECT tweet_id FROM tweets WHERE collected ORDER BY 1").fetchall()]
     con.close()
     return Ingested(result, archive, quarantine, ids)
@@ -383,7 +384,7 @@ def test_nul_bytes(tmp_path):
     got = ingest_bytes(tmp_path, jsonl(v1(1), raw_nul, escaped, b"\x00" * 64))
     assert got.counts == dict(records_read=4, tweets_written=2, duplicates=0, notices=0, quarantined=2)
     assert [q["line"] for q in got.quarantine] == [2, 4]
-    con = Archive(got.archive).connect()
+    con = connect(got.archive)
     assert con.execute("SELECT text FROM tweets WHERE tweet_id = $id", {"id": 1_000_000_000_000_000_003}).fetchone() == (
         "nul \x00 in text",)
 
@@ -406,8 +407,8 @@ def test_windows_line_endings_give_the_same_rows(tmp_path, fmt):
     b = ingest_bytes(tmp_path / "crlf", crlf)
     assert a.counts == b.counts and b.counts["tweets_written"] == 2 and b.counts["quarantined"] == 0
     q = "SELECT tweet_id, text, mentions FROM tweets ORDER BY 1"
-    rows_a = Archive(a.archive).connect().execute(q).fetchall()
-    rows_b = Archive(b.archive).connect().execute(q).fetchall()
+    rows_a = connect(a.archive).execute(q).fetchall()
+    rows_b = connect(b.archive).execute(q).fetchall()
     if fmt == "twcs":  # a line break quoted inside a field is the file's own: CRLF stays CRLF
         rows_b = [(i, t.replace("\r\n", "\n"), m) for i, t, m in rows_b]
     assert rows_a == rows_b
@@ -432,7 +433,7 @@ def test_truncated_gzip_among_good_files_commits_nothing(tmp_path):
     code, _, err = cli_ingest(good, cut, "--archive", archive)
     assert code == 1 and err.startswith(f"Error: {cut}: truncated or corrupt gzip data")
     assert (archive / "manifest.json").read_bytes() == manifest
-    con = Archive(archive).connect()
+    con = connect(archive)
     assert con.execute("SELECT tweet_id FROM tweets").fetchall() == [(1_000_000_000_000_000_001,)]
     assert not list((archive / ".staging").iterdir())
 
@@ -556,7 +557,7 @@ def test_twcs_quoted_newline_stays_in_the_text_and_lines_stay_right(tmp_path):
     got = ingest_bytes(tmp_path, twcs(*rows), name="t.csv")
     assert (got.counts["tweets_written"], got.counts["quarantined"]) == (1, 1)
     assert got.quarantine[0]["line"] == 4  # header 1, the quoted row 2-3
-    con = Archive(got.archive).connect()
+    con = connect(got.archive)
     assert con.execute("SELECT text, mentions FROM tweets").fetchone() == (
         'first\nsecond "quoted", @sprintcare', [{"user_id": None, "handle": "sprintcare"}])
 
@@ -614,7 +615,7 @@ def test_v2_created_at_from_a_snowflake_id_in_the_future_is_quarantined(tmp_path
 def test_duplicate_ids_first_collected_copy_wins_and_is_counted(tmp_path):
     got = ingest_bytes(tmp_path, jsonl(v1(1, text="first"), v1(2), v1(1, text="second"), v1(1, text="third")))
     assert got.counts == dict(records_read=4, tweets_written=2, duplicates=2, notices=0, quarantined=0)
-    con = Archive(got.archive).connect()
+    con = connect(got.archive)
     assert con.execute("SELECT text FROM tweets WHERE tweet_id = $id", {"id": 1_000_000_000_000_000_001}).fetchone() == ("first",)
 
 
@@ -626,7 +627,7 @@ def test_duplicate_ids_across_ingests_the_archived_copy_wins(tmp_path):
     got = check_archive(ingest([str(tmp_path / "two.jsonl")], archive), archive)
     assert (got.result.tweets_written, got.result.duplicates) == (1, 1)
     assert got.result.per_file[0].duplicates == 1
-    con = Archive(archive).connect()
+    con = connect(archive)
     assert con.execute("SELECT text FROM tweets WHERE tweet_id = $id", {"id": 1_000_000_000_000_000_001}).fetchone() == ("archived",)
 
 
@@ -635,7 +636,7 @@ def test_duplicate_ids_a_collected_copy_beats_a_context_copy(tmp_path):
     retweet = v1(2, text="RT @ann: original", retweeted_status={**original, "text": "context copy"})
     got = ingest_bytes(tmp_path, jsonl(retweet, original))
     assert (got.result.tweets_written, got.result.context_written, got.result.duplicates) == (2, 0, 0)
-    con = Archive(got.archive).connect()
+    con = connect(got.archive)
     assert con.execute("SELECT text, collected FROM tweets WHERE tweet_id = $id",
                        {"id": 1_000_000_000_000_000_001}).fetchall() == [("original", True)]
 

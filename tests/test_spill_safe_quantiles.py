@@ -171,37 +171,37 @@ def sample_archive(tmp_path_factory):
 
 
 @pytest.mark.parametrize("thread", [False, True])
-def test_report_under_a_tiny_memory_limit_is_identical(sample_archive, monkeypatch, thread):
+def test_report_under_a_tiny_memory_limit_is_identical(sample_archive, thread):
     """The default report and the same under KWO_MEMORY_LIMIT=40MB, with the tables in memory and
     in a scratch database file (what archives too large for the limit get): the same figures to
     the last bit."""
-    from kwo.archive import Archive, wants_scratch
+    from kwo.archive import Archive
+    from kwo.engine.duckdb import wants_scratch
     from kwo.metrics import build_report
+    from kwo.settings import Settings
 
     archive, brands = sample_archive
-    monkeypatch.delenv("KWO_MEMORY_LIMIT", raising=False)
-    monkeypatch.delenv("KWO_SCRATCH", raising=False)
     rows = sum(p["rows"] for p in Archive(archive).read_manifest().parts)
     assert not wants_scratch(rows)
     assert wants_scratch(rows, "4MB")  # tables of ~50 B a row would not fit
     expected = build_report(archive, brands, thread=thread, details=True).as_dict()
-    monkeypatch.setenv("KWO_MEMORY_LIMIT", "40MB")
-    assert build_report(archive, brands, thread=thread, details=True).as_dict() == expected
-    monkeypatch.setenv("KWO_SCRATCH", "1")
-    assert build_report(archive, brands, thread=thread, details=True).as_dict() == expected
+    small = Settings(memory_limit="40MB")
+    assert build_report(archive, brands, thread=thread, details=True, settings=small).as_dict() == expected
+    on_file = Settings(memory_limit="40MB", scratch=True)
+    assert build_report(archive, brands, thread=thread, details=True, settings=on_file).as_dict() == expected
     assert expected["totals"]["median_response_minutes"] is not None
 
 
-def test_scratch_database_leaves_nothing_behind(sample_archive, monkeypatch):
+def test_scratch_database_leaves_nothing_behind(sample_archive):
     import glob
     import tempfile
 
     from kwo.metrics import open_metrics
+    from kwo.settings import Settings
 
     archive, brands = sample_archive
-    monkeypatch.setenv("KWO_SCRATCH", "1")
     before = set(glob.glob(f"{tempfile.gettempdir()}/kwo-spill-*/scratch-*"))
-    m = open_metrics(archive, brands)
+    m = open_metrics(archive, brands, settings=Settings(scratch=True))
     assert m.con.execute("SELECT count(*) FROM mention_answers").fetchone()[0] > 0
     m.con.close()
     assert set(glob.glob(f"{tempfile.gettempdir()}/kwo-spill-*/scratch-*")) <= before

@@ -17,6 +17,7 @@ from kwo.cli import cli
 from kwo.errors import InputError, UnknownFormatError
 from kwo.ingest import ingest
 from kwo.inputs import file_sha256
+from kwo.engine.duckdb import connect
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
 TWCS = (
@@ -71,7 +72,7 @@ def test_each_member_is_an_input_of_its_own(tmp_path, download):
     ]
     from kwo.archive import Archive as A
 
-    con = A(tmp_path / "a").connect()
+    con = connect(tmp_path / "a")
     files = {r[0] for r in con.execute("SELECT DISTINCT source_file FROM tweets").fetchall()}
     assert files == {f"{zip_name}!twcs/twcs.csv", f"{zip_name}!twcs/tweets-2016-01.jsonl.gz"}
 
