@@ -33,8 +33,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .archive import Archive, holds_data
-from .engine.duckdb import connection_config
 from .archive_lock import WriterLock, publish, read_manifest_bytes
+from .engine.duckdb import connection_config
 from .errors import ArchiveError, KwoError
 from .layout import (
     MANIFEST,

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from kwo.archive import Archive
 from kwo.engine.duckdb import connect
 
 

@@ -40,13 +40,13 @@ from click.testing import CliRunner
 import kwo.archive_lock as kal
 from kwo.archive import MANIFEST, Archive
 from kwo.cli import cli
+from kwo.engine.duckdb import connect
 from kwo.errors import ArchiveError
 from kwo.ingest import LOCK_FILE, ingest, ingest_batches
 from kwo.metrics import build_report
 from kwo.repair import repair
 from kwo.schema import COLUMNS
 from kwo.sqlshell import run_readonly_sql
-from kwo.engine.duckdb import connect
 
 from .archive_state import archive_state, assert_intact, parts_state
 

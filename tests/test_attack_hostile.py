@@ -21,10 +21,9 @@ from xml.etree import ElementTree
 import pytest
 from click.testing import CliRunner
 
-from kwo.archive import Archive
 from kwo.cli import cli
-from kwo.ingest import ingest
 from kwo.engine.duckdb import connect
+from kwo.ingest import ingest
 
 # Text that acts on a terminal: SGR colours, an OSC 8 hyperlink, a screen clear, a carriage
 # return that lets the rest overwrite the line, a right-to-left override, a C1 CSI.

@@ -19,12 +19,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import kwo.ingest as ki
-from kwo.archive import Archive
+from kwo.engine.duckdb import connect
 from kwo.formats import v1_fast
 from kwo.formats.detect import detect
 from kwo.ingest import ingest
 from kwo.staging import FILE_SHIFT
-from kwo.engine.duckdb import connect
 from tests.conftest import REALDATA, REALDATA_MISSING
 
 COUNTS = ("records_read", "tweets_written", "context_written", "duplicates", "notices", "quarantined")

@@ -1,12 +1,12 @@
 """The readers' fuzz targets (tests/fuzz_targets.py), run for a bounded number of examples in the
 suite; under CI=true derandomized (tests/conftest.py). The long run is benchmarks/fuzz_readers.py."""
-from kwo.engine.duckdb import connect
-
 from __future__ import annotations
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from kwo.engine.duckdb import connect
 
 from . import fuzz_targets as ft
 
@@ -62,7 +62,6 @@ def test_ingest_accounts_for_every_record(tmp_path_factory, name, suffix, data):
     accounting kwo prints equals the records written, and the archive holds what it says."""
     import gzip
 
-    from kwo.archive import Archive
     from kwo.ingest import ingest
 
     content, records = ft.INPUTS[name][1](HypothesisDraw(data))

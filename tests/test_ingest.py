@@ -16,9 +16,9 @@ from click.testing import CliRunner
 
 from kwo.archive import Archive
 from kwo.cli import cli
+from kwo.engine.duckdb import connect
 from kwo.errors import ArchiveError, InputError, QuarantineError, UnknownFormatError
 from kwo.ingest import LOCK_FILE, ingest
-from kwo.engine.duckdb import connect
 from tests.conftest import REALDATA, REALDATA_MISSING
 from tests.test_formats_archive import ACCOUNT
 from tests.test_formats_archive import EXPECTED as EXPECTED_ARCHIVE

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from kwo.archive import Archive
-from kwo.ingest import ingest
 from kwo.engine.duckdb import connect
+from kwo.ingest import ingest
 
 COMPAT = "v1/python-twitter__extended_tweet_in_compat_mode.json"
 EXTENDED = "v1/python-twitter__extended_tweet_in_extended_mode.json"

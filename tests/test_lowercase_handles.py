@@ -11,10 +11,10 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from kwo.archive import Archive
+from kwo.engine.duckdb import connect
 from kwo.ingest import ingest, ingest_batches
 from kwo.metrics import build_report
 from kwo.schema import TWEET_SCHEMA
-from kwo.engine.duckdb import connect
 from tests import handmade as hm
 
 

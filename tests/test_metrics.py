@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from kwo.engine.duckdb import connect
 from kwo.errors import QueryError, UsageError
 from kwo.metrics import (
     Metrics,
@@ -20,7 +21,6 @@ from kwo.metrics import (
     run_query,
 )
 from kwo.views import TABLES
-from kwo.engine.duckdb import connect
 
 from . import handmade as hm
 
@@ -316,7 +316,6 @@ def test_query_loader_refuses_paths_and_missing_parameters(main_case):
 
 def test_metrics_on_an_existing_connection(main_case):
     # The library works on any connection with a tweets view (notebooks, other tools).
-    from kwo.archive import Archive
     from kwo.roster import load_roster
 
     archive, roster = main_case

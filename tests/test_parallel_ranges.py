@@ -13,9 +13,8 @@ import pytest
 
 import kwo.ingest as ki
 import kwo.staging as ks
-from kwo.archive import Archive
-from kwo.inputs import file_sha256
 from kwo.engine.duckdb import connect
+from kwo.inputs import file_sha256
 
 
 def _file(realdata, tmp_path, *, crlf: bool = False, bom: bool = False) -> tuple:

@@ -15,12 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from kwo.archive import Archive
-from kwo.engine.duckdb import connection_config, memory_limit, spill_directory
-from kwo.settings import Settings
+from kwo.engine.duckdb import connect, connection_config, memory_limit, spill_directory
 from kwo.errors import UsageError
 from kwo.metrics import build_report, open_metrics
-from kwo.engine.duckdb import connect
+from kwo.settings import Settings
 
 from . import handmade as hm
 from .handmade import Row

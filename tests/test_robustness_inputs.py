@@ -27,12 +27,11 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kwo.archive import Archive
 from kwo.cli import cli
+from kwo.engine.duckdb import connect
 from kwo.errors import InputError, KwoError, UnknownFormatError
 from kwo.formats import EXCERPT_BYTES, MAX_RECORD_BYTES
 from kwo.ingest import IngestResult, ingest
-from kwo.engine.duckdb import connect
 from tests.conftest import REALDATA
 
 # ---------------------------------------------------------------------------------------------

