@@ -25,6 +25,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+WORK = Path(".")
 FORMATS = ("table", "json", "csv", "markdown", "html")
 SECTIONS = ("answered", "proactive", "rush-hour", "response-times", "brands")
 CHARTS = ("rush-hour", "response-by-hour", "closed-by-hour", "heatmap", "response-times",
@@ -42,7 +43,8 @@ ARCHIVE_SQL = (
 
 
 def run(kwo: list[str], args: list[str], out: Path, env: dict[str, str]) -> None:
-    proc = subprocess.run(kwo + args, capture_output=True, env=env, stdin=subprocess.DEVNULL)
+    # In the work folder, with relative archive paths: two captures in two folders compare equal.
+    proc = subprocess.run(kwo + args, capture_output=True, env=env, stdin=subprocess.DEVNULL, cwd=WORK)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(proc.stdout + b"\n--- stderr ---\n" + proc.stderr + f"\n--- exit {proc.returncode}\n".encode())
 
@@ -74,6 +76,9 @@ def main() -> None:
     p.add_argument("--kwo16", type=Path, help="a KWO16 archive (kwo sample --format parquet) to report on")
     p.add_argument("--reuse", action="store_true")
     a = p.parse_args()
+    global WORK
+    a.out = a.out.resolve()
+    WORK = a.work = a.work.resolve()
     kwo = [a.kwo]
     env = dict(os.environ, COLUMNS="80", NO_COLOR="1", TERM="dumb")
     a.out.mkdir(parents=True, exist_ok=True)
@@ -81,24 +86,26 @@ def main() -> None:
 
     jobs: list[tuple[str, Path, Path | None, list[str], bool]] = []
     for fmt in ("v1", "v2", "twcs"):
-        src = a.work / f"sample-{fmt}"
-        if not src.exists():
-            subprocess.run(kwo + ["sample", "--out", str(src), "-n", "3000", "-s", "7", "-f", fmt, "-q"], check=True)
-        inputs = sorted(str(x) for x in src.iterdir() if x.name not in ("brands.csv", "truth.json"))
+        src = Path(f"sample-{fmt}")
+        if not (WORK / src).exists():
+            subprocess.run(kwo + ["sample", "--out", str(src), "-n", "3000", "-s", "7", "-f", fmt, "-q"], check=True,
+                           cwd=WORK)
+        inputs = sorted(str(src / x.name) for x in (WORK / src).iterdir() if x.name not in ("brands.csv", "truth.json"))
         jobs.append((f"sample-{fmt}", src / "brands.csv", None, inputs, True))
-    pq = a.work / "sample-parquet"
-    if not pq.exists():
-        subprocess.run(kwo + ["sample", "--out", str(pq), "-n", "5000", "-s", "3", "-f", "parquet", "-q"], check=True)
+    pq = Path("sample-parquet")
+    if not (WORK / pq).exists():
+        subprocess.run(kwo + ["sample", "--out", str(pq), "-n", "5000", "-s", "3", "-f", "parquet", "-q"], check=True,
+                       cwd=WORK)
     if a.realdata and a.realdata.is_dir():
         for fmt in ("v1", "v2", "twcs", "archive"):
             files = sorted(str(x) for x in (a.realdata / fmt).iterdir() if x.is_file())
             jobs.append((f"real-{fmt}", None, None, files, False))
 
     for name, brands, _, inputs, full in jobs:
-        archive = a.work / f"arch-{name}"
-        if not (a.reuse and archive.exists()):
-            if archive.exists():
-                shutil.rmtree(archive)
+        archive = Path(f"arch-{name}")
+        if not (a.reuse and (WORK / archive).exists()):
+            if (WORK / archive).exists():
+                shutil.rmtree(WORK / archive)
             run(kwo, ["ingest", *inputs, "--archive", str(archive), "--json"], a.out / name / "ingest.json", env)
         capture(kwo, archive, brands, a.out / name, env, full)
     capture(kwo, pq, pq / "brands.csv", a.out / "sample-parquet", env, True)

@@ -49,7 +49,7 @@ def render_report(*args, **kwargs):
 
     >>> kwo.render_report(report, "markdown", out=sys.stdout)
     """
-    from .report import render as _render
+    from .render import render as _render
 
     return _render(*args, **kwargs)
 

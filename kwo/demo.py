@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .ingest import IngestResult, ingest
 from .metrics import Report, build_report
-from .report import render
+from .render import render
 from .sample import (
     DEFAULT_SEED,
     DEFAULT_TWEETS,

@@ -44,12 +44,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .archive import Archive, Manifest, damaged_archive, holds_data
-from .archive_lock import WriterLock, publish
-from .errors import ArchiveError, InputError, KwoError
-from .formats import FORMATS, formats_help, v1_fast
-from .formats.detect import detect
-from .inputs import file_sha256, open_input
-from .layout import (
+from .archive.layout import (
     LOCK_FILE,
     MANIFEST,
     QUARANTINE_DIR,
@@ -60,7 +55,12 @@ from .layout import (
     fsync_dir,
     real_dir,
 )
-from .leftovers import RunJournal, plan_sweep
+from .archive.leftovers import RunJournal, plan_sweep
+from .archive.lock import WriterLock, publish
+from .errors import ArchiveError, InputError, KwoError
+from .formats import FORMATS, formats_help, v1_fast
+from .formats.detect import detect
+from .inputs import file_sha256, open_input
 from .schema import TWEET_SCHEMA
 from .staging import (
     FILE_SHIFT,

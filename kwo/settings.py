@@ -73,7 +73,7 @@ def check_memory_limit(text: str, name: str) -> str:
     """``text`` when it is a size within the bounds; otherwise a UsageError naming ``name``."""
     size = size_mb(text)
     if size is None or not MIN_MEMORY_LIMIT_MB <= size <= MAX_MEMORY_LIMIT_MB:
-        from .layout import shown  # control characters made visible, as in every message
+        from .archive.layout import shown  # control characters made visible, as in every message
 
         raise UsageError(f"{name}={shown(text)!r}: expected a size from {MIN_MEMORY_LIMIT_MB}MB "
                          f"to {MAX_MEMORY_LIMIT_MB >> 20}TB, such as 800MB or 4GB")

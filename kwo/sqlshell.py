@@ -27,9 +27,9 @@ from dataclasses import dataclass
 import duckdb
 
 from .archive import Archive
+from .archive.layout import duckdb_path
 from .engine.duckdb import connect_archive, memory_limit
 from .errors import QueryError, UsageError
-from .layout import duckdb_path
 
 _ALLOWED = {"SELECT", "EXPLAIN"}
 

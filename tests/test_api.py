@@ -1,5 +1,5 @@
 """The public API (``kwo.__all__``) works as documented, even after every module of kwo has been
-imported: no public name may be one that a module import replaces (``import kwo.report`` used to
+imported: no public name may be one that a module import replaces (``import kwo.render`` used to
 turn the function ``kwo.report`` into the package of that name)."""
 
 from __future__ import annotations

@@ -37,14 +37,14 @@ import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
-import kwo.archive_lock as kal
+import kwo.archive.lock as kal
 from kwo.archive import MANIFEST, Archive
+from kwo.archive.repair import repair
 from kwo.cli import cli
 from kwo.engine.duckdb import connect
 from kwo.errors import ArchiveError
 from kwo.ingest import LOCK_FILE, ingest, ingest_batches
 from kwo.metrics import build_report
-from kwo.repair import repair
 from kwo.schema import COLUMNS
 from kwo.sqlshell import run_readonly_sql
 

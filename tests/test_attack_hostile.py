@@ -136,8 +136,8 @@ def test_report_tables_show_markup_and_escapes_as_text(hostile, command):
 
 def test_report_table_on_a_colour_terminal_makes_no_link(hostile):
     from kwo.metrics import build_report
-    from kwo.report import view_data
-    from kwo.report.render import render_table
+    from kwo.render import view_data
+    from kwo.render.render import render_table
 
     buf = io.StringIO()
     render_table(view_data(build_report(hostile["archive"], hostile["roster"]), "report"), buf, color=True,
@@ -179,7 +179,7 @@ def test_ingest_summary_shows_hostile_file_and_archive_names_as_text(tmp_path, m
 def test_ingest_progress_bar_shows_a_hostile_file_name_as_text(tmp_path):
     from rich.console import Console
 
-    from kwo.report.progress import ingest_progress
+    from kwo.cli.progress import ingest_progress
 
     buf = io.StringIO()
     with ingest_progress(True, console=Console(file=buf, force_terminal=True, width=120)) as bar:
@@ -296,8 +296,8 @@ def test_every_chart_is_valid_svg_with_control_characters_in_names(hostile, tmp_
 
 def test_sector_chart_shows_the_names_with_visible_controls(hostile):
     from kwo.metrics import build_report
-    from kwo.report import view_data
-    from kwo.report.charts import render_chart
+    from kwo.render import view_data
+    from kwo.render.charts import render_chart
 
     data = view_data(build_report(hostile["archive"], hostile["roster"], details=True), "report")
     svg = render_chart("response-times-by-sector", data, "svg", text_as_paths=False).decode()

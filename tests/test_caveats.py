@@ -348,8 +348,8 @@ def test_section_commands_carry_the_caveats_of_what_they_show(partial, command, 
 
 
 def test_chart_footnote_names_the_caveats_of_the_chart(partial, tmp_path):
-    from kwo.report import view_data
-    from kwo.report.charts import chart_caveats, figure
+    from kwo.render import view_data
+    from kwo.render.charts import chart_caveats, figure
 
     archive, roster = partial
     data = view_data(build_report(archive, roster, details=True), "report")

@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from kwo.cli import cli
-from kwo.cli_report import CHART_NAMES
-from kwo.report.charts import PNG_DPI, chart_names
+from kwo.cli.report import CHART_NAMES
+from kwo.render.charts import PNG_DPI, chart_names
 
 from . import handmade as hm
 
@@ -39,7 +39,7 @@ def test_the_cli_lists_every_chart():
 
 @pytest.mark.parametrize("name", CHART_NAMES)
 def test_kwo_chart_writes_svg_and_png(name, case, tmp_path):
-    from kwo.report.charts import CHARTS
+    from kwo.render.charts import CHARTS
 
     archive, roster = case
     svg_path, png_path = tmp_path / f"{name}.svg", tmp_path / f"{name}.PNG"
@@ -73,8 +73,8 @@ def test_chart_options_and_errors(case, tmp_path):
     assert "Error:" in run("chart", "heatmap", "-a", tmp_path / "nope", "-b", roster, "-o", bare, code=1).output
     # the options reach the figures: a period without mentions draws the note instead of bars
     from kwo.metrics import build_report
-    from kwo.report import view_data
-    from kwo.report.charts import render_chart
+    from kwo.render import view_data
+    from kwo.render.charts import render_chart
 
     empty = view_data(build_report(archive, roster, since="2020-01-01", details=True), "report")
     for name in CHART_NAMES:
@@ -86,9 +86,9 @@ def test_chart_options_and_errors(case, tmp_path):
 _RUN = """
 import hashlib, json, sys
 from kwo.metrics import build_report
-from kwo.report import view_data
-from kwo.report.charts import chart_names, render_chart
-from kwo.report.html import render_html
+from kwo.render import view_data
+from kwo.render.charts import chart_names, render_chart
+from kwo.render.html import render_html
 
 data = view_data(build_report(sys.argv[1], sys.argv[2], details=True), "report")
 out = {name: hashlib.sha256(render_chart(name, data, "svg")).hexdigest() for name in chart_names()}

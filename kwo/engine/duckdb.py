@@ -10,8 +10,8 @@ import os
 import duckdb
 
 from ..archive import Archive, Manifest
+from ..archive.layout import shown
 from ..errors import ArchiveError
-from ..layout import shown
 from ..settings import size_mb
 
 #: The default cap on DuckDB's memory (its buffer pool: temp tables, hash tables, sorts). With

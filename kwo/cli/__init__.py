@@ -7,18 +7,18 @@ import sys
 
 import click
 
-from . import __version__
-from .cli_types import Choice
-from .errors import KwoError, UsageError
-from .safe_text import visible
+from .. import __version__
+from ..errors import KwoError, UsageError
+from ..safe_text import visible
+from .options import Choice, archive_option, stderr_is_terminal
 
 
 class KwoGroup(click.Group):
     """Turns every KwoError into ``Error: ...`` on stderr with exit code 1 (2 for usage errors),
-    and a failure to write standard output into one line too (kwo.cli_stdout)."""
+    and a failure to write standard output into one line too (kwo.cli.stdout)."""
 
     def main(self, *args, **kwargs):
-        from .cli_stdout import EXIT_PIPE_CLOSED, StdoutFailed, guarded_stdout, silence_stdout
+        from .stdout import EXIT_PIPE_CLOSED, StdoutFailed, guarded_stdout, silence_stdout
 
         try:
             with guarded_stdout():
@@ -41,22 +41,6 @@ class KwoGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
             ctx.exit(130)
-
-
-def archive_option(required: bool = True):
-    return click.option(
-        "--archive",
-        "-a",
-        "archive",
-        required=required,
-        type=click.Path(file_okay=False, path_type=str),
-        envvar="KWO_ARCHIVE",
-        help="Archive directory (or set KWO_ARCHIVE).",
-    )
-
-
-def stderr_is_terminal() -> bool:
-    return sys.stderr.isatty()
 
 
 @click.group(cls=KwoGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -102,9 +86,9 @@ def ingest(inputs, archive, fmt, account, strict, as_json, workers, quiet, wait)
     Example:
       kwo ingest dump-2016-*.jsonl.gz --archive kwo16
     """
-    from .ingest import ingest as run_ingest
-    from .report.progress import ingest_progress
-    from .settings import Settings
+    from ..ingest import ingest as run_ingest
+    from ..settings import Settings
+    from .progress import ingest_progress
 
     workers = workers or Settings.from_environ().workers
     with ingest_progress(enabled=not quiet and not as_json and stderr_is_terminal()) as progress:
@@ -114,7 +98,7 @@ def ingest(inputs, archive, fmt, account, strict, as_json, workers, quiet, wait)
     if as_json:
         click.echo(json.dumps(result.as_dict()))
     elif not quiet:
-        from .report.ingest_summary import render_ingest_summary
+        from .ingest_summary import render_ingest_summary
 
         render_ingest_summary(result)
 
@@ -151,10 +135,10 @@ def sql(query, archive, fmt, output, timeout, temp_limit):
     """
     from contextlib import ExitStack
 
-    from .output import check_output, open_output
-    from .report.tables import print_relation
-    from .settings import Settings
-    from .sqlshell import readonly_query
+    from ..output import check_output, open_output
+    from ..render.tables import print_relation
+    from ..settings import Settings
+    from ..sqlshell import readonly_query
 
     with ExitStack() as stack:
         try:  # usage errors raised here show `kwo sql` usage
@@ -186,19 +170,19 @@ def repair(archive):
     Example:
       kwo repair --archive kwo16
     """
-    from .repair import repair as run_repair
-    from .report.repair_summary import render_repair_summary
+    from ..archive.repair import repair as run_repair
+    from .repair_summary import render_repair_summary
 
     render_repair_summary(run_repair(archive))
 
 
 def _register_plugins() -> None:
     # Command groups that live in their own modules (reports, samples, benchmarks).
-    from . import cli_bench, cli_report, cli_sample
+    from . import bench, report, sample
 
-    cli_report.register(cli)
-    cli_sample.register(cli)
-    cli_bench.register(cli)
+    report.register(cli)
+    sample.register(cli)
+    bench.register(cli)
 
 
 _register_plugins()

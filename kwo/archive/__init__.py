@@ -21,8 +21,7 @@ import os
 import stat
 from pathlib import Path
 
-from .archive_lock import read_manifest_bytes
-from .errors import ArchiveError
+from ..errors import ArchiveError
 from .layout import (
     MANIFEST,
     QUARANTINE_DIR,
@@ -35,6 +34,7 @@ from .layout import (
     part_month,
     shown,
 )
+from .lock import read_manifest_bytes
 from .manifest import FORMAT_VERSION, Manifest, parse_manifest
 
 __all__ = ["FORMAT_VERSION", "MANIFEST", "Archive", "Manifest", "damaged_archive", "fsync_dir", "holds_data"]

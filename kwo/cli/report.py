@@ -10,13 +10,13 @@ import sys
 
 import click
 
-from .cli_types import Choice
-from .metrics import DEFAULT_TZ
+from ..metrics import DEFAULT_TZ
+from .options import Choice
 
 
 def figure_options(fn):
     """The options every report command shares: archive, roster, time zone, period, answer rule."""
-    from .cli import archive_option
+    from .options import archive_option
 
     decorators = [
         archive_option(),
@@ -75,7 +75,7 @@ def figure_options(fn):
 
 def output_options(fn):
     """--format and --output."""
-    from .report import formats
+    from ..render import formats
 
     fn = click.option(
         "--output",
@@ -98,10 +98,10 @@ def output_options(fn):
 
 def _open_metrics(archive, brands, tz, since, until, window, thread, thresholds=()):
     """The report library over ``archive``; its usage errors show this command's usage."""
-    from .caveats import Thresholds
-    from .errors import UsageError
-    from .metrics import ReportOptions, open_metrics
-    from .settings import Settings
+    from ..caveats import Thresholds
+    from ..errors import UsageError
+    from ..metrics import ReportOptions, open_metrics
+    from ..settings import Settings
 
     try:
         options = ReportOptions(tz=tz, since=since, until=until, window=window, thread=thread,
@@ -117,9 +117,9 @@ def _open_metrics(archive, brands, tz, since, until, window, thread, thresholds=
 
 def _run(view: str, sections: tuple[str, ...] | None, archive, brands, tz, since, until, window, thread, thresholds,
          fail_on, fmt, output):
-    from .output import write_output
-    from .report import render
-    from .report.sections import view_caveats
+    from ..output import write_output
+    from ..render import render
+    from ..render.sections import view_caveats
 
     target = _output_target(output, archive)  # refused before minutes of computing, not after
     metrics = _open_metrics(archive, brands, tz, since, until, window, thread, thresholds)
@@ -138,8 +138,8 @@ def _run(view: str, sections: tuple[str, ...] | None, archive, brands, tz, since
 
 def _fail_on(severity: str | None, caveats: list) -> None:
     """--fail-on: the output is written; then exit 1 when it carries a caveat that bad."""
-    from .caveats import at_least
-    from .errors import KwoError
+    from ..caveats import at_least
+    from ..errors import KwoError
 
     if severity is None:
         return
@@ -154,8 +154,8 @@ def _fail_on(severity: str | None, caveats: list) -> None:
 def _output_target(output: str | None, archive: str):
     """The checked --output (kwo.output: never into an archive, never over a device, FIFO, link
     or directory), or None for standard output. Its refusals show this command's usage."""
-    from .errors import UsageError
-    from .output import check_output
+    from ..errors import UsageError
+    from ..output import check_output
 
     if not output:
         return None
@@ -280,10 +280,10 @@ def _chart_command(group: click.Group) -> None:
           kwo chart rush-hour --archive kwo16 --brands brands.csv --output rush-hour.svg
           kwo chart heatmap -a kwo16 -b brands.csv --since 2016-10-01 -o heatmap.png
         """
-        from .caveats import affects
-        from .output import write_output
-        from .report import view_data
-        from .report.charts import CHARTS, render_chart
+        from ..caveats import affects
+        from ..output import write_output
+        from ..render import view_data
+        from ..render.charts import CHARTS, render_chart
 
         fmt = os.path.splitext(output)[1].lower().lstrip(".")
         if fmt not in ("svg", "png"):

@@ -1,7 +1,7 @@
 """Report rendering: one view of a :class:`kwo.metrics.Report` in one output format.
 
     >>> from kwo.metrics import build_report
-    >>> from kwo.report import render
+    >>> from kwo.render import render
     >>> render(build_report("arch", "brands.csv"), "markdown", view="report", out=sys.stdout)
 
 Formats are plug-ins: :data:`RENDERERS` maps a format name to ``fn(data, out)`` where ``data`` is
@@ -30,7 +30,7 @@ def _builtin() -> dict[str, Renderer]:
 RENDERERS: dict[str, Renderer] = _builtin()
 
 #: Optional renderers loaded on first use when their module exists (name -> module).
-OPTIONAL_RENDERERS = {"html": "kwo.report.html"}
+OPTIONAL_RENDERERS = {"html": "kwo.render.html"}
 
 
 def register_renderer(name: str, fn: Renderer) -> None:

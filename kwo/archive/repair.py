@@ -32,10 +32,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .archive import Archive, holds_data
-from .archive_lock import WriterLock, publish, read_manifest_bytes
-from .engine.duckdb import connection_config
-from .errors import ArchiveError, KwoError
+from ..engine.duckdb import connection_config
+from ..errors import ArchiveError, KwoError
+from . import Archive, holds_data
 from .layout import (
     MANIFEST,
     TWEETS_DIR,
@@ -46,6 +45,7 @@ from .layout import (
     shown,
 )
 from .leftovers import RunJournal, plan_sweep
+from .lock import WriterLock, publish, read_manifest_bytes
 from .manifest import Manifest, ManifestError, parse_manifest
 
 
@@ -192,7 +192,7 @@ def _verify(root: Path, rel: str) -> _Part:
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    from .schema import TWEET_SCHEMA
+    from ..schema import TWEET_SCHEMA
 
     try:
         check_real(root, rel, kind="file")

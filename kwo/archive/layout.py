@@ -19,7 +19,7 @@ import re
 import stat
 from pathlib import Path
 
-from .errors import ArchiveError
+from ..errors import ArchiveError
 
 MANIFEST = "manifest.json"
 TWEETS_DIR = "tweets"

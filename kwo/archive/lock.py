@@ -23,7 +23,7 @@ import stat
 import time
 from pathlib import Path
 
-from .errors import ArchiveError
+from ..errors import ArchiveError
 from .layout import LOCK_FILE, MANIFEST, fsync_dir, link_error
 from .manifest import Manifest
 

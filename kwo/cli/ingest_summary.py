@@ -57,7 +57,7 @@ def render_ingest_summary(result, out: TextIO | None = None) -> None:
                                     f"{qfile}", keep=""), soft_wrap=True)
     left = getattr(result, "left_alone", None)
     if left:
-        from ..layout import shown
+        from ..archive.layout import shown
 
         names = ", ".join(shown(n) for n in left[:10]) + (f" and {len(left) - 10:,} more" if len(left) > 10 else "")
         console.print(terminal_text(f"Left alone: {len(left):,} file(s) in the archive's folders that kwo did not "

@@ -24,7 +24,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import ArchiveError
+from ..errors import ArchiveError
 from .layout import (
     JOURNAL,
     LOCK_FILE,

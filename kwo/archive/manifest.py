@@ -12,7 +12,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
-from .errors import ArchiveError
+from ..errors import ArchiveError
 from .layout import is_quarantine_path, part_month, shown
 
 FORMAT_VERSION = 1

@@ -6,7 +6,7 @@ import sys
 import textwrap
 from typing import TextIO
 
-from ..layout import shown
+from ..archive.layout import shown
 
 _SHOW = 20  # files listed per group; the rest are counted
 

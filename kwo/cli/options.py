@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 
@@ -15,3 +17,19 @@ class Choice(click.Choice):
             opts = [o for o in getattr(param, "opts", []) if o.startswith("--")]
             name = opts[0] if opts else (param.human_readable_name if param else "value")
             raise click.UsageError(f"{name} {value!r}: choose one of {', '.join(self.choices)}", ctx) from None
+
+
+def archive_option(required: bool = True):
+    return click.option(
+        "--archive",
+        "-a",
+        "archive",
+        required=required,
+        type=click.Path(file_okay=False, path_type=str),
+        envvar="KWO_ARCHIVE",
+        help="Archive directory (or set KWO_ARCHIVE).",
+    )
+
+
+def stderr_is_terminal() -> bool:
+    return sys.stderr.isatty()

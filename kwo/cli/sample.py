@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .cli_types import Choice
+from .options import Choice
 
 # The defaults of kwo.sample, repeated here so that building the CLI does not import numpy
 # (tests/test_sample.py checks that they agree).
@@ -78,7 +78,7 @@ def register(group: click.Group) -> None:
         import sys
         import time
 
-        from .sample import generate
+        from ..sample import generate
 
         started = time.perf_counter()
         progress = None
@@ -119,14 +119,14 @@ def register(group: click.Group) -> None:
         """
         import sys
 
-        from .demo import run_demo
-        from .sample import DEFAULT_SEED, DEFAULT_TWEETS
+        from ..demo import run_demo
+        from ..sample import DEFAULT_SEED, DEFAULT_TWEETS
 
         say = None if quiet else (lambda msg: click.echo(f"kwo demo: {msg}", err=True))
         result = run_demo(out, tweets=tweets or DEFAULT_TWEETS, seed=DEFAULT_SEED if seed is None else seed,
                           progress=say)
         if not quiet:
-            from .report import render
+            from ..render import render
 
             click.echo()
             render(result.report_obj, "table", view="rush-hour", out=sys.stdout)
@@ -139,7 +139,7 @@ def register(group: click.Group) -> None:
 
 
 def _print_summary(result, totals: dict) -> None:
-    from .sample import KWO16_ANSWERED_PCT, KWO16_MENTION_TWEETS, KWO16_PEAK_HOUR, KWO16_PROACTIVE
+    from ..sample import KWO16_ANSWERED_PCT, KWO16_MENTION_TWEETS, KWO16_PEAK_HOUR, KWO16_PROACTIVE
 
     files = result.truth["archive"]["files"]
     size = sum(f["bytes"] for f in files)
@@ -173,8 +173,8 @@ def _print_demo_comparison(result) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from .demo import published_rows
-    from .safe_text import terminal_text
+    from ..demo import published_rows
+    from ..safe_text import terminal_text
 
     table = Table(title="kwo demo: this run against KWO16", title_justify="left")
     table.add_column("figure")
