@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -67,6 +68,28 @@ def capture(kwo: list[str], archive: Path, brands: Path | None, out: Path, env: 
         run(kwo, ["sql", q, "--archive", str(archive), "--format", "csv"], out / f"sql.{i}.csv", env)
 
 
+QUARANTINE_NAME = re.compile(rb"quarantine/\d{8}T\d{6}-[0-9a-f]{8}\.jsonl")
+
+
+def normalise(out: Path) -> None:
+    """Replace what differs between two ingests of the same files by design: the archive
+    fingerprint (it hashes the part names, which are random) and the quarantine file's name."""
+    for folder in sorted(d for d in out.iterdir() if d.is_dir()):
+        report = folder / "report.default.json"
+        if not report.exists():
+            report = folder / "report.json"
+        text = report.read_bytes() if report.exists() else b""
+        m = re.search(rb'"archive_fingerprint": "([0-9a-f]+)"', text)
+        for f in folder.rglob("*"):
+            if f.is_file():
+                data = f.read_bytes()
+                new = QUARANTINE_NAME.sub(b"quarantine/RUN.jsonl", data)
+                if m:
+                    new = new.replace(m.group(1), b"FINGERPRINT")
+                if new != data:
+                    f.write_bytes(new)
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--out", type=Path, required=True)
@@ -75,7 +98,11 @@ def main() -> None:
     p.add_argument("--realdata", type=Path, default=os.environ.get("KWO_REALDATA"))
     p.add_argument("--kwo16", type=Path, help="a KWO16 archive (kwo sample --format parquet) to report on")
     p.add_argument("--reuse", action="store_true")
+    p.add_argument("--normalise-only", action="store_true", help="only normalise an existing --out")
     a = p.parse_args()
+    if a.normalise_only:
+        normalise(a.out)
+        return
     global WORK
     a.out = a.out.resolve()
     WORK = a.work = a.work.resolve()
@@ -114,6 +141,7 @@ def main() -> None:
             a.out / "kwo16" / "report.json", env)
         run(kwo, ["report", "--archive", str(a.kwo16), "--brands", str(a.kwo16 / "brands.csv"), "-f", "html"],
             a.out / "kwo16" / "report.html", env)
+    normalise(a.out)
     print(f"captured into {a.out}")
 
 

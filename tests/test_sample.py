@@ -283,7 +283,7 @@ def test_cli_json_and_summary(tmp_path):
 
 
 def test_cli_defaults_are_the_library_defaults():
-    from kwo import cli_sample
+    from kwo.cli import sample as cli_sample
 
     for name in ("DEFAULT_TWEETS", "DEFAULT_SEED", "DEFAULT_BRANDS", "MIN_TWEETS", "MAX_BRANDS", "FORMATS"):
         assert getattr(cli_sample, name) == getattr(sample, name), name
