@@ -21,6 +21,7 @@ from kwo.cli import cli
 from kwo.demo import truth_mismatches
 from kwo.formats.detect import detect
 from kwo.roster import load_roster
+from kwo.sample import json_writers
 from kwo.schema import TWITTER_EPOCH_MS, parse_twitter_date
 
 SMALL = 5_000
@@ -166,7 +167,7 @@ def file_bytes(out: Path) -> dict[str, bytes]:
 
 
 def test_same_seed_same_bytes_whatever_the_workers(tmp_path, small_v1, monkeypatch):
-    monkeypatch.setattr(sample, "PARALLEL_MIN_ROWS", 0)  # use the worker pool even for a small archive
+    monkeypatch.setattr(json_writers, "PARALLEL_MIN_ROWS", 0)  # use the worker pool even for a small archive
     again = tmp_path / "again"
     sample.generate(again, tweets=SMALL, seed=7, workers=2)
     assert file_bytes(again) == file_bytes(small_v1)
@@ -377,7 +378,7 @@ def test_unwritable_out_is_a_clean_error(tmp_path, monkeypatch):
     def fail(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(sample, "_write_job", fail)
+    monkeypatch.setattr(json_writers, "_write_job", fail)
     result = run("sample", "--out", out, "--tweets", 200, ok=False)
     assert result.exit_code == 1
     assert "cannot write" in result.output and "Traceback" not in result.output

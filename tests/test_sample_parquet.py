@@ -15,10 +15,11 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 
-from kwo import sample, sample_parquet
+from kwo import sample
 from kwo.archive import Archive
 from kwo.cli import cli
 from kwo.demo import truth_mismatches
+from kwo.sample import parquet_writer as sample_parquet
 
 SMALL = 4_000
 SEED = 11
