@@ -4,8 +4,9 @@ import os
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 from hypothesis import settings
+
+from .kwo_cli import run_kwo
 
 # CI must not fail on a new random draw: there the examples are derived from the test itself
 # (reproducible); locally each run explores new examples.
@@ -33,23 +34,6 @@ def realdata() -> Path:
 @pytest.fixture
 def archive(tmp_path: Path) -> Path:
     return tmp_path / "archive"
-
-
-def run_kwo(*args, code: int | None = 0, input=None, env: dict | None = None) -> Result:
-    """``kwo ARGS...`` in this process (click's runner); arguments may be paths or numbers.
-
-    Fails the test unless the exit code is ``code`` (None: any code), and whenever kwo shows a
-    traceback; an exception other than an exit is raised again, so the test shows where it came from.
-    """
-    from kwo.cli import cli
-
-    result = CliRunner().invoke(cli, [str(a) for a in args], input=input, env=env)
-    assert "Traceback" not in result.output + result.stderr, result.output + result.stderr
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    if code is not None:
-        assert result.exit_code == code, result.output
-    return result
 
 
 @pytest.fixture(scope="session")

@@ -27,7 +27,7 @@ import hashlib
 import json
 import math
 import os
-import shutil
+import re
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -38,7 +38,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..archive import MANIFEST, Archive, Manifest
-from ..errors import KwoError, UsageError
+from ..errors import KwoError, OutputError, UsageError
 from ..ingest import QUARANTINE_DIR, ROW_GROUP_ROWS, TWEETS_DIR, FileResult, fsync_file, parquet_writer
 from ..schema import MENTION_TYPE, TWEET_SCHEMA
 from .files import SampleResult, plan_files, previous_files, refuse_inside_archive, write_roster, write_text
@@ -433,6 +433,48 @@ def split_plan(plan: Plan, shards: int) -> list[Plan]:
 # The archive
 
 
+#: The paths this writer gives its parts (seed, then the shard of a sharded archive) and their
+#: temporary files: the only files it removes when it writes OUT again.
+_OWN_PART = re.compile(rf"{TWEETS_DIR}/month=\d{{4}}-\d{{2}}/part-sample--?\d+(?:-\d{{4}})?\.parquet(?:\.tmp)?")
+
+
+def _earlier_parts(out_dir: Path) -> list[str]:
+    """The files an earlier run of this writer left in OUT's tweets/, known by their names. Raises,
+    naming it, on anything else in tweets/ or quarantine/ (this writer writes no quarantine files)
+    before anything is changed: kwo removes only what it wrote."""
+    own: list[str] = []
+    foreign: list[str] = []
+    for folder in (TWEETS_DIR, QUARANTINE_DIR):
+        top = out_dir / folder
+        if not os.path.lexists(top):
+            continue
+        if top.is_symlink() or not top.is_dir():
+            foreign.append(folder)
+            continue
+        for dirpath, dirnames, filenames in os.walk(top):
+            here = Path(dirpath)
+            for name in [*filenames, *(d for d in dirnames if (here / d).is_symlink())]:
+                rel = (here / name).relative_to(out_dir).as_posix()
+                ours = _OWN_PART.fullmatch(rel) is not None and not (here / name).is_symlink()
+                (own if ours else foreign).append(rel)
+    if foreign:
+        more = f" (and {len(foreign) - 1} more)" if len(foreign) > 1 else ""
+        raise OutputError(f"--out {out_dir}: holds {foreign[0]}{more}, which kwo sample did not write; --format "
+                          "parquet replaces only the parts of an earlier sample archive and has changed nothing: "
+                          "move those files away or choose a new or empty directory")
+    return own
+
+
+def _remove_parts(out_dir: Path, rels: list[str]) -> None:
+    for rel in rels:
+        (out_dir / rel).unlink(missing_ok=True)
+    for month in sorted({(out_dir / rel).parent for rel in rels}):
+        try:
+            month.rmdir()  # a month this run may not write again
+        except OSError:
+            pass  # not empty: left as it is
+
+
 def _check_out(out_dir: Path) -> None:
     """OUT may be new, a folder of sample files, or an archive an earlier ``--format parquet``
     run wrote; never an archive with ingested data in it (its parts would be replaced)."""
@@ -476,14 +518,14 @@ def generate_parquet(
     started = time.perf_counter()
     out_dir = Path(out)
     _check_out(out_dir)
+    earlier = _earlier_parts(out_dir)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise KwoError(f"--out {out_dir}: cannot create the directory: {exc.strerror or exc}") from None
     old_files = previous_files(out_dir)
     # An earlier sample archive here: its parts go (the manifest is replaced below).
-    shutil.rmtree(out_dir / TWEETS_DIR, ignore_errors=True)
-    shutil.rmtree(out_dir / QUARANTINE_DIR, ignore_errors=True)
+    _remove_parts(out_dir, earlier)
 
     shards = math.ceil(tweets / SHARD_TWEETS)
     plans = [plan] if shards == 1 else split_plan(plan, shards)
