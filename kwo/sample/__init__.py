@@ -51,8 +51,8 @@ Deterministic: one seed gives the same bytes (gzip with mtime 0, no file name, a
 whatever the number of worker processes.
 
 The package, in the order of the pipeline: :mod:`.plan` (the counts), :mod:`.vocabulary` and
-:mod:`.brands` (names, texts, the roster), :mod:`.clock` (local time), :mod:`.world` (accounts and
-events), :mod:`.truth` (truth.json), :mod:`.json_writers` and :mod:`.parquet_writer` (the files),
+:mod:`.brands` (names, texts, the roster), :mod:`.clock` (local time), :mod:`.accounts` and
+:mod:`.world` (the accounts, the events), :mod:`.truth` (truth.json), :mod:`.json_writers` and :mod:`.parquet_writer` (the files),
 :mod:`.files` (brands.csv, truth.json and an earlier run's files); :func:`generate` runs them.
 """
 

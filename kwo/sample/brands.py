@@ -216,8 +216,7 @@ def build_roster(k: int, rng: np.random.Generator) -> list[SampleBrand]:
     return brands
 
 
-
-
+# The hand-written organisations pass the checks of the texts (kwo.sample.vocabulary).
 for _orgs in _ORGS.values():
     for _n, _h in _orgs:
         check_text(_n)

@@ -18,6 +18,8 @@ from .world import World
 
 @dataclass
 class SampleResult:
+    """What :func:`kwo.sample.generate` wrote: the folder, its data files, and truth.json."""
+
     out: Path
     files: list[Path]
     truth: dict
@@ -29,7 +31,7 @@ class SampleResult:
         return sum(f["bytes"] for f in self.truth["archive"]["files"])
 
 
-def month_starts() -> list[tuple[str, int]]:
+def _month_starts() -> list[tuple[str, int]]:
     out = []
     for y in (YEAR - 1, YEAR, YEAR + 1):
         for m in range(1, 13):
@@ -38,13 +40,14 @@ def month_starts() -> list[tuple[str, int]]:
 
 
 def plan_files(world: World, compress: bool) -> list[tuple[str, int, int]]:
+    """The files of a world as (name, first row, end row): one a month (v1, v2), or one (twcs)."""
     t = world.ev["t"]
     gz = ".gz" if compress else ""
     if world.fmt == "twcs":
         return [(f"twcs.csv{gz}", 0, len(t))]
     prefix = "tweets" if world.fmt == "v1" else "search"
     files = []
-    months = month_starts()
+    months = _month_starts()
     for j, (label, start_t) in enumerate(months[:-1]):
         a, b = np.searchsorted(t, [start_t, months[j + 1][1]])
         if b > a:
