@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .archive import Archive
+from .archive.layout import LOCK_FILE, MANIFEST, QUARANTINE_DIR, STAGING_DIR, TWEETS_DIR, is_run_id
+from .archive.leftovers import plan_sweep
+from .errors import KwoError, OutputError
 from .ingest import IngestResult, ingest
 from .metrics import Report, build_report
 from .render import render
@@ -86,8 +90,7 @@ def run_demo(
     say = progress or (lambda _msg: None)
     out = Path(out)
     sample_dir, archive = out / "sample", out / "archive"
-    if archive.exists():
-        shutil.rmtree(archive)  # a previous demo's: the figures must be this run's
+    _remove_earlier_archive(archive, sample_dir)  # the figures must be this run's
     seconds: dict[str, float] = {}
 
     t = time.perf_counter()
@@ -128,6 +131,65 @@ def run_demo(
         seconds=seconds,
         mismatches=truth_mismatches(sample.truth, report_json),
     )
+
+
+#: The dump files the demo ingests (kwo sample's v1 names), in the folder ``sample/``.
+_DEMO_INPUT = re.compile(r"tweets-\d{4}-\d{2}\.jsonl\.gz")
+
+
+def _remove_earlier_archive(archive: Path, sample_dir: Path) -> None:
+    """Remove the archive an earlier demo ingested into ``archive``, file by file: only when every
+    file in it is kwo's (its manifest, lock, live parts, quarantine files, kwo's leftovers) and
+    every file it ingested is a dump file of the demo's ``sample/``. Anything else makes the demo
+    stop with an error naming it, before anything is removed."""
+    if not os.path.lexists(archive):
+        return
+    if archive.is_symlink() or not archive.is_dir():
+        raise OutputError(f"{archive}: exists and is not a folder kwo made; the demo writes its archive there: "
+                          "move it away or choose another --out")
+    if not any(archive.iterdir()):
+        return
+    try:
+        manifest, _ = Archive(archive, must_exist=False).read_snapshot()  # None: a first ingest that died
+    except KwoError as exc:
+        raise OutputError(f"{archive}: is not the archive of an earlier kwo demo ({exc}); the demo replaces only "
+                          "its own archive: move it away or choose another --out") from None
+    for entry in manifest.files if manifest is not None else ():
+        where = Path(str(entry.get("path", "")))
+        if not (_DEMO_INPUT.fullmatch(where.name) and where.parent.name == sample_dir.name):
+            raise OutputError(f"{archive}: holds files ingested from {entry.get('path')!r}, not only the demo's "
+                              f"sample; the demo replaces only its own archive: move it away or choose another --out")
+    sweep = plan_sweep(archive, manifest)
+    try:
+        live = manifest.live_paths() if manifest is not None else set()
+        own = live | set(sweep.remove) | {MANIFEST, LOCK_FILE}
+        foreign = list(sweep.foreign)
+        files = []
+        for dirpath, dirnames, filenames in os.walk(archive):
+            here = Path(dirpath)
+            if here == archive:  # below the top, the sweep tells kwo's folders from others
+                foreign += [f"{d}/" for d in dirnames if d not in (TWEETS_DIR, QUARANTINE_DIR, STAGING_DIR)]
+            for name in [*filenames, *(d for d in dirnames if (here / d).is_symlink())]:
+                rel = (here / name).relative_to(archive).as_posix()
+                top, _, rest = rel.partition("/")
+                if rel in own or (top == STAGING_DIR and is_run_id(rest.split("/")[0].removeprefix("."))):
+                    files.append(rel)
+                elif top not in (TWEETS_DIR, QUARANTINE_DIR, STAGING_DIR):
+                    foreign.append(rel)
+        if foreign:
+            more = f" (and {len(foreign) - 1} more)" if len(foreign) > 1 else ""
+            raise OutputError(f"{archive}: holds {foreign[0]}{more}, which kwo did not write; the demo replaces "
+                              "only the archive of an earlier demo and has removed nothing: move those files away "
+                              "or choose another --out")
+    finally:
+        sweep.close()
+    try:
+        for rel in files:
+            (archive / rel).unlink()
+        for dirpath, _, _ in sorted(os.walk(archive), key=lambda w: -len(w[0])):  # deepest first
+            os.rmdir(dirpath)  # empty now: every file in them was kwo's
+    except OSError as exc:
+        raise OutputError(f"{archive}: cannot remove the earlier demo's archive: {exc.strerror or exc}") from None
 
 
 def published_rows(report: dict, truth: dict) -> list[tuple[str, str, str, str]]:

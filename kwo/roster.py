@@ -429,16 +429,6 @@ def roster_from_inbound(con) -> Roster | None:
     return Roster(brands, source=None, sha256=None, derived_from="inbound")
 
 
-def make_roster(brands: list[Brand]) -> Roster:
-    """A roster built in code (tests, notebooks)."""
-    seen: set[str] = set()
-    for b in brands:
-        if b.handle in seen:
-            raise RosterError(f"duplicate handle {b.handle!r}")
-        seen.add(b.handle)
-    return Roster(list(brands))
-
-
 __all__ = [
     "Brand",
     "OpenSlot",
@@ -446,7 +436,6 @@ __all__ = [
     "check_time_zone",
     "is_known_time_zone",
     "load_roster",
-    "make_roster",
     "parse_hours",
     "parse_roster",
     "roster_from_inbound",

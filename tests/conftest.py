@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from .kwo_cli import run_kwo
+
 # CI must not fail on a new random draw: there the examples are derived from the test itself
 # (reproducible); locally each run explores new examples.
 settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
@@ -32,3 +34,9 @@ def realdata() -> Path:
 @pytest.fixture
 def archive(tmp_path: Path) -> Path:
     return tmp_path / "archive"
+
+
+@pytest.fixture(scope="session")
+def kwo_cli():
+    """:func:`run_kwo`, for tests and fixtures of any scope: ``kwo_cli("report", "-a", archive, code=1)``."""
+    return run_kwo

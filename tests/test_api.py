@@ -33,7 +33,7 @@ def _import_everything() -> list[str]:
 
 def test_no_public_name_is_a_module_after_importing_every_module():
     modules = _import_everything()
-    assert {"kwo.render", "kwo.ingest", "kwo.metrics", "kwo.archive"} <= set(modules)
+    assert {"kwo.render", "kwo.ingest", "kwo.metrics", "kwo.archive", "kwo.sample"} <= set(modules)
     for name in kwo.__all__:
         assert not isinstance(getattr(kwo, name), types.ModuleType), name
 

@@ -19,11 +19,11 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
-from click.testing import CliRunner
 
-from kwo.cli import cli
 from kwo.engine.duckdb import connect
 from kwo.ingest import ingest
+
+from .kwo_cli import run_kwo
 
 # Text that acts on a terminal: SGR colours, an OSC 8 hyperlink, a screen clear, a carriage
 # return that lets the rest overwrite the line, a right-to-left override, a C1 CSI.
@@ -81,10 +81,7 @@ def hostile(tmp_path_factory) -> dict:
 
 
 def run(*args, env=None) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, [str(a) for a in args], env=env)
-    assert "Traceback" not in result.output + result.stderr, result.output + result.stderr
-    if result.exception and not isinstance(result.exception, SystemExit):
-        raise result.exception
+    result = run_kwo(*args, code=None, env=env)
     return result.exit_code, result.stdout, result.stderr
 
 

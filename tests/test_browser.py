@@ -14,9 +14,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
-from kwo.cli import cli
 
 from . import handmade as hm
 from .test_html_report import IMG_TEXT, SAMPLE, SCRIPT_TEXT
@@ -58,7 +55,7 @@ CHROMIUM_FLAGS = (
 
 
 @pytest.fixture(scope="module")
-def report_file(tmp_path_factory) -> Path:
+def report_file(tmp_path_factory, kwo_cli) -> Path:
     """sample_data plus one adversarial mention tweet, the newest unanswered one of the peak hour
     (17:00 in Amsterdam), so that it is among the examples the report shows."""
     from kwo.ingest import ingest, ingest_batches
@@ -72,9 +69,7 @@ def report_file(tmp_path_factory) -> Path:
     ]
     ingest_batches([hm.to_batch(rows)], archive, source="adversarial")
     out = root / "report.html"
-    result = CliRunner().invoke(cli, ["report", "-a", str(archive), "-b", str(SAMPLE / "brands.csv"),
-                                      "--format", "html", "--output", str(out)], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
+    kwo_cli("report", "-a", archive, "-b", SAMPLE / "brands.csv", "--format", "html", "--output", out)
     return out
 
 

@@ -10,13 +10,12 @@ import sys
 import xml.etree.ElementTree as ET
 
 import pytest
-from click.testing import CliRunner
 
-from kwo.cli import cli
 from kwo.cli.report import CHART_NAMES
 from kwo.render.charts import PNG_DPI, chart_names
 
 from . import handmade as hm
+from .kwo_cli import run_kwo as run
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
 
@@ -24,12 +23,6 @@ SVG_NS = "{http://www.w3.org/2000/svg}"
 @pytest.fixture(scope="module")
 def case(tmp_path_factory):
     return hm.build_archive(tmp_path_factory.mktemp("charts"), hm.ROWS, hm.ROSTER_CSV)
-
-
-def run(*args, code=0):
-    result = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
-    assert result.exit_code == code, result.output
-    return result
 
 
 def test_the_cli_lists_every_chart():

@@ -10,22 +10,15 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from kwo.cli import cli
 from kwo.metrics import build_report
 from kwo.render import view_data
 from kwo.render.html import fmt_duration, render_html
 
 from . import handmade as hm
+from .kwo_cli import run_kwo as run
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
-
-
-def run(*args):
-    result = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return result
 
 
 # ---------------------------------------------------------------------------------------------

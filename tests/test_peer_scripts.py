@@ -11,9 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from kwo.cli import cli
 from kwo.ingest import ingest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,10 +33,8 @@ def sample_archive(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def kwo_report(sample_archive) -> dict:
-    res = CliRunner().invoke(cli, ["report", "--archive", str(sample_archive), "--brands",
-                                   str(SAMPLE / "brands.csv"), "--format", "json"])
-    assert res.exit_code == 0, res.output
+def kwo_report(sample_archive, kwo_cli) -> dict:
+    res = kwo_cli("report", "--archive", sample_archive, "--brands", SAMPLE / "brands.csv", "--format", "json")
     return json.loads(res.output)
 
 

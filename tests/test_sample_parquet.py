@@ -13,21 +13,16 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from click.testing import CliRunner
 
-from kwo import sample, sample_parquet
+from kwo import sample
 from kwo.archive import Archive
-from kwo.cli import cli
 from kwo.demo import truth_mismatches
+from kwo.sample import parquet_writer as sample_parquet
+
+from .kwo_cli import run_kwo as run
 
 SMALL = 4_000
 SEED = 11
-
-
-def run(*args):
-    result = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return result
 
 
 def report_json(archive: Path, brands: Path) -> dict:
@@ -150,6 +145,34 @@ def test_refuses_an_archive_with_ingested_files(tmp_path):
     v1 = tmp_path / "v1"
     sample.generate(v1, tweets=200, seed=1)
     run("ingest", *sorted(v1.glob("*.jsonl.gz")), "--archive", tmp_path / "arch")
-    result = CliRunner().invoke(cli, ["sample", "--out", str(tmp_path / "arch"), "--tweets", "200",
-                                      "--format", "parquet"])
-    assert result.exit_code == 2 and "ingested files" in result.output
+    result = run("sample", "--out", tmp_path / "arch", "--tweets", 200, "--format", "parquet", code=2)
+    assert "ingested files" in result.output
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_writing_again_replaces_only_its_own_parts(tmp_path):
+    out = tmp_path / "arch"
+    run("sample", "--out", out, "--tweets", 300, "--seed", 1, "--format", "parquet", "-q")
+    first = {p.relative_to(out).as_posix() for p in out.rglob("*.parquet")}
+    (out / "tweets" / "month=2016-01" / "part-sample-1.parquet.tmp").write_bytes(b"a crashed run's")
+    run("sample", "--out", out, "--tweets", 300, "--seed", 2, "--format", "parquet", "-q")
+    parts = {p.relative_to(out).as_posix() for p in (out / "tweets").rglob("*")}
+    assert not parts & first and all("part-sample-2.parquet" in p or p.startswith("tweets/month=") for p in parts)
+    assert {p["path"] for p in Archive(out).read_manifest().parts} == {p for p in parts if p.endswith(".parquet")}
+    assert truth_mismatches(truth_of(out), report_json(out, out / "brands.csv")) == []
+
+
+@pytest.mark.parametrize("foreign", ["tweets/month=2016-02/mine.parquet", "tweets/README.md", "quarantine/x.jsonl"])
+def test_refuses_to_remove_files_it_did_not_write(tmp_path, foreign):
+    out = tmp_path / "arch"
+    run("sample", "--out", out, "--tweets", 300, "--seed", 1, "--format", "parquet", "-q")
+    (out / foreign).parent.mkdir(parents=True, exist_ok=True)
+    (out / foreign).write_bytes(b"the user's own\n")
+    before = files_of(out)
+    result = run("sample", "--out", out, "--tweets", 300, "--seed", 2, "--format", "parquet", code=1)
+    assert f"--out {out}: holds {foreign}, which kwo sample did not write" in result.stderr
+    assert "changed nothing" in result.stderr
+    assert files_of(out) == before

@@ -16,7 +16,7 @@ and truth.json has the same figures. Above it the archive is drawn in shards of 
 SHARD_TWEETS mention tweets, one after the other, so memory stays bounded whatever the size:
 each shard is a full world of its own (its share of every planned count, its own customers,
 the same brands), writes its own part of each month, and adds its figures to truth.json. Shard
-tweet ids are distinct by construction (see ``_Gen.low_bits``); customers are drawn per shard,
+tweet ids are distinct by construction (see ``WorldGenerator.low_bits``); customers are drawn per shard,
 so a customer id or handle may recur in another shard (no figure depends on customers).
 Medians and p90s over all shards come from exact histograms of the response seconds.
 """
@@ -27,7 +27,7 @@ import hashlib
 import json
 import math
 import os
-import shutil
+import re
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -37,11 +37,53 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import sample as S
-from .archive import MANIFEST, Archive, Manifest
-from .errors import KwoError, UsageError
-from .ingest import QUARANTINE_DIR, ROW_GROUP_ROWS, TWEETS_DIR, FileResult, fsync_file, parquet_writer
-from .schema import MENTION_TYPE, TWEET_SCHEMA
+from ..archive import MANIFEST, Archive, Manifest
+from ..errors import KwoError, OutputError, UsageError
+from ..ingest import QUARANTINE_DIR, ROW_GROUP_ROWS, TWEETS_DIR, FileResult, fsync_file, parquet_writer
+from ..schema import MENTION_TYPE, TWEET_SCHEMA
+from .files import SampleResult, plan_files, previous_files, refuse_inside_archive, write_roster, write_text
+from .plan import (
+    C1,
+    C2,
+    DEFAULT_BRANDS,
+    DEFAULT_SEED,
+    DEFAULT_TWEETS,
+    DEL,
+    F1,
+    F2,
+    MAX_BRANDS,
+    MP,
+    PP,
+    RDUP,
+    RSELF,
+    RT,
+    XR,
+    P,
+    Plan,
+    R,
+    X,
+    plan_counts,
+)
+from .truth import ExactResponses, add_figures, count_figures, r3, truth_json
+from .vocabulary import (
+    ANSWERS,
+    C_B2B,
+    C_FOLLOWUP,
+    C_FOLLOWUP2,
+    C_MENTION,
+    C_TWO,
+    EMOJI,
+    SECTORS,
+    SOURCES_BRAND,
+    SOURCES_CUSTOMER,
+    T_ANSWER_EXTRA,
+    T_BRAND_TO_BRAND_REPLY,
+    T_PARENT_MISSING,
+    T_PROACTIVE,
+    T_PROACTIVE_PARENT,
+    T_THREAD,
+)
+from .world import World, WorldGenerator, finish_events
 
 #: The largest world drawn at once (about 1.3 GB RSS while it is drawn; the default KWO16 size
 #: fits); larger archives are sharded.
@@ -64,17 +106,17 @@ def _take(table: pa.Array, idx: np.ndarray) -> pa.Array:
 class _Render:
     """Every distinct string piece of one world's tweets, as Arrow arrays to ``take`` from.
 
-    The pieces are those the v1 writer (``sample._V1Writer`` / ``sample._Texts``) glues together
+    The pieces are those the v1 writer (``json_writers._V1Writer`` / ``json_writers._Texts``) glues together
     per tweet; here they are glued per column. tests/test_sample_parquet.py checks the result
     against the ingested v1 files.
     """
 
-    def __init__(self, world: S._World):
+    def __init__(self, world: World):
         acc = world.acc
         brands = world.brands
         self.k = k = len(brands)
         n_acc = len(acc.ids)
-        self.sector = np.array([S.SECTORS.index(b.sector) for b in brands])
+        self.sector = np.array([SECTORS.index(b.sector) for b in brands])
         self.ids = pa.array(acc.ids, pa.string())
         self.handles_low = pa.array([h.lower() for h in acc.handles], pa.string())
         # "@handle", and "" at index n_acc for an empty mention slot
@@ -96,13 +138,13 @@ class _Render:
                 mid.append(parts[2])
                 post.append(parts[4] if len(parts) == 5 else "")
 
-        for si, s in enumerate(S.SECTORS):
-            add_templates((S.C1, si), S._C_MENTION[s])
-        add_templates(S.C2, S._C_TWO)
-        add_templates(S.F1, S._C_FOLLOWUP)
-        add_templates(S.F2, S._C_FOLLOWUP2)
-        add_templates(S.X, S._C_B2B)
-        self.c1_base = np.array([self.tpl_base[(S.C1, si)] for si in range(len(S.SECTORS))])
+        for si, s in enumerate(SECTORS):
+            add_templates((C1, si), C_MENTION[s])
+        add_templates(C2, C_TWO)
+        add_templates(F1, C_FOLLOWUP)
+        add_templates(F2, C_FOLLOWUP2)
+        add_templates(X, C_B2B)
+        self.c1_base = np.array([self.tpl_base[(C1, si)] for si in range(len(SECTORS))])
         self.pre, self.mid, self.post = (pa.array(x, pa.string()) for x in (pre, mid, post))
         self.pre_len = np.array([len(x) for x in pre])
         self.mid_len = np.array([len(x) for x in mid])
@@ -111,48 +153,48 @@ class _Render:
         self.sig_base = np.cumsum([0] + [len(b.agents) for b in brands])[:-1]
         sigs = [a for b in brands for a in b.agents]
         self.sig = pa.array([f" {a}" for a in sigs], pa.string())
-        self.suffix = pa.array(list(S._EMOJI) + [f" {a}" for a in sigs], pa.string())
+        self.suffix = pa.array(list(EMOJI) + [f" {a}" for a in sigs], pa.string())
 
         # Reply bodies (R by sector and tone, and the other reply kinds), lower and upper case
         bodies: list[str] = []
         self.body_base: dict = {}
-        for si, s in enumerate(S.SECTORS):
-            for tone, options in enumerate(S._ANSWERS[s]):
-                self.body_base[(S.R, si, tone)] = len(bodies)
+        for si, s in enumerate(SECTORS):
+            for tone, options in enumerate(ANSWERS[s]):
+                self.body_base[(R, si, tone)] = len(bodies)
                 bodies.extend(options)
-        for kind, options in ((S.RDUP, S._T_ANSWER_EXTRA), (S.P, S._T_PROACTIVE), (S.RSELF, S._T_THREAD),
-                              (S.MP, S._T_PARENT_MISSING), (S.XR, S._T_BRAND_TO_BRAND_REPLY)):
+        for kind, options in ((RDUP, T_ANSWER_EXTRA), (P, T_PROACTIVE), (RSELF, T_THREAD),
+                              (MP, T_PARENT_MISSING), (XR, T_BRAND_TO_BRAND_REPLY)):
             self.body_base[kind] = len(bodies)
             bodies.extend(options)
         self.n_bodies = len(bodies)
         self.bodies = pa.array(bodies + [b[0].upper() + b[1:] for b in bodies], pa.string())
-        self.r_base = np.array([[self.body_base[(S.R, si, tone)] for tone in range(4)]
-                                for si in range(len(S.SECTORS))])
+        self.r_base = np.array([[self.body_base[(R, si, tone)] for tone in range(4)]
+                                for si in range(len(SECTORS))])
 
         # Proactive parents: by brand, template and emoji or not
-        n_pp = len(S._T_PROACTIVE_PARENT)
+        n_pp = len(T_PROACTIVE_PARENT)
         pp = []
         for b in brands:
             tag = b.name.replace(" ", "")
-            for tpl, text in enumerate(S._T_PROACTIVE_PARENT):
+            for tpl, text in enumerate(T_PROACTIVE_PARENT):
                 text = text.format(name=b.name, tag=tag)
-                pp += [text, text + S._EMOJI[1 + tpl % (len(S._EMOJI) - 1)]]
+                pp += [text, text + EMOJI[1 + tpl % (len(EMOJI) - 1)]]
         self.pp = pa.array(pp, pa.string())
         self.n_pp = n_pp
-        self.sources = pa.array([n for _, n in S._SOURCES_CUSTOMER] + [n for _, n in S._SOURCES_BRAND], pa.string())
-        self.n_src_c = len(S._SOURCES_CUSTOMER)
+        self.sources = pa.array([n for _, n in SOURCES_CUSTOMER] + [n for _, n in SOURCES_BRAND], pa.string())
+        self.n_src_c = len(SOURCES_CUSTOMER)
         assert k <= n_acc
 
     def mention_texts(self, kind, tpl, m1, m2, deco, author, agent) -> tuple[pa.Array, np.ndarray, np.ndarray]:
         """Texts of mention-kind rows, with the end offsets of their first and second mention."""
-        base = np.select([kind == S.C1, kind == S.C2, kind == S.F1, kind == S.F2],
-                         [self.c1_base[self.sector[np.clip(m1, 0, self.k - 1)]], self.tpl_base[S.C2],
-                          self.tpl_base[S.F1], self.tpl_base[S.F2]], self.tpl_base[S.X])
+        base = np.select([kind == C1, kind == C2, kind == F1, kind == F2],
+                         [self.c1_base[self.sector[np.clip(m1, 0, self.k - 1)]], self.tpl_base[C2],
+                          self.tpl_base[F1], self.tpl_base[F2]], self.tpl_base[X])
         t = base + tpl
-        two = kind == S.C2
+        two = kind == C2
         slot2 = np.where(two, m2, self.none)
-        is_x = kind == S.X
-        suffix = np.where(is_x, len(S._EMOJI) + self.sig_base[np.where(is_x, author, 0)] + agent, deco)
+        is_x = kind == X
+        suffix = np.where(is_x, len(EMOJI) + self.sig_base[np.where(is_x, author, 0)] + agent, deco)
         text = _cat(_take(self.pre, t), _take(self.at, m1), _take(self.mid, t), _take(self.at, slot2),
                     _take(self.post, t), _take(self.suffix, suffix))
         e1 = self.pre_len[t] + self.at_len[m1]
@@ -162,9 +204,9 @@ class _Render:
     def reply_texts(self, kind, tpl, m1, aux, deco, author, agent) -> pa.Array:
         """``@customer [Hoi Name, ]body ^SIG`` of the brand-reply kinds (R, RDUP, P, RSELF, MP, XR)."""
         base = np.zeros(len(kind), dtype=np.int64)
-        is_r = kind == S.R
+        is_r = kind == R
         base[is_r] = self.r_base[self.sector[author[is_r]], aux[is_r]]
-        for kd in (S.RDUP, S.P, S.RSELF, S.MP, S.XR):
+        for kd in (RDUP, P, RSELF, MP, XR):
             base[kind == kd] = self.body_base[kd]
         hoi = (deco != 0) & self.has_first[m1]
         body = base + tpl + np.where(hoi, 0, self.n_bodies)
@@ -173,11 +215,11 @@ class _Render:
                     _take(self.sig, self.sig_base[author] + agent))
 
 
-def _tweets_table(world: S._World, r: _Render, a: int, b: int, source_file: str) -> pa.Table:
+def _tweets_table(world: World, r: _Render, a: int, b: int, source_file: str) -> pa.Table:
     """The collected tweets among rows [a, b) of the world, in TWEET_SCHEMA (stream notices are
     not tweets: a Parquet archive has no place for them)."""
     ev = world.ev
-    sel = a + np.flatnonzero(ev["kind"][a:b] < S.DEL)
+    sel = a + np.flatnonzero(ev["kind"][a:b] < DEL)
     n = len(sel)
     col = {c: ev[c][sel] for c in ("kind", "t", "tid", "author", "m1", "m2", "aux", "tpl", "agent", "deco", "src",
                                     "ptid", "pauthor")}
@@ -188,10 +230,10 @@ def _tweets_table(world: S._World, r: _Render, a: int, b: int, source_file: str)
     aux, tpl = col["aux"], col["tpl"].astype(np.int64)
     agent, deco = col["agent"].astype(np.int64), col["deco"].astype(np.int64)
 
-    is_mention = (kind <= S.X) | (kind == S.F1) | (kind == S.F2)
-    is_reply = (kind == S.R) | (kind == S.RDUP) | (kind == S.P) | (kind == S.RSELF) | (kind == S.MP) | (kind == S.XR)
-    is_rt = kind == S.RT
-    is_pp = kind == S.PP
+    is_mention = (kind <= X) | (kind == F1) | (kind == F2)
+    is_reply = (kind == R) | (kind == RDUP) | (kind == P) | (kind == RSELF) | (kind == MP) | (kind == XR)
+    is_rt = kind == RT
+    is_pp = kind == PP
     text = pa.nulls(n, pa.string())
     # Mentions: up to three accounts a row (a retweet: its author and the original's mentions).
     ments = np.full((n, 3), -1, dtype=np.int64)
@@ -201,7 +243,7 @@ def _tweets_table(world: S._World, r: _Render, a: int, b: int, source_file: str)
         tx, _, _ = r.mention_texts(kind[idx], tpl[idx], m1[idx], m2[idx], deco[idx], author[idx], agent[idx])
         text = _put(text, idx, tx)
         ments[idx, 0] = m1[idx]
-        ments[idx, 1] = np.where(kind[idx] == S.C2, m2[idx], -1)
+        ments[idx, 1] = np.where(kind[idx] == C2, m2[idx], -1)
     idx = np.flatnonzero(is_reply)
     if len(idx):
         text = _put(text, idx, r.reply_texts(kind[idx], tpl[idx], m1[idx], aux[idx], deco[idx], author[idx],
@@ -225,7 +267,7 @@ def _tweets_table(world: S._World, r: _Render, a: int, b: int, source_file: str)
         off = r.at_len[oauthor] + 5  # len("RT @h: ")
         ments[idx, 0] = oauthor
         ments[idx, 1] = np.where(e1 + off <= 139, om1, -1)
-        ments[idx, 2] = np.where((okind == S.C2) & (e2 + off <= 139), om2, -1)
+        ments[idx, 2] = np.where((okind == C2) & (e2 + off <= 139), om2, -1)
 
     has_m = ments >= 0
     offsets = np.concatenate([[0], np.cumsum(has_m.sum(axis=1))]).astype(np.int32)
@@ -293,7 +335,7 @@ class _RespHist:
 
     def __init__(self, k: int):
         self.base = {"total": 0, "hour": 1, "brand": 25, "sector": 25 + k}
-        self.groups = 25 + k + len(S.SECTORS)
+        self.groups = 25 + k + len(SECTORS)
         self.dense = np.zeros(self.groups * self.DENSE, dtype=np.int32)
         self.tails: list[np.ndarray] = []
         self.tail: np.ndarray | None = None
@@ -321,7 +363,7 @@ class _RespHist:
         tail = self.tail[lo:hi] & 0xFFFFFFFF
         n_dense = int(cum[-1])
 
-        def at(p: int) -> float:  # the p-th smallest response, in minutes as sample._count_figures has them
+        def at(p: int) -> float:  # the p-th smallest response, in minutes as truth.count_figures has them
             sec = int(np.searchsorted(cum, p, side="right")) if p < n_dense else int(tail[p - n_dense])
             return sec * 1000 / 60000.0
 
@@ -332,10 +374,10 @@ class _RespHist:
         if not n:
             return None, None
         median = at(n // 2) if n % 2 else float(np.mean(np.array([at(n // 2 - 1), at(n // 2)])))
-        return S._r3(median), S._r3(_percentile(n, at, 0.9))
+        return r3(median), r3(_percentile(n, at, 0.9))
 
     def mean(self):
-        return S._r3(self.minutes_sum / self.n) if self.n else None
+        return r3(self.minutes_sum / self.n) if self.n else None
 
 
 def _percentile(n: int, at: Callable[[int], float], q: float) -> float:
@@ -361,7 +403,7 @@ _PLAN_FIELDS = ("double", "brand_to_brand", "brand_to_brand_answered", "followup
                 "retweets")
 
 
-def split_plan(plan: S.Plan, shards: int) -> list[S.Plan]:
+def split_plan(plan: Plan, shards: int) -> list[Plan]:
     """The plan cut into ``shards`` plans that add up to it exactly, field by field (largest
     remainders), so the sharded archive has exactly the planned totals."""
     n = plan.tweets
@@ -391,12 +433,54 @@ def split_plan(plan: S.Plan, shards: int) -> list[S.Plan]:
 # The archive
 
 
+#: The paths this writer gives its parts (seed, then the shard of a sharded archive) and their
+#: temporary files: the only files it removes when it writes OUT again.
+_OWN_PART = re.compile(rf"{TWEETS_DIR}/month=\d{{4}}-\d{{2}}/part-sample--?\d+(?:-\d{{4}})?\.parquet(?:\.tmp)?")
+
+
+def _earlier_parts(out_dir: Path) -> list[str]:
+    """The files an earlier run of this writer left in OUT's tweets/, known by their names. Raises,
+    naming it, on anything else in tweets/ or quarantine/ (this writer writes no quarantine files)
+    before anything is changed: kwo removes only what it wrote."""
+    own: list[str] = []
+    foreign: list[str] = []
+    for folder in (TWEETS_DIR, QUARANTINE_DIR):
+        top = out_dir / folder
+        if not os.path.lexists(top):
+            continue
+        if top.is_symlink() or not top.is_dir():
+            foreign.append(folder)
+            continue
+        for dirpath, dirnames, filenames in os.walk(top):
+            here = Path(dirpath)
+            for name in [*filenames, *(d for d in dirnames if (here / d).is_symlink())]:
+                rel = (here / name).relative_to(out_dir).as_posix()
+                ours = _OWN_PART.fullmatch(rel) is not None and not (here / name).is_symlink()
+                (own if ours else foreign).append(rel)
+    if foreign:
+        more = f" (and {len(foreign) - 1} more)" if len(foreign) > 1 else ""
+        raise OutputError(f"--out {out_dir}: holds {foreign[0]}{more}, which kwo sample did not write; --format "
+                          "parquet replaces only the parts of an earlier sample archive and has changed nothing: "
+                          "move those files away or choose a new or empty directory")
+    return own
+
+
+def _remove_parts(out_dir: Path, rels: list[str]) -> None:
+    for rel in rels:
+        (out_dir / rel).unlink(missing_ok=True)
+    for month in sorted({(out_dir / rel).parent for rel in rels}):
+        try:
+            month.rmdir()  # a month this run may not write again
+        except OSError:
+            pass  # not empty: left as it is
+
+
 def _check_out(out_dir: Path) -> None:
     """OUT may be new, a folder of sample files, or an archive an earlier ``--format parquet``
     run wrote; never an archive with ingested data in it (its parts would be replaced)."""
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"--out {out_dir}: exists and is not a directory")
-    S.refuse_inside_archive(out_dir, except_itself=True)
+    refuse_inside_archive(out_dir, except_itself=True)
     if (out_dir / MANIFEST).exists():
         manifest = Archive(out_dir).read_manifest()
         if any(f.get("format") != "sample" for f in manifest.files):
@@ -420,32 +504,32 @@ def _write_part(root: Path, rel: str, table: pa.Table) -> int:
 def generate_parquet(
     out: str | os.PathLike,
     *,
-    tweets: int = S.DEFAULT_TWEETS,
-    seed: int = S.DEFAULT_SEED,
-    brands: int = S.DEFAULT_BRANDS,
+    tweets: int = DEFAULT_TWEETS,
+    seed: int = DEFAULT_SEED,
+    brands: int = DEFAULT_BRANDS,
     progress: Callable[[str], None] | None = None,
-) -> S.SampleResult:
+) -> SampleResult:
     """Write the synthetic archive as a kwo archive in ``out`` (month parts, manifest.json),
     with ``brands.csv`` and ``truth.json``; see the module docstring."""
-    if not 2 <= brands <= S.MAX_BRANDS:
-        raise UsageError(f"--brands must be between 2 and {S.MAX_BRANDS} (got {brands})")
-    plan = S.plan_counts(tweets)
+    if not 2 <= brands <= MAX_BRANDS:
+        raise UsageError(f"--brands must be between 2 and {MAX_BRANDS} (got {brands})")
+    plan = plan_counts(tweets)
     say = progress or (lambda msg: None)
     started = time.perf_counter()
     out_dir = Path(out)
     _check_out(out_dir)
+    earlier = _earlier_parts(out_dir)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise KwoError(f"--out {out_dir}: cannot create the directory: {exc.strerror or exc}") from None
-    old_files = S._previous_files(out_dir)
+    old_files = previous_files(out_dir)
     # An earlier sample archive here: its parts go (the manifest is replaced below).
-    shutil.rmtree(out_dir / TWEETS_DIR, ignore_errors=True)
-    shutil.rmtree(out_dir / QUARANTINE_DIR, ignore_errors=True)
+    _remove_parts(out_dir, earlier)
 
     shards = math.ceil(tweets / SHARD_TWEETS)
     plans = [plan] if shards == 1 else split_plan(plan, shards)
-    resp = S._RespExact() if shards == 1 else _RespHist(brands)
+    resp = ExactResponses() if shards == 1 else _RespHist(brands)
     figs = None
     parts: list[dict] = []
     files_info: list[dict] = []
@@ -454,12 +538,12 @@ def generate_parquet(
         for j, shard_plan in enumerate(plans):
             say(f"shard {j + 1}/{shards}: drawing {shard_plan.tweets:,} mention tweets" if shards > 1
                 else "planning the year")
-            gen = S._Gen(shard_plan, brands, seed, shard=None if shards == 1 else (j, shards))
-            ev = S._finish(gen, gen.run(), "v1")
-            world = S._World(plan=shard_plan, fmt="v1", seed=seed, brands=gen.brands, acc=gen.acc, ev=ev)
+            gen = WorldGenerator(shard_plan, brands, seed, shard=None if shards == 1 else (j, shards))
+            ev = finish_events(gen, gen.run(), "v1")
+            world = World(plan=shard_plan, fmt="v1", seed=seed, brands=gen.brands, acc=gen.acc, ev=ev)
             render = _Render(world)
             suffix = "" if shards == 1 else f"-{j:04d}"
-            for name, a, b in S._plan_files(world, compress=True):
+            for name, a, b in plan_files(world, compress=True):
                 month = name.removeprefix("tweets-")[:7]
                 table = _tweets_table(world, render, a, b, name)
                 rel = f"{TWEETS_DIR}/month={month}/part-sample-{seed}{suffix}.parquet"
@@ -467,19 +551,19 @@ def generate_parquet(
                 parts.append({"path": rel, "month": month, "rows": table.num_rows})
                 files_info.append({"name": rel, "records": table.num_rows, "tweets": table.num_rows,
                                    "notices": 0, "bytes": size})
-            figs = S.add_figures(figs, S._count_figures(world, gen.clock, gen.open_mask, resp))
+            figs = add_figures(figs, count_figures(world, gen.clock, gen.open_mask, resp))
             if roster_world is None:
-                roster_world = S._World(plan=plan, fmt="v1", seed=seed, brands=gen.brands, acc=gen.acc, ev={})
+                roster_world = World(plan=plan, fmt="v1", seed=seed, brands=gen.brands, acc=gen.acc, ev={})
             del gen, ev, world, render
     except OSError as exc:
         raise KwoError(f"--out {out_dir}: cannot write: {exc.strerror or exc}") from None
 
-    truth = S._truth_json(figs, resp, roster_world.brands, seed, tweets, FORMAT)
+    truth = truth_json(figs, resp, roster_world.brands, seed, tweets, FORMAT)
     rows = sum(p["rows"] for p in parts)
     truth["archive"] = {"files": files_info, "records": rows, "tweets": rows, "notices": 0,
                         "roster": "brands.csv", "manifest": MANIFEST}
-    S._write_roster(out_dir / "brands.csv", roster_world)
-    S._write_text(out_dir / "truth.json", json.dumps(truth, indent=1, ensure_ascii=False) + "\n")
+    write_roster(out_dir / "brands.csv", roster_world)
+    write_text(out_dir / "truth.json", json.dumps(truth, indent=1, ensure_ascii=False) + "\n")
     params = {"tweets": tweets, "seed": seed, "brands": brands, "generator": truth["generator"]}
     entry = FileResult(
         path=f"kwo sample --tweets {tweets} --seed {seed} --brands {brands} --format parquet", format="sample",
@@ -489,5 +573,5 @@ def generate_parquet(
     Archive(out_dir, must_exist=False).write_manifest(Manifest(files=[entry], parts=parts))
     for stale in old_files - {"brands.csv", "truth.json"}:  # dump files of an earlier sample run
         (out_dir / stale).unlink(missing_ok=True)
-    return S.SampleResult(out=out_dir, files=[out_dir / p["path"] for p in parts], truth=truth,
+    return SampleResult(out=out_dir, files=[out_dir / p["path"] for p in parts], truth=truth,
                           seconds=time.perf_counter() - started)
