@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .ingest import IngestResult, ingest
 from .metrics import Report, build_report
+from .metrics.registry import METRICS
 from .render import render
 from .sample import (
     DEFAULT_SEED,
@@ -31,14 +32,15 @@ from .sample import (
 #: The report formats the demo writes next to each other.
 REPORT_FORMATS = {"json": "report.json", "markdown": "report.md", "csv": "report.csv", "html": "report.html"}
 
-#: Rows of a report section are matched to truth.json rows by these keys.
-SECTION_KEYS: dict[str, Callable[[dict], object]] = {
-    "hourly": lambda r: r["hour"],
-    "weekday_hourly": lambda r: (r["weekday"], r["hour"]),
-    "response_times": lambda r: r["bucket"],
-    "brands": lambda r: r["handle"],
-    "sectors": lambda r: r["sector"],
-}
+def _row_key(columns: tuple[str, ...]) -> Callable[[dict], object]:
+    if len(columns) == 1:
+        return lambda r: r[columns[0]]
+    return lambda r: tuple(r[c] for c in columns)
+
+
+#: Rows of a report section are matched to truth.json rows by these keys (kwo.metrics.registry:
+#: Metric.key).
+SECTION_KEYS: dict[str, Callable[[dict], object]] = {n: _row_key(m.key) for n, m in METRICS.items() if m.key}
 
 
 @dataclass
