@@ -38,9 +38,10 @@ def _row_key(columns: tuple[str, ...]) -> Callable[[dict], object]:
     return lambda r: tuple(r[c] for c in columns)
 
 
-#: Rows of a report section are matched to truth.json rows by these keys (kwo.metrics.registry:
-#: Metric.key).
-SECTION_KEYS: dict[str, Callable[[dict], object]] = {n: _row_key(m.key) for n, m in METRICS.items() if m.key}
+def section_keys() -> dict[str, Callable[[dict], object]]:
+    """Rows of a report section are matched to truth.json rows by these keys (kwo.metrics.registry:
+    Metric.key, read when called so that a metric registered later is compared too)."""
+    return {n: _row_key(m.key) for n, m in METRICS.items() if m.key}
 
 
 @dataclass
@@ -66,7 +67,7 @@ def truth_mismatches(truth: dict, report: dict) -> list[str]:
 
     for key, value in truth["totals"].items():
         same(f"totals.{key}", value, report["totals"].get(key))
-    for section, key in SECTION_KEYS.items():
+    for section, key in section_keys().items():
         rows = {key(r): r for r in report.get(section, [])}
         if len(rows) != len(truth.get(section, [])):
             out.append(f"{section}: generator has {len(truth.get(section, []))} rows, report {len(rows)}")
