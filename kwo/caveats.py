@@ -22,7 +22,7 @@ roster_unmatched    info      a roster brand occurs nowhere in the archive; when
                               brand occurs at all the report is an error (RosterError)
 ==================  ========  ==========================================================
 
-Each code's computation is one SQL file under ``queries/caveats/`` with the thresholds bound as
+Each code's computation is one SQL file under ``kwo/sql/caveats/`` with the thresholds bound as
 parameters (:class:`Thresholds`, stated in every report's parameters); the sentences are in
 :mod:`kwo.caveat_messages`. ``figures`` says which figures a caveat affects, so that every
 output shows it beside them (and the section commands only the caveats of what they show).
@@ -152,7 +152,7 @@ def _caveat(code: str, brand: str | None, message: str, values: dict, severity: 
 
 
 def find_caveats(run_query, roster, thresholds: Thresholds, coverage) -> list[Caveat]:
-    """Every caveat of a report. ``run_query(name, extra_bindings)`` runs ``queries/<name>.sql``
+    """Every caveat of a report. ``run_query(name, extra_bindings)`` runs statement ``name`` of kwo.sql
     with the report's bindings (kwo.metrics.Metrics.query); ``coverage`` is the report's Coverage.
 
     Raises :class:`RosterError` when the archive holds tweets but none of the roster's brands

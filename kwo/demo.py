@@ -21,6 +21,7 @@ from .archive.leftovers import plan_sweep
 from .errors import KwoError, OutputError
 from .ingest import IngestResult, ingest
 from .metrics import Report, build_report
+from .metrics.registry import METRICS
 from .render import render
 from .sample import (
     DEFAULT_SEED,
@@ -35,14 +36,16 @@ from .sample import (
 #: The report formats the demo writes next to each other.
 REPORT_FORMATS = {"json": "report.json", "markdown": "report.md", "csv": "report.csv", "html": "report.html"}
 
-#: Rows of a report section are matched to truth.json rows by these keys.
-SECTION_KEYS: dict[str, Callable[[dict], object]] = {
-    "hourly": lambda r: r["hour"],
-    "weekday_hourly": lambda r: (r["weekday"], r["hour"]),
-    "response_times": lambda r: r["bucket"],
-    "brands": lambda r: r["handle"],
-    "sectors": lambda r: r["sector"],
-}
+def _row_key(columns: tuple[str, ...]) -> Callable[[dict], object]:
+    if len(columns) == 1:
+        return lambda r: r[columns[0]]
+    return lambda r: tuple(r[c] for c in columns)
+
+
+def section_keys() -> dict[str, Callable[[dict], object]]:
+    """Rows of a report section are matched to truth.json rows by these keys (kwo.metrics.registry:
+    Metric.key, read when called so that a metric registered later is compared too)."""
+    return {n: _row_key(m.key) for n, m in METRICS.items() if m.key}
 
 
 @dataclass
@@ -68,7 +71,7 @@ def truth_mismatches(truth: dict, report: dict) -> list[str]:
 
     for key, value in truth["totals"].items():
         same(f"totals.{key}", value, report["totals"].get(key))
-    for section, key in SECTION_KEYS.items():
+    for section, key in section_keys().items():
         rows = {key(r): r for r in report.get(section, [])}
         if len(rows) != len(truth.get(section, [])):
             out.append(f"{section}: generator has {len(truth.get(section, []))} rows, report {len(rows)}")

@@ -42,11 +42,11 @@ from kwo.archive import MANIFEST, Archive
 from kwo.archive.repair import repair
 from kwo.cli import cli
 from kwo.engine.duckdb import connect
+from kwo.engine.sandbox import run_readonly_sql
 from kwo.errors import ArchiveError
 from kwo.ingest import LOCK_FILE, ingest, ingest_batches
 from kwo.metrics import build_report
 from kwo.schema import COLUMNS
-from kwo.sqlshell import run_readonly_sql
 
 from .archive_state import archive_state, assert_intact, parts_state
 

@@ -16,11 +16,10 @@ from kwo.metrics import (
     load_query,
     open_metrics,
     parse_window,
-    queries_dir,
-    query_parameters,
     run_query,
 )
-from kwo.views import TABLES
+from kwo.metrics.tables import tables
+from kwo.sql.loader import all_statement_names, query_parameters, sql_root
 
 from . import handmade as hm
 
@@ -143,7 +142,7 @@ def test_every_table_is_registered(main_case):
     names = {r[0] for r in m.con.execute(
         "SELECT table_name FROM duckdb_tables() UNION ALL SELECT view_name FROM duckdb_views() WHERE NOT internal"
     ).fetchall()}
-    assert set(TABLES) <= names
+    assert set(tables()) <= names
     m.con.close()
 
 
@@ -276,15 +275,15 @@ def test_parameters_describe_the_run(main_case):
 
 
 # ---------------------------------------------------------------------------------------------
-# queries/: one metric a file, a header saying what it computes, parameters bound
+# kwo/sql/: one metric a file, a header saying what it computes, parameters bound
 
 
 def test_every_query_file_has_a_header_and_names_its_parameters():
-    files = sorted(queries_dir().rglob("*.sql"))
-    assert len(files) >= 15
-    for f in files:
+    names = all_statement_names()
+    assert len(names) >= 15
+    for name in names:
+        f = sql_root() / f"{name}.sql"
         text = f.read_text()
-        name = f.relative_to(queries_dir()).with_suffix("").as_posix()
         assert re.match(r"-- \w+( \([^)]*\))?: \S", text), f  # "-- mentions: the mention pairs ..."
         header = "\n".join(line for line in text.splitlines() if line.startswith("--"))
         assert "Parameters:" in header, f
@@ -293,13 +292,17 @@ def test_every_query_file_has_a_header_and_names_its_parameters():
         assert load_query(name) == text
 
 
-def test_a_wheel_installs_every_query_folder():
+def test_a_wheel_carries_every_sql_file():
     import tomllib
+    from pathlib import Path
 
-    project = tomllib.loads((queries_dir().parent / "pyproject.toml").read_text(encoding="utf-8"))
-    installed = project["tool"]["setuptools"]["data-files"]
-    folders = {p.parent.relative_to(queries_dir().parent).as_posix() for p in queries_dir().rglob("*.sql")}
-    assert {f"share/kwo/{folder}": [f"{folder}/*.sql"] for folder in folders} == installed
+    package = sql_root().parent  # kwo/
+    project = tomllib.loads((package.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = project["tool"]["setuptools"]["package-data"]["kwo"]
+    carried = {p for pattern in patterns for p in package.glob(pattern)}
+    files = set(Path(sql_root()).rglob("*.sql"))
+    assert len(files) >= 30
+    assert files <= carried
 
 
 def test_query_loader_refuses_paths_and_missing_parameters(main_case):
@@ -310,7 +313,7 @@ def test_query_loader_refuses_paths_and_missing_parameters(main_case):
     archive, roster = main_case
     m = open_metrics(archive, roster)
     with pytest.raises(QueryError, match="parameters not given: since, until"):
-        run_query(m.con, "views/70_brand_reply_kinds", {})
+        run_query(m.con, "tables/brand_reply_kinds", {})
     m.con.close()
 
 

@@ -1,7 +1,7 @@
 """The shortcuts the report tables take for speed give the same pairs as the plain definitions,
 and report connections are bounded (memory limit, threads, a spill directory outside the archive).
 
-The shortcuts (queries/views): a tweet's author and each mention are looked up by id and by handle
+The shortcuts (kwo/sql/tables): a tweet's author and each mention are looked up by id and by handle
 in one pass and yield at most two brand keys; only tweets with several mentions are deduplicated;
 the earliest reply per (parent, brand) is taken before the window is applied; the existence of a
 reply's parent is only looked up when it is neither by the brand nor mentions it.
@@ -198,7 +198,7 @@ def test_local_time_per_utc_hour_equals_icu_conversion(tz):
     Casablanca's Ramadan switches) and before 1970 (converted row by row)."""
     import duckdb
 
-    from kwo.metrics import run_statement
+    from kwo.engine.duckdb_sql import run_statement
 
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
@@ -209,7 +209,7 @@ def test_local_time_per_utc_hour_equals_icu_conversion(tz):
         "UNION ALL SELECT -1, 0, TIMESTAMPTZ '1969-12-31 23:30:00+00', true, false, false"
     )
     con.execute("CREATE TEMP TABLE brand_authored (tweet_id BIGINT, brand_key INTEGER)")
-    run_statement(con, "views/20_mentions", {"since": None, "until": None, "tz": tz})
+    run_statement(con, "tables/mentions", {"since": None, "until": None, "tz": tz})
     wrong, total = con.execute(
         "SELECT count(*) FILTER (WHERE local_time IS DISTINCT FROM timezone($tz, created_at)), count(*) FROM mentions",
         {"tz": tz},
@@ -220,7 +220,7 @@ def test_local_time_per_utc_hour_equals_icu_conversion(tz):
 
 def test_a_report_does_not_import_pandas(case):
     """pyarrow imports pandas (0.2-0.3 s) the first time it builds an array from a Python list,
-    when pandas is installed; the report path builds none (kwo.views.register_roster)."""
+    when pandas is installed; the report path builds none (kwo.metrics.tables.register_roster)."""
     pytest.importorskip("pandas")  # with pandas absent there is nothing to avoid
     import subprocess
     import sys
@@ -239,8 +239,8 @@ def test_roster_tables_keep_their_types_and_rows(case, roster_csv):
     opening hours (sample_data) and without any (the case's roster: an empty brand_hours)."""
     import duckdb
 
+    from kwo.metrics.tables import register_roster
     from kwo.roster import BRAND_TYPES, HOUR_TYPES, load_roster
-    from kwo.views import register_roster
 
     path = case[1] if roster_csv == "case" else Path(__file__).resolve().parent.parent / "sample_data" / "brands.csv"
     roster = load_roster(path)
@@ -263,9 +263,9 @@ def test_closed_equals_the_slot_definition_also_for_overlapping_slots(tmp_path):
     hours, adjacent slots, a closed day, and a brand in another time zone than the report's."""
     import duckdb
 
-    from kwo.metrics import run_statement
+    from kwo.engine.duckdb_sql import run_statement
+    from kwo.metrics.tables import register_roster
     from kwo.roster import load_roster
-    from kwo.views import register_roster
 
     csv = tmp_path / "brands.csv"
     csv.write_text(
@@ -285,7 +285,7 @@ def test_closed_equals_the_slot_definition_also_for_overlapping_slots(tmp_path):
         "TIMESTAMPTZ '2016-03-20 00:00:00+00' + i * INTERVAL 1 MINUTE AS created_at, "
         "timezone($tz, TIMESTAMPTZ '2016-03-20 00:00:00+00' + i * INTERVAL 1 MINUTE) AS local_time "
         "FROM range(14 * 1440) r(i), brands b", {"tz": tz})
-    run_statement(con, "views/60_mention_closed", {"tz": tz})
+    run_statement(con, "tables/mention_closed", {"tz": tz})
     wrong = con.execute(
         """
         WITH expected AS (

@@ -1,11 +1,11 @@
 """The medians and p90s of the report are quantile_cont's, computed spill-safe.
 
 quantile_cont (and median) keep every value of a group in memory and cannot spill: on 10M
-mention pairs under a 300 MB limit the report ran out of memory. queries/brands.sql, hourly.sql,
+mention pairs under a 300 MB limit the report ran out of memory. kwo/sql/metrics/brands.sql, hourly.sql,
 response_summary.sql and sectors.sql group the answered pairs by response time instead (a hash
 aggregate, which spills) and pick the neighbours at quantile_cont's positions from running counts;
-kwo.metrics.run_query has DuckDB interpolate them. Tables that fit in memory use quantile_cont itself
-(views/00_quantiles_in_memory.sql). These tests pin both macros to DuckDB's own quantile_cont, bit
+kwo.engine.duckdb_sql.run_query has DuckDB interpolate them. Tables that fit in memory use quantile_cont itself
+(kwo/sql/tables/kwo_quantiles.in_memory.sql). These tests pin both macros to DuckDB's own quantile_cont, bit
 for bit, on awkward inputs: one value, two, even and odd counts, ties, a group
 without answers, NULLs, negative times, values that are not whole milliseconds.
 """
@@ -17,14 +17,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kwo.metrics import interpolate_quantiles, run_query, run_statement
-from kwo.views import QUANTILES, QUANTILES_IN_MEMORY
+from kwo.engine.duckdb_sql import interpolate_quantiles, run_query, run_statement
+
+#: The two kwo_quantiles macros (kwo/sql/tables/kwo_quantiles.*.sql: "-- when: quantiles=...").
+QUANTILES, QUANTILES_IN_MEMORY = "tables/kwo_quantiles.spill_safe", "tables/kwo_quantiles.in_memory"
 
 SECTORS = ("telecom", "energy", "transport")
 
 
 def _connection(groups: list[list[float | None]], macro: str = QUANTILES) -> duckdb.DuckDBPyConnection:
-    """Tables shaped like kwo.views' with brand i's answered pairs taking the times groups[i]; the
+    """Tables shaped like kwo.metrics.tables' with brand i's answered pairs taking the times groups[i]; the
     mention hour cycles through 0-23 and the brand's sector through SECTORS. ``macro`` defines
     kwo_quantiles (spill-safe, or quantile_cont's for tables in memory)."""
     con = duckdb.connect()
@@ -59,7 +61,7 @@ def _connection(groups: list[list[float | None]], macro: str = QUANTILES) -> duc
         "FROM (SELECT unnest(range(len($k))) AS i, unnest($k) AS k, unnest($h) AS h, unnest($v::DOUBLE[]) AS v)",
         {"k": keys, "h": hours, "v": values},
     )
-    run_statement(con, "views/90_brand_counts")  # the per-brand counts brands.sql reads
+    run_statement(con, "tables/brand_counts")  # the per-brand counts brands.sql reads
     return con
 
 
@@ -81,17 +83,17 @@ def _check_macro(groups: list[list[float | None]], macro: str) -> None:
     con = _connection(groups, macro)
     try:
         brands = {r["handle"]: (r["median_response_minutes"], r["p90_response_minutes"])
-                  for r in run_query(con, "brands")}
+                  for r in run_query(con, "metrics/brands")}
         assert brands == {f"b{k}": v for k, v in _expected(con, "b.brand_key").items()}
         hourly = {r["hour"]: (r["median_response_minutes"], r["p90_response_minutes"])
-                  for r in run_query(con, "hourly")}
+                  for r in run_query(con, "metrics/hourly")}
         expected = {r[0]: r[1:] for r in con.execute(
             "SELECT hour(local_time), median(response_minutes), quantile_cont(response_minutes, 0.9) "
             "FROM mention_answers GROUP BY 1").fetchall()}
         assert hourly == {h: expected.get(h, (None, None)) for h in range(24)}
-        sectors = {r["sector"]: (r["median_response_minutes"],) for r in run_query(con, "sectors")}
+        sectors = {r["sector"]: (r["median_response_minutes"],) for r in run_query(con, "metrics/sectors")}
         assert sectors == _expected(con, "b.sector", p90=False)
-        (summary,) = run_query(con, "response_summary")
+        (summary,) = run_query(con, "metrics/response_summary")
         overall = con.execute(
             "SELECT median(response_minutes), quantile_cont(response_minutes, 0.9), avg(response_minutes), "
             "count(*), count(response_minutes) FROM mention_answers"

@@ -135,10 +135,10 @@ def sql(query, archive, fmt, output, timeout, temp_limit):
     """
     from contextlib import ExitStack
 
+    from ..engine.sandbox import readonly_query
     from ..output import check_output, open_output
     from ..render.tables import print_relation
     from ..settings import Settings
-    from ..sqlshell import readonly_query
 
     with ExitStack() as stack:
         try:  # usage errors raised here show `kwo sql` usage

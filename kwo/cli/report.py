@@ -165,20 +165,21 @@ def _output_target(output: str | None, archive: str):
         raise click.UsageError(str(exc)) from None
 
 
-def _command(group: click.Group, name: str, sections: tuple[str, ...] | None, doc: str) -> click.Command:
+def _command(group: click.Group, name: str, doc: str) -> click.Command:
     def callback(**kwargs):
-        _run(name, sections, **kwargs)
+        from ..render.sections import VIEWS
+
+        # The metrics the view shows (kwo.metrics.registry: each names its commands); None: all.
+        _run(name, VIEWS[name].needs, **kwargs)
 
     callback.__doc__ = doc
     callback.__name__ = name.replace("-", "_")
     return group.command(name)(output_options(figure_options(callback)))
 
 
-# Which Report sections each command needs (None: all).
+# The report commands and their help; which metrics each shows is in kwo.metrics.registry.
 _COMMANDS = {
-    "report": (
-        None,
-        """The KWO figures of an archive: mentions, answered %, response times, rush hour,
+    "report": """The KWO figures of an archive: mentions, answered %, response times, rush hour,
         proactive replies, per brand and per sector.
 
         A mention is a collected tweet, not a retweet, that @-mentions a roster brand and is not
@@ -198,56 +199,40 @@ _COMMANDS = {
           kwo report -a twcs-arch --format json --output report.json   # twcs: brands from inbound
           kwo report -a kwo16 -b brands.csv --fail-on warning --threshold few_mentions=500
         """,
-    ),
-    "answered": (
-        ("sectors",),
-        """Mention tweets and the share answered, overall and per sector.
+    "answered": """Mention tweets and the share answered, overall and per sector.
 
         \b
         Example:
           kwo answered --archive kwo16 --brands brands.csv --window 48h
         """,
-    ),
-    "proactive": (
-        ("brands",),
-        """Brand replies by parent: to a mention, proactive (to a tweet that neither is by the
+    "proactive": """Brand replies by parent: to a mention, proactive (to a tweet that neither is by the
         brand nor mentions it), to the brand itself, or parent not in the archive.
 
         \b
         Example:
           kwo proactive --archive kwo16 --brands brands.csv --format csv
         """,
-    ),
-    "rush-hour": (
-        ("hourly", "weekday_hourly", "brands"),
-        """Mention tweets per hour of the day and per weekday in the report time zone, the peak
+    "rush-hour": """Mention tweets per hour of the day and per weekday in the report time zone, the peak
         hour, and with opening hours in the roster the mentions that arrive while closed.
 
         \b
         Example:
           kwo rush-hour --archive kwo16 --brands brands.csv --tz Europe/Amsterdam
         """,
-    ),
-    "response-times": (
-        ("response_times",),
-        """Response times of the mention pairs: median, p90 and the buckets <=30 min, <=1 h,
+    "response-times": """Response times of the mention pairs: median, p90 and the buckets <=30 min, <=1 h,
         <=4 h, <=8 h, <=24 h, <=48 h, >48 h and unanswered.
 
         \b
         Example:
           kwo response-times --archive kwo16 --brands brands.csv --format markdown
         """,
-    ),
-    "brands": (
-        ("brands",),
-        """The per-brand table: mentions, answered %, response times, replies by kind,
+    "brands": """The per-brand table: mentions, answered %, response times, replies by kind,
         mentions while closed.
 
         \b
         Example:
           kwo brands --archive kwo16 --brands brands.csv --format csv --output brands-figures.csv
         """,
-    ),
 }
 
 
@@ -301,6 +286,6 @@ def _chart_command(group: click.Group) -> None:
 
 def register(group: click.Group) -> None:
     """Attach the report commands to the ``kwo`` group."""
-    for name, (sections, doc) in _COMMANDS.items():
-        _command(group, name, sections, doc)
+    for name, doc in _COMMANDS.items():
+        _command(group, name, doc)
     _chart_command(group)

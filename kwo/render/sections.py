@@ -9,21 +9,19 @@ archive's coverage and the caveats (kwo.caveats) that affect the figures it show
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 from ..caveat_messages import grouped
 from ..caveats import FIGURES, Thresholds, affects
-from ..metrics import Report
+from ..metrics.registry import METRICS, Column, Metric, metrics_shown_by
+from ..metrics.results import Report
 
 # Column kinds decide the formatting: int (thousands separators), pct (one decimal, %),
-# minutes (one decimal), str.
+# minutes (one decimal), str. The metrics' columns and titles are in kwo.metrics.registry.
 
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    kind: str = "int"
+#: Sections that are not metrics of their own but a projection of one (section -> the metric).
+DERIVED_FROM = {"proactive": "brands", "opening_hours": "brands"}
 
 
 @dataclass(frozen=True)
@@ -31,9 +29,45 @@ class View:
     name: str  # the command
     title: str
     totals: tuple[str, ...]  # keys of the totals shown
-    sections: tuple[str, ...]  # list sections shown after the totals, in order
+    derived: tuple[str, ...] = ()  # sections of DERIVED_FROM shown after the view's metrics
     figures: tuple[str, ...] = FIGURES  # what it shows (kwo.caveats.FIGURES): its caveats are of these
     months: bool = False  # ends with the coverage's tweets per month (the whole report)
+
+    @property
+    def sections(self) -> tuple[str, ...]:
+        """The list sections shown after the totals, in order: the registered metrics that name
+        this command (every metric for ``report``), then the derived sections."""
+        return metrics_shown_by(self.name) + self.derived
+
+    @property
+    def needs(self) -> tuple[str, ...] | None:
+        """The metrics to compute for this view (None: all of them)."""
+        if self.name == "report":
+            return None
+        wanted = set(self.sections) | {DERIVED_FROM[s] for s in self.derived}
+        return tuple(n for n in METRICS if n in wanted)
+
+
+class _WithMetrics(Mapping):
+    """The entries of the sections that are not metrics, plus (looked up when read, so that a
+    metric registered later is there too) one entry per registered metric."""
+
+    def __init__(self, own: dict, of_metric: Callable[[Metric], object]):
+        self._own, self._of = own, of_metric
+
+    def __getitem__(self, key):
+        if key in self._own:
+            return self._own[key]
+        if key in METRICS:
+            return self._of(METRICS[key])
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator:
+        yield from self._own
+        yield from (n for n in METRICS if n not in self._own)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 TOTALS_LABELS: dict[str, tuple[str, str]] = {
@@ -58,19 +92,12 @@ TOTALS_LABELS: dict[str, tuple[str, str]] = {
 ALL_TOTALS = tuple(TOTALS_LABELS)
 
 VIEWS: dict[str, View] = {
-    "report": View(
-        "report",
-        "KWO webcare report",
-        ALL_TOTALS,
-        ("response_times", "hourly", "weekday_hourly", "brands", "sectors"),
-        months=True,
-    ),
+    "report": View("report", "KWO webcare report", ALL_TOTALS, months=True),
     "answered": View(
         "answered",
         "Answered mentions",
         ("mention_tweets", "mention_pairs", "answered", "answered_pct", "answered_pairs", "brands_mentioned"),
-        ("sectors",),
-        ("mention_tweets", "answered_pct", "brands"),
+        figures=("mention_tweets", "answered_pct", "brands"),
     ),
     "proactive": View(
         "proactive",
@@ -83,89 +110,28 @@ VIEWS: dict[str, View] = {
         "rush-hour",
         "Rush hour",
         ("mention_tweets", "answered_pct", "peak_hour", "peak_hour_label", "peak_hour_mentions"),
-        ("hourly", "weekday_hourly", "opening_hours"),
+        ("opening_hours",),
         ("mention_tweets", "answered_pct", "peak_hour", "hourly", "brands"),
     ),
     "response-times": View(
         "response-times",
         "Response times",
         ("mention_pairs", "answered_pairs", "median_response_minutes", "p90_response_minutes", "mean_response_minutes"),
-        ("response_times",),
-        ("mention_tweets", "answered_pct", "response_times"),
+        figures=("mention_tweets", "answered_pct", "response_times"),
     ),
-    "brands": View("brands", "Brands", (), ("brands",), ("brands",)),
+    "brands": View("brands", "Brands", (), figures=("brands",)),
 }
 
-SECTION_TITLES = {
+SECTION_TITLES: Mapping[str, str] = _WithMetrics({
     "totals": "Totals",
-    "response_times": "Response times (mention pairs)",
-    "hourly": "Mention tweets per hour of the day",
-    "weekday_hourly": "Mention tweets per weekday and hour",
-    "brands": "Per brand",
-    "sectors": "Per sector",
     "proactive": "Brand replies by parent",
     "opening_hours": "Mentions while closed (roster opening hours)",
     "coverage": "Coverage",
     "caveats": "Caveats",
     "months": "Tweets per month (coverage)",
-}
+}, lambda m: m.title)
 
-COLUMNS: dict[str, tuple[Column, ...]] = {
-    "response_times": (
-        Column("bucket", "response time", "str"),
-        Column("count", "pairs"),
-        Column("pct", "% of pairs", "pct"),
-        Column("answered_pct", "% of answered", "pct"),
-    ),
-    "hourly": (
-        Column("hour", "hour"),
-        Column("label", "local time", "str"),
-        Column("mentions", "mention tweets"),
-        Column("answered", "answered"),
-        Column("answered_pct", "answered %", "pct"),
-        Column("median_response_minutes", "median (min)", "minutes"),
-        Column("p90_response_minutes", "p90 (min)", "minutes"),
-        Column("mentions_while_closed", "pairs while closed"),
-        Column("closed_pct", "closed %", "pct"),
-    ),
-    "weekday_hourly": (
-        Column("weekday", "weekday"),
-        Column("weekday_name", "day", "str"),
-        Column("hour", "hour"),
-        Column("mentions", "mention tweets"),
-        Column("answered", "answered"),
-    ),
-    "brands": (
-        Column("handle", "handle", "str"),
-        Column("name", "name", "str"),
-        Column("sector", "sector", "str"),
-        Column("mentions", "mentions"),
-        Column("answered", "answered"),
-        Column("answered_pct", "answered %", "pct"),
-        Column("median_response_minutes", "median (min)", "minutes"),
-        Column("p90_response_minutes", "p90 (min)", "minutes"),
-        Column("brand_replies", "replies"),
-        Column("replies_to_mentions", "to mentions"),
-        Column("proactive_replies", "proactive"),
-        Column("replies_parent_missing", "parent missing"),
-        Column("replies_to_self", "to self"),
-        Column("hours", "hours", "str"),
-        Column("tz", "tz", "str"),
-        Column("mentions_while_closed", "while closed"),
-        Column("closed_pct", "closed %", "pct"),
-    ),
-    "sectors": (
-        Column("sector", "sector", "str"),
-        Column("brands", "brands"),
-        Column("mention_tweets", "mention tweets"),
-        Column("answered", "answered"),
-        Column("answered_pct", "answered %", "pct"),
-        Column("mention_pairs", "pairs"),
-        Column("answered_pairs", "answered pairs"),
-        Column("median_response_minutes", "median (min)", "minutes"),
-        Column("proactive_replies", "proactive"),
-        Column("replies_parent_missing", "parent missing"),
-    ),
+COLUMNS: Mapping[str, tuple[Column, ...]] = _WithMetrics({
     "proactive": (
         Column("handle", "handle", "str"),
         Column("name", "name", "str"),
@@ -196,7 +162,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("mentions_while_closed", "while closed"),
         Column("closed_pct", "closed %", "pct"),
     ),
-}
+}, lambda m: m.shown_columns())
 
 #: Shorter headers for the terminal table, where width is scarce (section, key) -> header.
 TABLE_HEADERS = {

@@ -1,0 +1,135 @@
+"""The metric registry: every list section of a report is one SQL file plus one entry here.
+
+A :class:`Metric` says which statement computes it, the dataclass of one row, its JSON key (the
+name, also the ``Report`` attribute), its title and columns in the human formats, the CLI section
+commands that show it (``kwo report`` shows every metric), and the columns that identify a row (the
+demo's truth comparison). The report (kwo.metrics.build), the renderers (kwo.render.sections), the
+CLI section commands (kwo.cli.report) and the demo (kwo.demo) read :data:`METRICS`; CONTRIBUTING.md
+has the recipe for adding one.
+
+Totals, coverage, caveats and the HTML report's details are not list metrics: they have a shape
+of their own (one row, or the ingest accounting) and stay in kwo.metrics.build.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from .rows import BrandRow, BucketRow, HourRow, SectorRow, WeekdayHourRow
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a section in the human formats. kind decides the formatting: int (thousands
+    separators), pct (one decimal, %), minutes (one decimal), str."""
+
+    key: str
+    header: str
+    kind: str = "int"
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str  # the JSON key, the Report attribute and the section name of the renderers
+    sql: str | Path  # a statement of kwo.sql (metrics/NAME), or a file (a plug-in's, a test's)
+    row: type  # the dataclass of one row; the query's columns it lacks are dropped
+    title: str  # the section title of the human formats
+    commands: tuple[str, ...] = ()  # the CLI section commands that show it besides `kwo report`
+    key: tuple[str, ...] = ()  # the columns that identify a row (kwo.demo compares rows by them)
+    columns: tuple[Column, ...] = ()  # shown in the human formats and CSV (default: every field)
+    derived: tuple[str, ...] = ()  # properties of the row added to its JSON (HourRow.label)
+
+    def text(self) -> str:
+        """The SQL of the metric."""
+        if isinstance(self.sql, Path):
+            return self.sql.read_text(encoding="utf-8")
+        from ..sql.loader import load_query
+
+        return load_query(self.sql)
+
+    def shown_columns(self) -> tuple[Column, ...]:
+        return self.columns or tuple(_default_column(f.name, str(f.type)) for f in fields(self.row))
+
+
+def _default_column(name: str, annotation: str) -> Column:
+    if "str" in annotation:
+        kind = "str"
+    elif name.endswith("_pct"):
+        kind = "pct"
+    elif "float" in annotation:
+        kind = "minutes"  # one decimal
+    else:
+        kind = "int"
+    return Column(name, name.replace("_", " "), kind)
+
+
+def _c(key: str, header: str, kind: str = "int") -> Column:
+    return Column(key, header, kind)
+
+
+#: The list metrics in the order the report shows them.
+METRICS: dict[str, Metric] = {}
+
+
+def register_metric(metric: Metric) -> Metric:
+    """Add ``metric`` to the registry (after the others: the report shows it last)."""
+    if metric.name in METRICS:
+        raise ValueError(f"a metric named {metric.name!r} is registered already")
+    METRICS[metric.name] = metric
+    return metric
+
+
+def unregister_metric(name: str) -> None:
+    del METRICS[name]
+
+
+register_metric(Metric(
+    "response_times", "metrics/response_times", BucketRow, "Response times (mention pairs)",
+    commands=("response-times",), key=("bucket",),
+    columns=(_c("bucket", "response time", "str"), _c("count", "pairs"), _c("pct", "% of pairs", "pct"),
+             _c("answered_pct", "% of answered", "pct")),
+))
+register_metric(Metric(
+    "hourly", "metrics/hourly", HourRow, "Mention tweets per hour of the day",
+    commands=("rush-hour",), key=("hour",), derived=("label",),
+    columns=(_c("hour", "hour"), _c("label", "local time", "str"), _c("mentions", "mention tweets"),
+             _c("answered", "answered"), _c("answered_pct", "answered %", "pct"),
+             _c("median_response_minutes", "median (min)", "minutes"),
+             _c("p90_response_minutes", "p90 (min)", "minutes"),
+             _c("mentions_while_closed", "pairs while closed"), _c("closed_pct", "closed %", "pct")),
+))
+register_metric(Metric(
+    "weekday_hourly", "metrics/weekday_hourly", WeekdayHourRow, "Mention tweets per weekday and hour",
+    commands=("rush-hour",), key=("weekday", "hour"), derived=("weekday_name",),
+    columns=(_c("weekday", "weekday"), _c("weekday_name", "day", "str"), _c("hour", "hour"),
+             _c("mentions", "mention tweets"), _c("answered", "answered")),
+))
+register_metric(Metric(
+    "brands", "metrics/brands", BrandRow, "Per brand",
+    commands=("brands",), key=("handle",),
+    columns=(_c("handle", "handle", "str"), _c("name", "name", "str"), _c("sector", "sector", "str"),
+             _c("mentions", "mentions"), _c("answered", "answered"), _c("answered_pct", "answered %", "pct"),
+             _c("median_response_minutes", "median (min)", "minutes"),
+             _c("p90_response_minutes", "p90 (min)", "minutes"), _c("brand_replies", "replies"),
+             _c("replies_to_mentions", "to mentions"), _c("proactive_replies", "proactive"),
+             _c("replies_parent_missing", "parent missing"), _c("replies_to_self", "to self"),
+             _c("hours", "hours", "str"), _c("tz", "tz", "str"), _c("mentions_while_closed", "while closed"),
+             _c("closed_pct", "closed %", "pct")),
+))
+register_metric(Metric(
+    "sectors", "metrics/sectors", SectorRow, "Per sector",
+    commands=("answered",), key=("sector",),
+    columns=(_c("sector", "sector", "str"), _c("brands", "brands"), _c("mention_tweets", "mention tweets"),
+             _c("answered", "answered"), _c("answered_pct", "answered %", "pct"), _c("mention_pairs", "pairs"),
+             _c("answered_pairs", "answered pairs"), _c("median_response_minutes", "median (min)", "minutes"),
+             _c("proactive_replies", "proactive"), _c("replies_parent_missing", "parent missing")),
+))
+
+
+def metrics_shown_by(command: str) -> tuple[str, ...]:
+    """The metrics a CLI section command shows (every metric for ``report``), in report order."""
+    return tuple(n for n, m in METRICS.items() if command == "report" or command in m.commands)
+
+
+__all__ = ["Column", "METRICS", "Metric", "metrics_shown_by", "register_metric", "unregister_metric"]

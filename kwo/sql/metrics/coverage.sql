@@ -1,0 +1,24 @@
+-- coverage: what the archive holds, whatever the period: the first and last collected tweet and
+-- the first and last mention tweet of the period, as wall-clock time in the report time zone $tz
+-- ('YYYY-MM-DD HH:MM'), and the collected and context (only seen embedded) tweets.
+-- The collected tweets come from tweet_hours (one scan for the whole coverage); min and max of
+-- the mention times are taken over microseconds, which DuckDB aggregates faster than timestamps.
+-- Parameters: $tz.
+-- depends: tweet_hours, tweets, mention_tweets
+WITH t AS (
+    SELECT make_timestamptz(min(first_us)) AS first_tweet, make_timestamptz(max(last_us)) AS last_tweet,
+           coalesce(sum(tweets), 0)::BIGINT AS collected_tweets,
+           (SELECT count(*) FROM tweets WHERE NOT collected) AS context_tweets
+    FROM tweet_hours
+),
+m AS (
+    SELECT make_timestamp(min(epoch_us(local_time))) AS first_mention,
+           make_timestamp(max(epoch_us(local_time))) AS last_mention
+    FROM mention_tweets
+)
+SELECT strftime(timezone($tz, t.first_tweet), '%Y-%m-%d %H:%M') AS first_tweet,
+       strftime(timezone($tz, t.last_tweet), '%Y-%m-%d %H:%M') AS last_tweet,
+       strftime(m.first_mention, '%Y-%m-%d %H:%M') AS first_mention,
+       strftime(m.last_mention, '%Y-%m-%d %H:%M') AS last_mention,
+       t.collected_tweets, t.context_tweets
+FROM t, m;

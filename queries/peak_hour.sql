@@ -1,8 +1,0 @@
--- peak_hour: the hour of the day (0-23, report time zone) with the most mention tweets; the
--- earlier hour wins a tie. No row when there are no mentions.
--- Depends on: mention_tweets. Parameters: none.
-SELECT hour, count(*) AS mentions
-FROM mention_tweets
-GROUP BY hour
-ORDER BY mentions DESC, hour ASC
-LIMIT 1;
