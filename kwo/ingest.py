@@ -2,11 +2,8 @@
 
 One run is one transaction:
 
-1. *Stage*: with ``KWO_FAST_PATH=1``, API v1.1 JSON-lines files (plain or gzipped) are read by
-   DuckDB straight into the merge database (:mod:`kwo.formats.v1_fast`, the rows of the Python
-   reader; it declines any file it cannot read exactly). Every other input, and every declined one, is streamed
-   through its reader into a staging Parquet file under ``ARCHIVE/.staging/<run>/``; the reader
-   accounts for every record (tweet, notice, quarantine).
+1. *Stage*: every input is streamed through its reader into a staging Parquet file under
+   ``ARCHIVE/.staging/<run>/``; the reader accounts for every record (tweet, notice, quarantine).
 2. *Commit*: DuckDB picks one row per tweet id over the staged rows and the archive (a collected
    copy beats a context copy, a complete copy a truncated one; otherwise the copy already in the
    archive, then the first one staged, wins), writes the new rows as new month parts and
@@ -58,12 +55,10 @@ from .archive.layout import (
 from .archive.leftovers import RunJournal, plan_sweep
 from .archive.lock import WriterLock, publish
 from .errors import ArchiveError, InputError, KwoError
-from .formats import FORMATS, formats_help, v1_fast
-from .formats.detect import detect
-from .inputs import file_sha256, open_input
+from .formats import FORMATS, formats_help
+from .inputs import file_sha256
 from .schema import TWEET_SCHEMA
 from .staging import (
-    FILE_SHIFT,
     Outcome,
     Task,
     as_tweet_batch,
@@ -262,7 +257,6 @@ class _Writer:
         self._journal: RunJournal | None = None
         self._published = False
         self._con: duckdb.DuckDBPyConnection | None = None
-        self._fast_view: str | None = None
 
     # -- context management: lock, clean leftovers, remove staging whatever happens
     def __enter__(self) -> _Writer:
@@ -357,12 +351,6 @@ class _Writer:
                 results[index] = _skipped_result(names[index], known)
             else:
                 todo.append(index)
-        if v1_fast.enabled() and fmt in ("auto", "v1") and not strict:
-            fast = self._stage_fast([(i, inputs[i]) for i in todo if not isinstance(inputs[i], Member)],
-                                    workers, progress)
-            for index, result in fast.items():
-                results[index] = result
-            todo = [i for i in todo if i not in fast]
         for index in todo:
             path = names[index]
             member = inputs[index] if isinstance(inputs[index], Member) else None
@@ -395,55 +383,15 @@ class _Writer:
             results[index] = self._combine(names[index], by_input[index], hashes.get(index))
         self.results.extend(r for r in results if r is not None)
 
-    def connection(self, threads: int | None, *, on_disk: bool = False) -> duckdb.DuckDBPyConnection:
-        """The merge's DuckDB. In memory (spilling to the staging folder) unless ``on_disk``: the
-        fast path reads whole files into a table, so it gets a database file in the staging folder
-        whose tables can move to disk, keeping memory within COMMIT_MEMORY_LIMIT."""
+    def connection(self, threads: int | None) -> duckdb.DuckDBPyConnection:
+        """The merge's DuckDB: in memory, spilling to the staging folder beyond COMMIT_MEMORY_LIMIT."""
         if self._con is None:
-            database = str(self.staging / "merge.duckdb") if on_disk else ":memory:"
-            self._con = duckdb.connect(database, config={
+            self._con = duckdb.connect(":memory:", config={
                 "threads": threads or default_workers(),
                 "memory_limit": COMMIT_MEMORY_LIMIT,
                 "temp_directory": str(self.staging / "spill"),
-                # The file only lets tables move to disk; it is deleted with the staging folder,
-                # so writing it whole (a checkpoint) would be wasted work.
-                "checkpoint_threshold": "1TB",
             })
         return self._con
-
-    def _stage_fast(self, inputs: list[tuple[int, str]], workers: int, progress) -> dict[int, FileResult]:
-        """Read the v1.1 JSON-lines inputs with DuckDB (kwo.formats.v1_fast); returns the results
-        of the files read. The files are hashed in a thread meanwhile (hashlib releases the GIL)."""
-        files = [(i, p) for i, p in inputs if _fast_candidate(p)]
-        seen: set[str] = set()
-        files = [(i, p) for i, p in files if not (p in seen or seen.add(p))]  # once per scan
-        if not files:
-            return {}
-        sizes = {i: os.path.getsize(p) for i, p in files}
-        hashes: dict[int, str] = {}
-        hasher = threading.Thread(target=lambda: hashes.update({i: file_sha256(p) for i, p in files}),
-                                  name="kwo-hash", daemon=True)
-        hasher.start()
-        progress.start_file(files[0][1] if len(files) == 1 else f"{len(files)} files", sum(sizes.values()))
-        try:
-            reader = v1_fast.FastReader(self.connection(workers, on_disk=True), FILE_SHIFT)
-            try:
-                kept = reader.read(files)
-            except duckdb.Error:
-                kept = {}
-                for one in files if len(files) > 1 else []:  # one unreadable file: try the others alone
-                    try:
-                        kept.update(reader.read([one]))
-                    except duckdb.Error:
-                        pass
-            self._fast_view = reader.finish()
-            progress.advance(sum(sizes.values()))
-        finally:
-            hasher.join()
-            progress.end_file()
-        paths = dict(files)
-        return {i: FileResult(path=paths[i], format="v1", size=sizes[i], sha256=hashes[i], notices=notices)
-                for i, (_, notices) in kept.items()}
 
     def _run_inline(self, tasks: list[Task], progress) -> list[Outcome]:
         outcomes = []
@@ -512,16 +460,13 @@ class _Writer:
     def commit(self, threads: int | None = None) -> IngestResult:
         new_parts: list[dict] = []
         replaced_parts: dict[str, dict] = {}
-        if self.staged or self._fast_view:
+        if self.staged:
             new_parts, replaced_parts = self._merge(threads)
         for r in self.results:
             if not r.skipped:
                 r.records_read = r.tweets_written + r.duplicates + r.notices + r.quarantined
         quarantine_file = self._write_quarantine()
-        # Handles are lowercase in every part written now; the archive's are all lowercase when
-        # its earlier parts were too (or there were none).
         manifest = Manifest(files=list(self.manifest.files), parts=list(self.manifest.parts),
-                            lowercase_handles=self.manifest.lowercase_handles or not self.manifest.parts,
                             generation=self.manifest.generation + 1, quarantine=list(self.manifest.quarantine),
                             repaired=self.manifest.repaired)
         for r in self.results:
@@ -566,13 +511,7 @@ class _Writer:
         con = self.connection(threads)
         con.execute("SET preserve_insertion_order = false")
         try:
-            parts = []
-            if self.staged:
-                con.read_parquet([duckdb_path(p) for p in self.staged]).create_view("staged_parquet")
-                parts.append("SELECT * FROM staged_parquet")
-            if self._fast_view:
-                parts.append(f"SELECT * FROM {self._fast_view}")
-            con.execute("CREATE OR REPLACE TEMP VIEW staged AS " + " UNION ALL BY NAME ".join(parts))
+            con.read_parquet([duckdb_path(p) for p in self.staged]).create_view("staged")
             existing = self.archive.part_paths(self.manifest)
             if existing:
                 con.read_parquet(existing, filename=True).create_view("archive_rows")
@@ -907,22 +846,6 @@ def _task_bytes(task: Task) -> int:
     return task.member.size if task.member is not None else os.path.getsize(task.path)
 
 
-def _fast_candidate(path: str) -> bool:
-    """Whether the fast path may try ``path``: a v1.1 JSON-lines file, plain or gzipped (by its
-    content; a gzipped one also named .gz, as DuckDB goes by the name), without a BOM."""
-    if not v1_fast.eligible_path(path):
-        return False
-    try:
-        with open_input(path) as opened:
-            if opened.compression not in (None, "gzip") or (opened.compression == "gzip") != path.endswith(".gz"):
-                return False
-            head = opened.head
-    except KwoError:
-        return False
-    first = head.lstrip(b" \t\r\n").split(b"\n", 1)[0]
-    return detect(head) == "v1" and first.startswith(b"{") and not head.startswith(b"\xef\xbb\xbf")
-
-
 def _split_by_month(batch: pa.RecordBatch, months: pa.Array):
     """(month, slice) runs of a batch whose rows are in time order (months are contiguous).
 
@@ -943,7 +866,7 @@ def _as_batches(x: pa.RecordBatch | pa.Table) -> list[pa.RecordBatch]:
 
 def _lowercase_handles(batch: pa.RecordBatch) -> pa.RecordBatch:
     """A batch given to ingest_batches, in TWEET_SCHEMA, with its handles lowercase as the
-    readers' RowBuilder writes them (the archive's handles are lowercase; Manifest.lowercase_handles)."""
+    readers' RowBuilder writes them: every part stores handles lowercase (kwo_handle relies on it)."""
     batch = as_tweet_batch(batch)
     names = TWEET_SCHEMA.names
     cols = list(batch.columns)

@@ -345,3 +345,44 @@ def test_connect_reads_the_snapshot_of_the_manifest_it_is_given(realdata, archiv
     old = connect(archive, manifest=before).execute("SELECT count(*) FROM tweets WHERE collected").fetchone()
     new = connect(archive).execute("SELECT count(*) FROM tweets WHERE collected").fetchone()
     assert (old, new) == ((20,), (39,))
+
+
+def test_handles_of_arrow_batches_are_stored_lowercase(tmp_path):
+    import pyarrow as pa
+
+    from kwo.ingest import ingest_batches
+    from kwo.schema import TWEET_SCHEMA
+
+    values = {f.name: [None] * 4 for f in TWEET_SCHEMA}
+    values.update(tweet_id=[1, 2, 3, 4], created_at=[1_456_826_400_000] * 4, collected=[True] * 4,
+                  author_handle=["KPN", None, "ÄbC", "x"], in_reply_to_handle=[None, "IngNL", None, None],
+                  mentions=[[{"user_id": "1", "handle": "KPN"}, None, {"user_id": "2", "handle": None}],
+                            None, [], [{"user_id": None, "handle": "NS_Online"}]])
+    table = pa.table({f.name: pa.array(values[f.name], f.type) for f in TWEET_SCHEMA})
+    # a slice and a table of two chunks: offsets of the mention lists must follow the slice
+    ingest_batches([table.slice(1, 3), pa.concat_tables([table.slice(0, 1), table.slice(0, 0)])], tmp_path / "a")
+    con = connect(tmp_path / "a")
+    assert con.sql("SELECT tweet_id, author_handle, in_reply_to_handle, mentions FROM tweets "
+                   "ORDER BY tweet_id").fetchall() == [
+        (1, "kpn", None, [{"user_id": "1", "handle": "kpn"}, None, {"user_id": "2", "handle": None}]),
+        (2, None, "ingnl", None),
+        (3, "äbc", None, []),
+        (4, "x", None, [{"user_id": None, "handle": "ns_online"}]),
+    ]
+    assert con.execute("SELECT kwo_handle('KpN')").fetchone() == ("KpN",)  # an alias: nothing to lower
+
+
+def test_a_pre_release_manifest_key_is_ignored(tmp_path):
+    """Manifests of kwo before its release carried "lowercase_handles"; they still read, and the
+    next ingest drops the key."""
+    dump = tmp_path / "t.jsonl"
+    dump.write_text(json.dumps({"id_str": "1", "created_at": "Tue Mar 01 10:00:00 +0000 2016", "text": "@KPN",
+                                "user": {"id_str": "9", "screen_name": "Someone"}}) + "\n")
+    ingest([str(dump)], tmp_path / "a")
+    manifest = json.loads((tmp_path / "a" / "manifest.json").read_text())
+    assert "lowercase_handles" not in manifest
+    (tmp_path / "a" / "manifest.json").write_text(json.dumps({**manifest, "lowercase_handles": False}))
+    assert Archive(tmp_path / "a").read_manifest().parts == manifest["parts"]
+    dump.write_text(dump.read_text().replace('"1"', '"2"'))
+    assert ingest([str(dump)], tmp_path / "a").tweets_written == 1
+    assert "lowercase_handles" not in json.loads((tmp_path / "a" / "manifest.json").read_text())

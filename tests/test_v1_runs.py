@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from kwo.formats import ReadContext, v1
 from kwo.schema import TWEET_SCHEMA
 from tests.conftest import REALDATA, REALDATA_MISSING
-from tests.test_fastpath import CASES, MENTION, QUOTE, RT_OF_QUOTE, _fields, line, tweet
+from tests.v1_lines import CASES, MENTION, QUOTE, RT_OF_QUOTE, line, tweet, tweet_fields
 
 
 def per_row(lines: list[bytes], batch_rows: int = 65_536):
@@ -113,13 +113,13 @@ def test_unusual_values_still_convert_column_wise(columns_only):
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_handmade_lines(name):
-    lines, _ = CASES[name]
+    lines = CASES[name]
     assert_same(lines)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_handmade_lines_between_plain_tweets_in_short_runs(name, short_runs):
-    lines, _ = CASES[name]
+    lines = CASES[name]
     plain = [line(tweet(100 + n)) for n in range(4)]
     assert_same(plain + lines + plain, batch_rows=2)
 
@@ -171,7 +171,7 @@ def test_real_tweets(monkeypatch):
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.one_of(_fields, _fields.map(lambda d: {**tweet(1), **d})), min_size=1, max_size=8),
+@given(st.lists(st.one_of(tweet_fields, tweet_fields.map(lambda d: {**tweet(1), **d})), min_size=1, max_size=8),
        st.integers(min_value=1, max_value=4))
 def test_generated_lines(monkeypatch, objs, run_lines):
     monkeypatch.setattr(v1, "_RUN_LINES", run_lines)

@@ -24,10 +24,6 @@ class Manifest:
     files: list[dict] = field(default_factory=list)  # one entry per ingested input
     parts: list[dict] = field(default_factory=list)  # live data files: {path, month, rows}
     version: int = FORMAT_VERSION
-    # Every handle in the parts (author, reply-to, mentions) is lowercase. True for archives
-    # ingested since kwo lowercases the handles of Arrow batches too; an older manifest lacks the
-    # key, and its handles are matched through lower() (see Archive.connect, kwo_handle).
-    lowercase_handles: bool = True
     # How many manifests were published before this one: an ingest publishes only over the
     # manifest it started from (kwo.archive_lock.publish). 0 in manifests of older kwo.
     generation: int = 0
@@ -41,7 +37,7 @@ class Manifest:
 
     def to_json(self) -> str:
         data = {"version": self.version, "generation": self.generation, "files": self.files,
-                "parts": self.parts, "retired": self.retired, "lowercase_handles": self.lowercase_handles}
+                "parts": self.parts, "retired": self.retired}
         if self.quarantine:
             data["quarantine"] = self.quarantine
         if self.repaired is not None:
@@ -96,16 +92,15 @@ def parse_manifest(text: bytes, where: str, archive: str) -> Manifest:
     for i, rel in enumerate(quarantine):
         if not isinstance(rel, str) or not is_quarantine_path(rel):
             raise _damaged(where, archive, f"quarantine[{i}]: {shown(rel)!r} is not a quarantine file")
-    lowercase = data.get("lowercase_handles", False)
+    # "lowercase_handles", in manifests of kwo before its first release, is ignored: every part
+    # kwo writes stores handles lowercase.
     generation = data.get("generation", 0)
     repaired = data.get("repaired")
-    if not isinstance(lowercase, bool):
-        raise _damaged(where, archive, "lowercase_handles is not true or false")
     if not _is_int(generation) or generation < 0:
         raise _damaged(where, archive, "generation is not a count")
     if repaired is not None and not isinstance(repaired, dict):
         raise _damaged(where, archive, "repaired is not an object")
-    return Manifest(files=files, parts=parts, lowercase_handles=lowercase, generation=generation,
+    return Manifest(files=files, parts=parts, generation=generation,
                     retired=retired, quarantine=quarantine, repaired=repaired)
 
 

@@ -153,7 +153,6 @@ def _rebuild(arch: Archive, run_id: str, data: bytes | None, reason: str, journa
     result.quarantine.sort()
     manifest = Manifest(
         parts=result.parts, quarantine=result.quarantine, retired=result.superseded,
-        lowercase_handles=all(p.lowercase for p in adopted),
         generation=max((p.generation for p in verified.values()), default=0) + 1,
         repaired={"at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "reason": reason,
                   "not_adopted": [rel for rel, _ in result.not_adopted],
@@ -182,7 +181,6 @@ class _Part:
     rows: int
     replaces: str | None
     generation: int
-    lowercase: bool
     sources: set[str]
 
 
@@ -205,7 +203,7 @@ def _verify(root: Path, rel: str) -> _Part:
             raise _Unverified("not kwo's tweet schema (its columns: "
                               f"{shown(', '.join(pf.schema_arrow.names))[:200]})")
         meta = {k.decode(errors="replace"): v.decode(errors="replace") for k, v in (pf.metadata.metadata or {}).items()}
-        rows, lowercase, sources, months = 0, True, set(), set()
+        rows, sources, months = 0, set(), set()
         for batch in pf.iter_batches(batch_size=65_536):
             rows += batch.num_rows
             created = batch.column("created_at")
@@ -214,7 +212,8 @@ def _verify(root: Path, rel: str) -> _Part:
             months.update(pc.unique(pc.strftime(created, format="%Y-%m")).to_pylist())
             handles = [batch.column("author_handle"), batch.column("in_reply_to_handle"),
                        pc.struct_field(pc.list_flatten(batch.column("mentions")), "handle")]
-            lowercase = lowercase and not any(pc.any(pc.not_equal(h, pc.utf8_lower(h))).as_py() for h in handles)
+            if any(pc.any(pc.not_equal(h, pc.utf8_lower(h))).as_py() for h in handles):
+                raise _Unverified("handles that are not lowercase (kwo stores them lowercase)")
             sources.update(s for s in pc.unique(batch.column("source_file")).to_pylist() if s is not None)
     except _Unverified:
         raise
@@ -229,7 +228,7 @@ def _verify(root: Path, rel: str) -> _Part:
     replaces = meta.get("kwo.replaces")
     generation = meta.get("kwo.generation", "0")
     return _Part(rel=rel, month=month, rows=rows, replaces=replaces if replaces and part_month(replaces) else None,
-                 generation=int(generation) if generation.isdigit() else 0, lowercase=lowercase, sources=sources)
+                 generation=int(generation) if generation.isdigit() else 0, sources=sources)
 
 
 def _check_unique(arch: Archive, parts: list[_Part]) -> None:

@@ -130,8 +130,8 @@ def connect_archive(arch: Archive, *, threads: int | None = None, memory_limit: 
     directory under the system temp dir, so a report on an archive larger than memory runs
     slower instead of failing (see :func:`connection_config`).
 
-    The connection also has the macro ``kwo_handle(h)``: a handle as stored, made lowercase
-    where the archive predates lowercase handles (``Manifest.lowercase_handles``).
+    The connection also has the macro ``kwo_handle(h)``: a handle as stored (lowercase, as
+    every part stores them).
 
     ``largest_part_first`` lists the part with the most rows first in the view (the others in
     manifest order): DuckDB estimates the rows of a scan over several Parquet files as the
@@ -150,10 +150,9 @@ def connect_archive(arch: Archive, *, threads: int | None = None, memory_limit: 
     if largest_part_first and parts:
         biggest = max(range(len(parts)), key=lambda i: manifest.parts[i].get("rows", 0))
         parts.insert(0, parts.pop(biggest))
-    # kwo_handle(h): a stored handle in the roster's form (lowercase). A plain alias where the
-    # archive stores handles lowercase, which spares the report a lower() per mention.
-    con.execute("CREATE OR REPLACE TEMP MACRO kwo_handle(h) AS "
-                + ("h" if manifest.lowercase_handles else "lower(h)"))
+    # kwo_handle(h): a stored handle in the roster's form (lowercase). A plain alias, as parts
+    # store handles lowercase, which spares the report a lower() per mention.
+    con.execute("CREATE OR REPLACE TEMP MACRO kwo_handle(h) AS h")
     if parts:
         try:
             con.read_parquet(parts, hive_partitioning=False).create_view("tweets")
