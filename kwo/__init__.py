@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 from .errors import (  # noqa: E402
     ArchiveError,
     InputError,
@@ -15,6 +13,7 @@ from .errors import (  # noqa: E402
     UnknownFormatError,
     UsageError,
 )
+from .version import __version__
 
 # Heavy exports load on first use: a worker process that only parses (kwo.staging) or
 # `kwo --help` should not pay for importing DuckDB and pyarrow.

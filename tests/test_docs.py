@@ -61,7 +61,7 @@ def test_the_walk_sees_every_command_and_option():
     found = dict(COMMANDS)
     assert {"kwo", "kwo sample", "kwo report", "kwo ingest", "kwo demo", "kwo sql"} <= set(found)
     assert {"--gzip", "--no-gzip", "--tweets"} <= set(options(found["kwo sample"]))
-    assert {"KWO_MEMORY_LIMIT", "KWO_ARCHIVE", "KWO_FAST_PATH"} <= environment_variables()
+    assert {"KWO_MEMORY_LIMIT", "KWO_ARCHIVE", "KWO_WORKERS"} <= environment_variables()
 
 
 @pytest.mark.parametrize("name,cmd", COMMANDS[1:], ids=[name for name, _ in COMMANDS[1:]])

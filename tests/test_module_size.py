@@ -10,11 +10,10 @@ from pathlib import Path
 KWO = Path(__file__).resolve().parents[1] / "kwo"
 LIMIT = 600
 
-#: Modules other helpers are splitting (the lead empties this list at the merge).
+#: Modules still to be split (issue 16); the test fails when one is no longer long, so the list only shrinks.
 BEING_SPLIT = {
-    "ingest.py": "split by the archive branch",
-    "formats/v1.py": "split by the formats branch",
-    "metrics.py": "split by the sql branch",
+    "ingest.py": "to be split into kwo/ingest/ (issue 16 follow-up)",
+    "formats/v1.py": "to be split (issue 16 follow-up)",
 }
 
 

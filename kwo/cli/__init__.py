@@ -7,9 +7,9 @@ import sys
 
 import click
 
-from .. import __version__
 from ..errors import KwoError, UsageError
 from ..safe_text import visible
+from ..version import __version__
 from .options import Choice, archive_option, stderr_is_terminal
 
 

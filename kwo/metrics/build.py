@@ -72,8 +72,8 @@ class Metrics:
         manifest=None,
         spill_safe: bool = True,
     ):
-        from .. import __version__
         from ..roster import check_time_zone
+        from ..version import __version__
         from .tables import ViewParameters, register_views
 
         self.con = con

@@ -51,7 +51,7 @@ def _generator_info() -> dict:
     """What the bytes depend on besides the options: numpy's random streams and isal's deflate."""
     from importlib.metadata import PackageNotFoundError, version
 
-    from .. import __version__
+    from ..version import __version__
 
     info = {"name": "kwo sample", "kwo": __version__, "numpy": np.__version__}
     try:
