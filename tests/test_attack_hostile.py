@@ -596,7 +596,8 @@ def test_kwo_sql_honours_ctrl_c_while_duckdb_computes(hostile, tmp_path):
     except subprocess.TimeoutExpired:
         proc.kill()
         pytest.fail("Ctrl-C did not stop the query")
-    assert (code, proc.stdout.read(), proc.stderr.read()) == (130, "", "Interrupted.\n")
+    err = proc.stderr.read()
+    assert (code, proc.stdout.read(), err) == (130, "", "Interrupted.\n"), err
 
 
 def test_kwo_sql_streams_rows_instead_of_gathering_them(hostile):

@@ -93,10 +93,10 @@ def readonly_query(archive: str | os.PathLike, query: str, *, timeout: float | N
     KeyboardInterrupt (Ctrl-C). ``memory``: DuckDB's memory limit (kwo.settings.Settings)."""
     con = sandboxed_connection(archive, temp_limit=temp_limit, memory=memory)
     try:
-        check_readonly(con, query)
         with _Watchdog(con, timeout) as watchdog:
             errors = _Translate(watchdog, temp_limit, memory_limit(memory))
-            with errors:
+            with errors:  # the check runs DuckDB too: a Ctrl-C during it is an interrupt as well
+                check_readonly(con, query)
                 cursor = con.execute(query)
             columns = [d[0] for d in cursor.description] if cursor.description else []
             yield QueryResult(columns, cursor if cursor.description else None, errors)
@@ -183,6 +183,10 @@ class _Watchdog:
             if fd is not None:
                 os.close(fd)
 
+    def settle(self, seconds: float) -> None:
+        """Wait up to ``seconds`` for the watchdog to have fired (or to keep waiting)."""
+        self._thread.join(seconds)
+
     def _watch(self) -> None:
         waiting = [self._stop_r] + ([self._wake_r] if self._wake_r is not None else [])
         ready, _, _ = select.select(waiting, [], [], self.timeout)
@@ -210,9 +214,18 @@ class _Translate:
         return None
 
     def __exit__(self, kind, exc, tb) -> bool:
+        if exc is None:
+            return False
+        interrupted = isinstance(exc, (RuntimeError, duckdb.InterruptException))
+        if interrupted and self.watchdog.reason is None:
+            # DuckDB's own SIGINT handler can stop the query before the watchdog thread has read
+            # the signal (seen under load): give the thread a moment to say why.
+            self.watchdog.settle(1.0)
         reason = self.watchdog.reason
+        if reason is None and interrupted and "interrupt" in str(exc).lower():
+            reason = "interrupt"  # DuckDB's handler took the SIGINT itself: nothing else interrupts
         # an interrupted execute() raises RuntimeError("Query interrupted"), a fetch InterruptException
-        if exc is None or not (isinstance(exc, duckdb.Error) or (reason and isinstance(exc, RuntimeError))):
+        if not (isinstance(exc, duckdb.Error) or (reason and isinstance(exc, RuntimeError))):
             return False
         if reason == "interrupt":
             raise KeyboardInterrupt from None
