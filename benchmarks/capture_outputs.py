@@ -111,14 +111,14 @@ def main() -> None:
     a.out.mkdir(parents=True, exist_ok=True)
     a.work.mkdir(parents=True, exist_ok=True)
 
-    jobs: list[tuple[str, Path, Path | None, list[str], bool]] = []
+    jobs: list[tuple[str, Path | None, list[str], bool]] = []
     for fmt in ("v1", "v2", "twcs"):
         src = Path(f"sample-{fmt}")
         if not (WORK / src).exists():
             subprocess.run(kwo + ["sample", "--out", str(src), "-n", "3000", "-s", "7", "-f", fmt, "-q"], check=True,
                            cwd=WORK)
         inputs = sorted(str(src / x.name) for x in (WORK / src).iterdir() if x.name not in ("brands.csv", "truth.json"))
-        jobs.append((f"sample-{fmt}", src / "brands.csv", None, inputs, True))
+        jobs.append((f"sample-{fmt}", src / "brands.csv", inputs, True))
     pq = Path("sample-parquet")
     if not (WORK / pq).exists():
         subprocess.run(kwo + ["sample", "--out", str(pq), "-n", "5000", "-s", "3", "-f", "parquet", "-q"], check=True,
@@ -126,9 +126,9 @@ def main() -> None:
     if a.realdata and a.realdata.is_dir():
         for fmt in ("v1", "v2", "twcs", "archive"):
             files = sorted(str(x) for x in (a.realdata / fmt).iterdir() if x.is_file())
-            jobs.append((f"real-{fmt}", None, None, files, False))
+            jobs.append((f"real-{fmt}", None, files, False))
 
-    for name, brands, _, inputs, full in jobs:
+    for name, brands, inputs, full in jobs:
         archive = Path(f"arch-{name}")
         if not (a.reuse and (WORK / archive).exists()):
             if (WORK / archive).exists():
