@@ -89,8 +89,8 @@ def storage_stamp() -> str:
     import hashlib
 
     kwo = HERE.parent / "kwo"
-    files = sorted([*kwo.glob("formats/*.py"), *kwo.glob("sample/*.py"), kwo / "ingest.py", kwo / "staging.py",
-                    kwo / "schema.py"])
+    files = sorted([*kwo.glob("formats/**/*.py"), *kwo.glob("sample/*.py"), *kwo.glob("ingest/*.py"),
+                    *kwo.glob("archive/*.py"), *kwo.glob("sql/ingest/**/*.sql"), kwo / "schema.py"])
     h = hashlib.sha256()
     for f in files:
         h.update(f.read_bytes())

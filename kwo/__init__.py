@@ -15,7 +15,7 @@ from .errors import (  # noqa: E402
 )
 from .version import __version__
 
-# Heavy exports load on first use: a worker process that only parses (kwo.staging) or
+# Heavy exports load on first use: a worker process that only parses (kwo.ingest.staging) or
 # `kwo --help` should not pay for importing DuckDB and pyarrow.
 _LAZY = {"Archive": ("archive", "Archive"), "connect": ("engine.duckdb", "connect"), "TWEET_SCHEMA": ("schema", "TWEET_SCHEMA")}
 

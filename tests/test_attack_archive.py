@@ -39,12 +39,13 @@ from click.testing import CliRunner
 
 import kwo.archive.lock as kal
 from kwo.archive import MANIFEST, Archive
+from kwo.archive.layout import LOCK_FILE
 from kwo.archive.repair import repair
 from kwo.cli import cli
 from kwo.engine.duckdb import connect
 from kwo.engine.sandbox import run_readonly_sql
 from kwo.errors import ArchiveError
-from kwo.ingest import LOCK_FILE, ingest, ingest_batches
+from kwo.ingest import ingest, ingest_batches
 from kwo.metrics import build_report
 from kwo.schema import COLUMNS
 
@@ -170,7 +171,9 @@ def check_rerun(archive: Path, dumps: dict, fresh: dict) -> None:
 _KILL_AT = r"""
 import os, signal, sys
 import kwo.ingest as ki
-import kwo.staging as ks
+import kwo.ingest.staging as ks
+import kwo.ingest.transaction as kt
+import kwo.ingest.workers as kw
 
 point, path, archive = sys.argv[1:4]
 
@@ -188,10 +191,9 @@ if point == "staging":  # after the first staged batch is on disk
         return write_staged(task, gen())
     ks.write_staged = first_batch_then_die
 elif point == "workers":  # while worker processes parse byte ranges and this one hashes the file
-    ki.PARALLEL_MIN_BYTES = ki.RANGE_MIN_BYTES = 1 << 20
-    ki.file_sha256 = lambda *a, **k: die()
+    kw.file_sha256 = lambda *a, **k: die()
 elif point == "merge":  # everything staged, nothing merged
-    ki._Writer._merge = lambda self, threads: die()
+    kt.merge = lambda *a, **k: die()
 elif point in ("part", "manifest-tmp"):
     replace = os.replace
     def replace_then_die(src, dst):
@@ -203,13 +205,14 @@ elif point in ("part", "manifest-tmp"):
             die()  # a new part renamed into tweets/, not in any manifest
     os.replace = replace_then_die
 elif point == "published":  # the new manifest in place, the run not finished
-    publish = ki.publish
+    publish = kt.publish
     def publish_then_die(*args, **kwargs):
         publish(*args, **kwargs)
         die()
-    ki.publish = publish_then_die
+    kt.publish = publish_then_die
 
-ki.ingest([path], archive, workers=2 if point == "workers" else 1, batch_rows=5000)
+tuning = ki.IngestTuning(batch_rows=5000, parallel_min_bytes=1 << 20, range_min_bytes=1 << 20)
+ki.ingest([path], archive, workers=2 if point == "workers" else 1, tuning=tuning)
 sys.exit(3)  # not killed: the point was never reached
 """
 

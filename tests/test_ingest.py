@@ -15,10 +15,11 @@ import zstandard
 from click.testing import CliRunner
 
 from kwo.archive import Archive
+from kwo.archive.layout import LOCK_FILE
 from kwo.cli import cli
 from kwo.engine.duckdb import connect
 from kwo.errors import ArchiveError, InputError, QuarantineError, UnknownFormatError
-from kwo.ingest import LOCK_FILE, ingest
+from kwo.ingest import IngestTuning, ingest
 from tests.conftest import REALDATA, REALDATA_MISSING
 from tests.test_formats_archive import ACCOUNT
 from tests.test_formats_archive import EXPECTED as EXPECTED_ARCHIVE
@@ -310,23 +311,17 @@ def test_python_dash_m_and_sql(realdata, archive):
     assert json.loads(out.stdout) == [{"n": 20}]
 
 
-def test_parallel_ranges_give_the_same_archive_as_one_worker(realdata, tmp_path, monkeypatch):
+def test_parallel_ranges_give_the_same_archive_as_one_worker(realdata, tmp_path):
     """Force the byte-range split on a small file: rows, accounting and quarantine line numbers
     must equal a single-worker run (the suite has no file large enough to split by itself)."""
-    import kwo.ingest as kwo_ingest
-
     lines = (realdata / "v1/python-twitter__streaming_lines.json").read_bytes().splitlines(keepends=True)
     lines.insert(40, b'{"id_str": "1", "broken\n')  # line 41 of the file
     src = tmp_path / "lines.jsonl"
     src.write_bytes(b"".join(lines * 3))  # 3 copies: ranges meet duplicates of earlier ranges
     single = ingest([str(src)], tmp_path / "one", workers=1)
-    monkeypatch.setattr(kwo_ingest, "PARALLEL_MIN_BYTES", 1)
-    monkeypatch.setattr(kwo_ingest, "RANGE_MIN_BYTES", 64 * 1024)
-    splits = []
-    real_split = kwo_ingest.split_lines
-    monkeypatch.setattr(kwo_ingest, "split_lines", lambda *a: splits.append(real_split(*a)) or splits[-1])
-    parallel = ingest([str(src)], tmp_path / "two", workers=2)
-    assert len(splits) == 1 and len(splits[0]) == 8  # the file really was cut into ranges
+    parallel = ingest([str(src)], tmp_path / "two", workers=2,
+                      tuning=IngestTuning(parallel_min_bytes=1, range_min_bytes=64 * 1024))
+    assert parallel.per_file[0].ranges == 8  # the file really was cut into ranges
     assert parallel.per_file[0].sha256 == single.per_file[0].sha256
     for key in ("records_read", "tweets_written", "context_written", "duplicates", "notices", "quarantined"):
         assert parallel.as_dict()[key] == single.as_dict()[key], key

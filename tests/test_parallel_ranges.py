@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 
 import kwo.ingest as ki
-import kwo.staging as ks
+import kwo.ingest.plan as kplan
+import kwo.ingest.staging as ks
 from kwo.engine.duckdb import connect
+from kwo.ingest import IngestTuning
 from kwo.inputs import file_sha256
 
 
@@ -39,13 +41,16 @@ def _file(realdata, tmp_path, *, crlf: bool = False, bom: bool = False) -> tuple
     return path, bad
 
 
+#: small files cut into byte ranges, as large ones are
+RANGED = IngestTuning(parallel_min_bytes=1, range_min_bytes=32 * 1024)
+
+
 @pytest.fixture
 def ranges(monkeypatch):
-    monkeypatch.setattr(ki, "PARALLEL_MIN_BYTES", 1)
-    monkeypatch.setattr(ki, "RANGE_MIN_BYTES", 32 * 1024)
+    """The byte ranges the ingest cut its files into (a spy on split_lines)."""
     splits = []
-    real = ki.split_lines
-    monkeypatch.setattr(ki, "split_lines", lambda *a: splits.append(real(*a)) or splits[-1])
+    real = kplan.split_lines
+    monkeypatch.setattr(kplan, "split_lines", lambda *a: splits.append(real(*a)) or splits[-1])
     return splits
 
 
@@ -53,7 +58,7 @@ def ranges(monkeypatch):
 def test_quarantined_lines_of_every_range_have_their_line_in_the_file(realdata, tmp_path, ranges, crlf, bom):
     path, bad = _file(realdata, tmp_path, crlf=crlf, bom=bom)
     single = ki.ingest([str(path)], tmp_path / "one", workers=1)
-    result = ki.ingest([str(path)], tmp_path / "two", workers=2)
+    result = ki.ingest([str(path)], tmp_path / "two", workers=2, tuning=RANGED)
     assert len(ranges) == 1 and len(ranges[0]) == 8  # really cut into ranges
     # a bad line in the first range, in later ranges and at the very end
     starts = [s for s, _ in ranges[0]]
@@ -109,7 +114,7 @@ def test_a_ranged_file_with_stdin_in_the_same_ingest(realdata, tmp_path, ranges,
     path, bad = _file(realdata, tmp_path)
     stdin_data = (realdata / "v1/tweet_parser__original_format_examples.json").read_bytes()
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin_data)))
-    result = ki.ingest([str(path), "-"], tmp_path / "a", workers=2)
+    result = ki.ingest([str(path), "-"], tmp_path / "a", workers=2, tuning=RANGED)
     assert len(ranges[0]) == 8
     assert result.per_file[0].sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
     entries = [json.loads(x) for x in (tmp_path / "a" / result.quarantine_file).read_text().splitlines()]

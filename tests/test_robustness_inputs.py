@@ -31,7 +31,7 @@ from kwo.cli import cli
 from kwo.engine.duckdb import connect
 from kwo.errors import InputError, KwoError, UnknownFormatError
 from kwo.formats import EXCERPT_BYTES, MAX_RECORD_BYTES
-from kwo.ingest import IngestResult, ingest
+from kwo.ingest import IngestResult, IngestTuning, ingest
 from tests.conftest import REALDATA
 
 # ---------------------------------------------------------------------------------------------
@@ -357,15 +357,12 @@ def test_utf8_bom_at_the_start_of_a_file_or_record_is_not_data(tmp_path, fmt, co
     assert got.counts["tweets_written"] == 2 and got.ids == without.ids
 
 
-def test_utf8_bom_at_a_record_start_in_parallel_ranges(tmp_path, monkeypatch):
+def test_utf8_bom_at_a_record_start_in_parallel_ranges(tmp_path):
     # The parallel path cuts a JSON-lines file into byte ranges; a range may start at a marked line.
-    import kwo.ingest as ki
-
-    monkeypatch.setattr(ki, "PARALLEL_MIN_BYTES", 1)
-    monkeypatch.setattr(ki, "RANGE_MIN_BYTES", 4096)
     records = [json.dumps(v1(i, text="x" * 200)).encode() + b"\n" for i in range(200)]
     data = b"".join(BOM + r if i % 7 == 0 else r for i, r in enumerate(records))
-    got = ingest_bytes(tmp_path, data, workers=2)
+    got = ingest_bytes(tmp_path, data, workers=2, tuning=IngestTuning(parallel_min_bytes=1, range_min_bytes=4096))
+    assert got.result.per_file[0].ranges > 1
     assert got.counts["quarantined"] == 0 and got.counts["tweets_written"] == 200
 
 
@@ -689,15 +686,13 @@ def test_many_quarantined_records_keep_memory_flat(tmp_path):
     assert rss < 300, f"peak RSS {rss} MiB"
 
 
-def test_quarantine_lines_of_a_file_parsed_in_ranges(tmp_path, monkeypatch):
+def test_quarantine_lines_of_a_file_parsed_in_ranges(tmp_path):
     # A large JSON-lines file is cut into byte ranges parsed by worker processes; quarantine entries
     # (now spilled to disk per range) keep their line numbers in the whole file.
-    import kwo.ingest
-
-    monkeypatch.setattr(kwo.ingest, "PARALLEL_MIN_BYTES", 1 << 10)
-    monkeypatch.setattr(kwo.ingest, "RANGE_MIN_BYTES", 1 << 10)
     lines = [v1(i) if i % 7 else b'{"broken": ' for i in range(1, 200)]
-    got = ingest_bytes(tmp_path, jsonl(*lines), workers=2)
+    got = ingest_bytes(tmp_path, jsonl(*lines), workers=2,
+                       tuning=IngestTuning(parallel_min_bytes=1 << 10, range_min_bytes=1 << 10))
+    assert got.result.per_file[0].ranges > 1
     assert got.counts["quarantined"] == len([i for i in range(1, 200) if i % 7 == 0])
     assert sorted(q["line"] for q in got.quarantine) == [i for i in range(1, 200) if i % 7 == 0]
 

@@ -19,7 +19,10 @@ _COMMENT = re.compile(r"--[^\n]*")
 _PREFIXES = (
     (re.compile(r"^\s*CREATE\s+(OR\s+REPLACE\s+)?(TEMP\s+)?(TABLE|VIEW)\s+\w+\s+AS\s", re.I), ""),
     (re.compile(r"^\s*CREATE\s+(OR\s+REPLACE\s+)?(TEMP\s+)?MACRO\s+\w+\([^)]*\)\s+AS\s+TABLE\s", re.I), ""),
+    (re.compile(r"^\s*CREATE\s+(OR\s+REPLACE\s+)?(TEMP\s+)?MACRO\s+\w+\([^)]*\)\s+AS\s", re.I), "SELECT "),
     (re.compile(r"^\s*DELETE\s+FROM\s", re.I), "SELECT * FROM "),
+    # UPDATE t SET ... FROM q WHERE ...: reads t and q
+    (re.compile(r"^\s*UPDATE\s+(\w+)\s+SET\s.*?\sFROM\s", re.I | re.S), r"SELECT * FROM \1, "),
 )
 
 

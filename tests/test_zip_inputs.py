@@ -11,12 +11,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import kwo.ingest as ki
 from kwo.archive import Archive
 from kwo.cli import cli
 from kwo.engine.duckdb import connect
 from kwo.errors import InputError, UnknownFormatError
-from kwo.ingest import ingest
+from kwo.ingest import IngestTuning, ingest
 from kwo.inputs import file_sha256
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
@@ -183,10 +182,10 @@ def test_a_zip_on_standard_input(tmp_path, download):
                         "end): pass the file's name\n")
 
 
-def test_members_in_parallel_workers(tmp_path, download, monkeypatch):
+def test_members_in_parallel_workers(tmp_path, download):
     want = ingest([str(download)], tmp_path / "one", workers=1)
-    monkeypatch.setattr(ki, "PARALLEL_MIN_BYTES", 1)  # the process pool, as for large inputs
-    got = ingest([str(download), str(V1_GZ)], tmp_path / "two", workers=2)
+    got = ingest([str(download), str(V1_GZ)], tmp_path / "two", workers=2,
+                 tuning=IngestTuning(parallel_min_bytes=1))  # the process pool, as for large inputs
     assert [(f.path, f.tweets_written, f.notices) for f in got.per_file[:2]] == \
         [(f.path, f.tweets_written, f.notices) for f in want.per_file]
     assert got.per_file[2].duplicates == want.per_file[1].tweets_written  # the same file, plain

@@ -6,8 +6,8 @@ Layout::
       manifest.json            what was ingested and which data files are live (atomic swaps)
       tweets/month=YYYY-MM/    Parquet parts (LZ4); only the parts listed in the manifest count
       quarantine/              one JSON-lines file per ingest run: file, line, reason, raw text
-      .staging/<run>/          a writer's staging files and journal (kwo.leftovers)
-      .lock                    flocked by a writer while it ingests (kwo.archive_lock)
+      .staging/<run>/          a writer's staging files and journal (kwo.archive.leftovers)
+      .lock                    flocked by a writer while it ingests (kwo.archive.lock)
 
 A data file becomes visible only when a new manifest naming it has been renamed into place, so
 a crash at any point leaves the archive exactly as the last completed ingest left it; the files
@@ -83,7 +83,7 @@ class Archive:
 
     def write_manifest(self, manifest: Manifest) -> None:
         """Replace the manifest atomically (temp file, fsync, rename, fsync the directory), for a
-        writer of a new archive (kwo sample); ingests publish with kwo.archive_lock.publish."""
+        writer of a new archive (kwo sample); ingests publish with kwo.archive.lock.publish."""
         tmp = self.root / f".{MANIFEST}.tmp-{os.getpid()}"
         with open(tmp, "w", encoding="utf-8") as f:
             f.write(manifest.to_json())

@@ -9,7 +9,7 @@ the user names, a symbolic link included):
 - a path that reaches DuckDB is absolute and has its glob characters escaped, so it names
   exactly one file (``q?/tweets/...`` must not also read ``qx/tweets/...``);
 - a file is removed only when its name has the form kwo gives its own files (and the caller has
-  a record that kwo made it: kwo.leftovers).
+  a record that kwo made it: kwo.archive.leftovers).
 """
 
 from __future__ import annotations
@@ -26,10 +26,10 @@ TWEETS_DIR = "tweets"
 QUARANTINE_DIR = "quarantine"
 STAGING_DIR = ".staging"
 LOCK_FILE = ".lock"
-#: In a run's staging folder: the files the run creates outside it (kwo.leftovers.RunJournal).
+#: In a run's staging folder: the files the run creates outside it (kwo.archive.leftovers.RunJournal).
 JOURNAL = "journal"
 
-#: A run id: UTC start time and 8 random hex digits (kwo.ingest._Writer).
+#: A run id: UTC start time and 8 random hex digits (kwo.ingest.transaction).
 RUN_ID = r"\d{8}T\d{6}-[0-9a-f]{8}"
 _RUN_ID_RE = re.compile(RUN_ID)
 _MONTH = r"\d{4}-(?:0[1-9]|1[0-2])"

@@ -6,7 +6,7 @@ it (it looks stale to anyone who does not know flock); then a second writer can 
 ``.lock`` while the first one runs. Two more checks keep that from losing data:
 
 - a writer finds the staging folder of a writer that is still running (its journal is flocked,
-  kwo.leftovers) and refuses to start;
+  kwo.archive.leftovers) and refuses to start;
 - :func:`publish` replaces the manifest only if it is still the one the writer started from
   (the same bytes; its ``generation`` counts the publishes), under an flock on the archive
   folder itself, which no one can delete while it holds an archive. Otherwise it fails loudly

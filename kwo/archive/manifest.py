@@ -25,7 +25,7 @@ class Manifest:
     parts: list[dict] = field(default_factory=list)  # live data files: {path, month, rows}
     version: int = FORMAT_VERSION
     # How many manifests were published before this one: an ingest publishes only over the
-    # manifest it started from (kwo.archive_lock.publish). 0 in manifests of older kwo.
+    # manifest it started from (kwo.archive.lock.publish). 0 in manifests of older kwo.
     generation: int = 0
     # Parts the publish of this manifest replaced: kept for readers of the manifest before it,
     # removed by the next ingest.

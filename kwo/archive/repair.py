@@ -7,7 +7,7 @@ every ``tweets/month=YYYY-MM/*.parquet`` file and adopts the ones it can verify:
 - a Parquet file kwo can read to the end, in kwo's tweet schema, with as many rows as its
   footer says, every ``created_at`` in its folder's month;
 - not written by an ingest that never published (its journal in ``.staging/`` lacks the
-  ``publish`` line: kwo.leftovers), and not replaced by another part it adopts (a part kwo
+  ``publish`` line: kwo.archive.leftovers), and not replaced by another part it adopts (a part kwo
   rewrote names the part it replaces in its metadata): those stay where they are, and the
   next ingest removes them as the leftovers they are;
 - no tweet id in two adopted parts: if there is one, nothing is written (one of the two is a

@@ -38,8 +38,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..archive import MANIFEST, Archive, Manifest
+from ..archive.layout import QUARANTINE_DIR, TWEETS_DIR
+from ..archive.parts import ROW_GROUP_ROWS, fsync_file, parquet_writer
 from ..errors import KwoError, OutputError, UsageError
-from ..ingest import QUARANTINE_DIR, ROW_GROUP_ROWS, TWEETS_DIR, FileResult, fsync_file, parquet_writer
+from ..ingest.results import FileResult
 from ..schema import MENTION_TYPE, TWEET_SCHEMA
 from .files import SampleResult, plan_files, previous_files, refuse_inside_archive, write_roster, write_text
 from .plan import (

@@ -51,6 +51,9 @@ EXTERNAL = {
     "brands": "the roster (kwo.metrics.tables.register_roster)",
     "brand_handles": "the roster (kwo.metrics.tables.register_roster)",
     "brand_hours": "the roster (kwo.metrics.tables.register_roster)",
+    "staged": "the rows an ingest staged (kwo.ingest.merge)",
+    "archive_rows": "the archive's rows with their part file, during an ingest (kwo.ingest.merge)",
+    "upgrade_candidates": "the parts upgrade_files names, during an ingest (kwo.ingest.merge)",
 }
 
 _NAME_RE = re.compile(r"[\w][\w.]*(/[\w][\w.]*)*")
@@ -151,8 +154,9 @@ def choices(folder: str = "tables") -> dict[str, tuple[str, ...]]:
 
 
 def build_order(folder: str = "tables", chosen: dict[str, str] | None = None,
-                engine: str = DEFAULT_ENGINE) -> list[str]:
+                engine: str = DEFAULT_ENGINE, given: tuple[str, ...] = ()) -> list[str]:
     """The statements of ``folder`` that ``chosen`` selects, each after what it depends on.
+    ``given``: names an earlier step made (the ingest merge builds in two folders, one after the other).
 
     A file with ``-- when:`` conditions is selected when every condition holds; exactly one
     selected file may provide a name. Raises QueryError for an unknown choice, a name two
@@ -178,7 +182,7 @@ def build_order(folder: str = "tables", chosen: dict[str, str] | None = None,
     for s in selected:
         for dep in s.depends:
             if dep not in creator:
-                if dep in EXTERNAL:
+                if dep in EXTERNAL or dep in given:
                     continue
                 raise QueryError(f"{s.name} depends on {dep}, which no selected file provides ({chosen})")
             before[s.name].add(creator[dep])

@@ -21,12 +21,12 @@ from dataclasses import dataclass
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .errors import InputError, UnknownFormatError
-from .formats import QuarantineEntry, ReadContext, formats_help, get_reader
-from .formats.detect import detect
-from .inputs import open_input
-from .schema import COLUMNS, TWEET_SCHEMA
-from .zip_inputs import ZIP_MAGIC, Member
+from ..errors import InputError, UnknownFormatError
+from ..formats import QuarantineEntry, ReadContext, formats_help, get_reader
+from ..formats.detect import detect
+from ..inputs import open_input
+from ..schema import COLUMNS, TWEET_SCHEMA
+from ..zip_inputs import ZIP_MAGIC, Member
 
 STAGED_SCHEMA = TWEET_SCHEMA.append(pa.field("_seq", pa.int64()))
 # _seq = input index << 40 | range number << 32 | row number: "first seen" is a plain ORDER BY,
@@ -106,7 +106,7 @@ class _NoPandas:
 
     def find_spec(self, name, path=None, target=None):
         if name == "pandas" or name.startswith("pandas."):
-            raise ModuleNotFoundError("kwo parse workers do not load pandas (kwo.staging.init_worker)", name=name)
+            raise ModuleNotFoundError("kwo parse workers do not load pandas (kwo.ingest.staging.init_worker)", name=name)
         return None
 
 

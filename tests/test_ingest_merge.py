@@ -1,4 +1,5 @@
-"""Commit: the new month parts, their row groups, their row order, and what a failure leaves."""
+"""The merge (kwo.ingest.merge, kwo.archive.parts): the new month parts, their row groups, their row
+order, and what a failure leaves."""
 
 from __future__ import annotations
 
@@ -10,8 +11,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+import kwo.archive.parts as parts
 import kwo.ingest as ki
+import kwo.ingest.merge as merge
 from kwo.archive import Archive
+from kwo.errors import ArchiveError
+from kwo.ingest.transaction import Transaction, writing
 from kwo.schema import TWEET_SCHEMA
 
 # month -> rows: with row groups of 1000 rows, a part of 2500 rows is 1000 + 1000 + 500, one of
@@ -57,15 +62,14 @@ def _row_groups(path) -> list[int]:
     return [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
 
 
-@pytest.fixture
-def small_groups(monkeypatch):
-    monkeypatch.setattr(ki, "ROW_GROUP_ROWS", 1000)
+#: row groups of 1000 rows, so that small archives have several
+SMALL_GROUPS = ki.IngestTuning(row_group_rows=1000)
 
 
-def test_parts_have_full_row_groups_in_time_order(tmp_path, small_groups):
+def test_parts_have_full_row_groups_in_time_order(tmp_path):
     rows = _rows()
     archive = tmp_path / "a"
-    ki.ingest_batches(_batches(rows, 777), archive)
+    ki.ingest_batches(_batches(rows, 777), archive, tuning=SMALL_GROUPS)
     manifest = Archive(archive).read_manifest()
     assert [(p["month"], p["rows"]) for p in manifest.parts] == list(MONTHS.items())
     groups = {p["month"]: _row_groups(archive / p["path"]) for p in manifest.parts}
@@ -98,16 +102,16 @@ def test_only_repeating_columns_get_dictionaries(tmp_path):
     group = pq.ParquetFile(part).metadata.row_group(0)
     with_dictionary = {group.column(i).path_in_schema for i in range(group.num_columns)
                        if group.column(i).has_dictionary_page}
-    assert with_dictionary == set(ki.DICTIONARY_COLUMNS)
+    assert with_dictionary == set(parts.DICTIONARY_COLUMNS)
     assert {"tweet_id", "created_at", "text", "in_reply_to_tweet_id"}.isdisjoint(with_dictionary)
 
 
-def test_a_second_ingest_writes_full_row_groups_too(tmp_path, small_groups):
+def test_a_second_ingest_writes_full_row_groups_too(tmp_path):
     """New rows on top of an archive: only the new ids, in new parts with full row groups."""
     rows = _rows()
     archive = tmp_path / "a"
-    ki.ingest_batches(_batches(rows[:1200], 500), archive)
-    result = ki.ingest_batches(_batches(rows, 300), archive)
+    ki.ingest_batches(_batches(rows[:1200], 500), archive, tuning=SMALL_GROUPS)
+    result = ki.ingest_batches(_batches(rows, 300), archive, tuning=SMALL_GROUPS)
     assert result.per_file[0].tweets_written == len(rows) - 1200
     assert result.per_file[0].duplicates == 1200
     manifest = Archive(archive).read_manifest()
@@ -118,7 +122,7 @@ def test_a_second_ingest_writes_full_row_groups_too(tmp_path, small_groups):
         ("2016-04", 1, [1]), ("2016-05", 2049, [1000, 1000, 49])]
 
 
-def test_part_writers_hold_a_bounded_number_of_row_groups(tmp_path, small_groups, monkeypatch):
+def test_part_writers_hold_a_bounded_number_of_row_groups(tmp_path, monkeypatch):
     """Months are written by threads; the fetching thread is never more than ``threads`` row
     groups ahead of them, however many months and rows there are."""
     import threading
@@ -126,7 +130,7 @@ def test_part_writers_hold_a_bounded_number_of_row_groups(tmp_path, small_groups
 
     lock = threading.Lock()
     state = {"ahead": 0, "max": 0, "writing": 0, "max_writing": 0}
-    put, write = ki._PartWriters.put, ki._MonthPart.write
+    put, write = parts.PartWriters.put, parts.MonthPart.write
 
     def counting_put(self, part, group):
         put(self, part, group)
@@ -144,11 +148,11 @@ def test_part_writers_hold_a_bounded_number_of_row_groups(tmp_path, small_groups
             state["ahead"] -= 1
             state["writing"] -= 1
 
-    monkeypatch.setattr(ki._PartWriters, "put", counting_put)
-    monkeypatch.setattr(ki._MonthPart, "write", slow_write)
+    monkeypatch.setattr(parts.PartWriters, "put", counting_put)
+    monkeypatch.setattr(parts.MonthPart, "write", slow_write)
     rows = _rows()
     archive = tmp_path / "a"
-    with ki._writing(archive), ki._Writer(archive) as w:
+    with writing(archive), Transaction(archive, tuning=SMALL_GROUPS) as w:
         w.stage_batches(0, "t", _batches(rows, 500))
         w.commit(threads=2)
     assert state["ahead"] == 0
@@ -159,14 +163,14 @@ def test_part_writers_hold_a_bounded_number_of_row_groups(tmp_path, small_groups
 
 
 @pytest.mark.parametrize("where", ["writer", "fetch"])
-def test_a_failure_while_writing_parts_leaves_the_archive_as_it_was(tmp_path, small_groups, monkeypatch, where):
+def test_a_failure_while_writing_parts_leaves_the_archive_as_it_was(tmp_path, monkeypatch, where):
     """A writer thread fails (a full disk) or the fetching thread does: the error comes out,
     nothing hangs, the manifest is unchanged, and the next ingest cleans up and completes."""
     rows = _rows()
     archive = tmp_path / "a"
-    ki.ingest_batches(_batches(rows[:1200], 500), archive)
+    ki.ingest_batches(_batches(rows[:1200], 500), archive, tuning=SMALL_GROUPS)
     manifest = (archive / "manifest.json").read_bytes()
-    real_writer, real_split = ki.parquet_writer, ki._split_by_month
+    real_writer, real_split = parts.parquet_writer, parts.split_by_month
 
     def failing_writer(path):
         if "month=2016-03" in str(path):
@@ -179,17 +183,17 @@ def test_a_failure_while_writing_parts_leaves_the_archive_as_it_was(tmp_path, sm
                 raise OSError(5, "Input/output error")
             yield month, piece
 
+    # fault injection: the writer of parts, or the merge's cutting of rows into months
     if where == "writer":
-        monkeypatch.setattr(ki, "parquet_writer", failing_writer)
+        monkeypatch.setattr(parts, "parquet_writer", failing_writer)
     else:
-        monkeypatch.setattr(ki, "_split_by_month", failing_split)
-    with pytest.raises(ki.ArchiveError, match="No space left on device" if where == "writer" else "Input/output"):
-        ki.ingest_batches(_batches(rows, 300), archive)
+        monkeypatch.setattr(merge, "split_by_month", failing_split)
+    with pytest.raises(ArchiveError, match="No space left on device" if where == "writer" else "Input/output"):
+        ki.ingest_batches(_batches(rows, 300), archive, tuning=SMALL_GROUPS)
     assert (archive / "manifest.json").read_bytes() == manifest
-    monkeypatch.setattr(ki, "parquet_writer", real_writer)
-    monkeypatch.setattr(ki, "_split_by_month", real_split)
+    monkeypatch.undo()
     # the next ingest removes what the failed one left and writes the rest
-    result = ki.ingest_batches(_batches(rows, 300), archive)
+    result = ki.ingest_batches(_batches(rows, 300), archive, tuning=SMALL_GROUPS)
     assert result.per_file[0].tweets_written == len(rows) - 1200
     live = {p["path"] for p in Archive(archive).read_manifest().parts}
     assert {f.relative_to(archive).as_posix() for f in (archive / "tweets").rglob("*") if f.is_file()} == live
