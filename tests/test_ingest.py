@@ -18,7 +18,7 @@ from kwo.archive import Archive
 from kwo.archive.layout import LOCK_FILE
 from kwo.cli import cli
 from kwo.engine.duckdb import connect
-from kwo.errors import ArchiveError, InputError, QuarantineError, UnknownFormatError
+from kwo.errors import ArchiveError, InputError, KwoError, QuarantineError, UnknownFormatError
 from kwo.ingest import IngestTuning, ingest
 from tests.conftest import REALDATA, REALDATA_MISSING
 from tests.test_formats_archive import ACCOUNT
@@ -381,3 +381,104 @@ def test_a_pre_release_manifest_key_is_ignored(tmp_path):
     dump.write_text(dump.read_text().replace('"1"', '"2"'))
     assert ingest([str(dump)], tmp_path / "a").tweets_written == 1
     assert "lowercase_handles" not in json.loads((tmp_path / "a" / "manifest.json").read_text())
+
+
+# ---------------------------------------------------------------------------------------------
+# What a user meets when an ingest goes wrong, and while it runs
+
+
+def test_a_forced_format_that_quarantines_every_record_is_an_error(realdata, tmp_path, kwo_cli):
+    """--format v1 on the Kaggle CSV used to exit 0 with everything quarantined."""
+    csv = realdata / "twcs/divya-gh__twcs_small.csv"
+    archive = tmp_path / "arch"
+    r = kwo_cli("ingest", csv, "--format", "v1", "-a", archive, code=1)
+    assert r.stderr == (f"Error: {csv}: --format v1 could not read any of its 1 record (all would be quarantined); "
+                        'it looks like twcs (Kaggle "Customer Support on Twitter" CSV (twcs.csv)): use --format '
+                        "twcs, or --format auto. Nothing was ingested.\n")
+    assert not archive.exists()
+    # into an existing archive: refused, and the archive is as it was
+    kwo_cli("ingest", realdata / "v1/sferik_twitter__statuses.json", "-a", archive, "-q")
+    before = (archive / "manifest.json").read_bytes()
+    kwo_cli("ingest", csv, "--format", "v1", "-a", archive, code=1)
+    assert (archive / "manifest.json").read_bytes() == before
+    assert sorted(p.name for p in archive.iterdir()) == [".lock", ".staging", "manifest.json", "tweets"]
+    # a format that reads some records is no error: its quarantine is data
+    mixed = tmp_path / "mixed.jsonl"
+    good = (realdata / "v1/sferik_twitter__statuses.json").read_text()
+    mixed.write_text(json.dumps(json.loads(good)[0]) + "\nnot json\n")
+    got = ingest([str(mixed)], tmp_path / "mixed", fmt="v1")
+    assert (got.tweets_written, got.quarantined) == (1, 1)
+
+
+def test_a_failed_first_ingest_leaves_no_directory(tmp_path, kwo_cli):
+    garbage = tmp_path / "garbage.bin"
+    garbage.write_bytes(b"\x00\x01 not tweets\n")
+    archive = tmp_path / "new" / "arch"
+    r = kwo_cli("ingest", garbage, "-a", archive, code=1)
+    assert "unknown format" in r.stderr
+    assert not archive.exists() and (tmp_path / "new").is_dir()  # only the folder kwo made is removed
+    # a folder that was there before the run stays, empty as it was plus what kwo keeps
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    kwo_cli("ingest", garbage, "-a", mine, code=1)
+    assert mine.is_dir()
+
+
+def test_a_new_archive_folder_with_a_users_file_in_it_is_kept(tmp_path, monkeypatch):
+    """A file that appears in the new folder during the failed run (not kwo's) keeps the folder."""
+    from kwo.archive import layout
+
+    archive = tmp_path / "arch"
+    real = layout.remove_new_archive
+
+    def with_a_users_file(root):
+        (root / "notes.txt").write_text("mine")
+        return real(root)
+
+    monkeypatch.setattr("kwo.ingest.transaction.remove_new_archive", with_a_users_file)
+    garbage = tmp_path / "garbage.bin"
+    garbage.write_bytes(b"\x00\x01 not tweets\n")
+    with pytest.raises(KwoError, match="unknown format"):
+        ingest([str(garbage)], archive)
+    assert (archive / "notes.txt").read_text() == "mine"
+    assert sorted(p.name for p in archive.iterdir()) == [".lock", "notes.txt"]
+
+
+class _Phases:
+    def __init__(self):
+        self.seen: list[str] = []
+
+    def start_file(self, path, total_bytes):
+        self.seen.append(f"reading {Path(path).name}")
+
+    def advance(self, nbytes): ...
+
+    def end_file(self): ...
+
+    def phase(self, name):
+        self.seen.append(name)
+
+
+def test_progress_names_every_phase(realdata, tmp_path):
+    progress = _Phases()
+    ingest([str(realdata / "v1/sferik_twitter__statuses.json")], tmp_path / "a", progress=progress, workers=1)
+    assert progress.seen == ["reading sferik_twitter__statuses.json", "merging", "writing parts", "publishing"]
+
+
+def test_the_progress_bar_shows_the_phase(tmp_path):
+    import io
+
+    from rich.console import Console
+
+    from kwo.cli.progress import ingest_progress
+
+    out = io.StringIO()
+    console = Console(file=out, width=80, force_terminal=False)
+    with ingest_progress(True, console=console) as bar:
+        bar.start_file("/data/dump.jsonl.gz", 1000)
+        bar.advance(1000)
+        bar.phase("merging")
+        bar.phase("writing parts")
+    text = out.getvalue()
+    assert "reading dump.jsonl.gz" in text and "merging" in text and "writing parts" in text
+    assert all(len(line) <= 80 for line in text.splitlines())

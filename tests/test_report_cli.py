@@ -357,3 +357,27 @@ def test_progress():
         p.start_file("-", None)
         p.advance(10)
         p.end_file()
+
+
+def test_ingest_summary_fits_80_columns():
+    """In an 80-column terminal no count is cut off at the right edge: columns go by priority
+    (context rows first) and the summary says which."""
+    from kwo.cli.ingest_summary import render_ingest_summary
+    from kwo.ingest import FileResult, IngestResult
+
+    files = [FileResult(path="dump-2016-03.jsonl.gz", format="v1", records_read=1_234_567, tweets_written=1_200_000,
+                        duplicates=34_000, notices=500, quarantined=67, context_written=250_000)]
+    result = IngestResult(per_file=files, archive="kwo16")
+    wide, narrow = io.StringIO(), io.StringIO()
+    render_ingest_summary(result, out=wide, width=140)
+    render_ingest_summary(result, out=narrow, width=80)
+    assert "context" in wide.getvalue() and "left out" not in wide.getvalue()
+    lines = narrow.getvalue().splitlines()
+    table = [line for line in lines if line[:1] in "┏┃┡│└"]
+    assert len(table) == 6 and max(len(line) for line in table) <= 80  # the file name folds onto 2 lines
+    header = next(line for line in lines if "file" in line)
+    assert [h for h in ("format", "read", "written", "duplicates", "notices", "quarantined", "context")
+            if h in header] == ["read", "written", "duplicates", "notices", "quarantined"]
+    row = next(line for line in lines if "dump-2016-03" in line)
+    assert row.split("│")[2:-1] == [" 1,234,567 ", " 1,200,000 ", "     34,000 ", "     500 ", "          67 "]
+    assert "(left out at this width: context, format; kwo ingest --json gives every count)" in lines

@@ -142,6 +142,34 @@ def remove_file(root: Path, rel: str) -> bool:
     return True
 
 
+def remove_new_archive(root: Path) -> bool:
+    """Remove the archive folder a failed first ingest made, if nothing is left in it but kwo's
+    empty folders and its lock file: a failed first ingest leaves no directory behind. Only empty
+    folders are removed, and the lock file of this very run (the folder did not exist before it);
+    anything else in it (a file a user put there meanwhile) keeps the folder. Returns whether the
+    folder is gone."""
+    for rel in (f"{TWEETS_DIR}", f"{QUARANTINE_DIR}", f"{STAGING_DIR}"):
+        folder = root / rel
+        try:
+            if check_real(root, rel, kind="dir") is None:
+                continue
+        except ArchiveError:  # a link or a file where kwo's folder would be: not ours, kept
+            return False
+        for sub, _, _ in sorted(os.walk(folder, followlinks=False), reverse=True):  # deepest first
+            try:
+                os.rmdir(sub)
+            except OSError:
+                pass  # not empty: kept
+    if any(p.name != LOCK_FILE for p in root.iterdir()):
+        return False
+    remove_file(root, LOCK_FILE)
+    try:
+        os.rmdir(root)
+    except OSError:
+        return False
+    return True
+
+
 def fsync_dir(path: Path) -> None:
     """Make a rename or a new file in ``path`` durable (where the OS can fsync a folder)."""
     try:

@@ -1,7 +1,8 @@
 """One writer at a time: the archive's lock, and the compare-and-swap of its manifest.
 
 The lock is an exclusive ``flock`` on ``ARCHIVE/.lock``. The OS releases it when the holder
-exits or dies, so a lock is never stale and kwo never deletes the file. A user may still delete
+exits or dies, so a lock is never stale and kwo does not delete the file (but with the folder a
+failed first ingest made, under the lock: kwo.archive.layout.remove_new_archive). A user may still delete
 it (it looks stale to anyone who does not know flock); then a second writer can lock a new
 ``.lock`` while the first one runs. Two more checks keep that from losing data:
 

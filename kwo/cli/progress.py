@@ -6,24 +6,19 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-
-class NoProgress:
-    """Does nothing; what ``ingest_progress(False)`` yields."""
-
-    def start_file(self, path: str, total_bytes: int | None) -> None: ...
-
-    def advance(self, nbytes: int) -> None: ...
-
-    def end_file(self) -> None: ...
+from ..ingest.workers import NoProgress  # what ingest_progress(False) yields
 
 
 class RichProgress:
-    """One bar per input file: bytes read of the (compressed) file, speed, time left."""
+    """One bar per input file ("reading NAME": bytes read of the (compressed) file, speed, time
+    left), then one line per phase after reading ("merging", "writing parts", "publishing"), so
+    the bar never stands still at its end without a word of what kwo is doing."""
 
     def __init__(self, progress):
         self._progress = progress
         self._task = None
         self._total: int | None = None
+        self._phase = None
 
     def start_file(self, path: str, total_bytes: int | None) -> None:
         from ..safe_text import visible
@@ -31,7 +26,7 @@ class RichProgress:
         self.end_file()
         name = visible("stdin" if path == "-" else os.path.basename(path) or path)
         self._total = total_bytes
-        self._task = self._progress.add_task(name, total=total_bytes)
+        self._task = self._progress.add_task(f"reading {name}", total=total_bytes)
 
     def advance(self, nbytes: int) -> None:
         if self._task is not None and nbytes:
@@ -43,6 +38,22 @@ class RichProgress:
                 self._progress.update(self._task, completed=self._total)
             self._progress.stop_task(self._task)
             self._task = None
+
+    def phase(self, name: str) -> None:
+        """A phase after reading: a line of its own that pulses until the next phase or the end."""
+        self.end_file()
+        self._end_phase()
+        self._phase = self._progress.add_task(name, total=None, phase=True)
+
+    def _end_phase(self) -> None:
+        if self._phase is not None:
+            self._progress.update(self._phase, total=1, completed=1)
+            self._progress.stop_task(self._phase)
+            self._phase = None
+
+    def close(self) -> None:
+        self.end_file()
+        self._end_phase()
 
 
 @contextmanager
@@ -57,18 +68,34 @@ def ingest_progress(enabled: bool, console=None) -> Iterator[NoProgress | RichPr
         BarColumn,
         DownloadColumn,
         Progress,
+        ProgressColumn,
         TextColumn,
+        TimeElapsedColumn,
         TimeRemainingColumn,
         TransferSpeedColumn,
     )
+    from rich.text import Text
+
+    class ForFiles(ProgressColumn):
+        """A column shown for the bar of a file only; a phase's line shows its time elapsed there
+        (``elapsed=True``) or nothing (it has no bytes to count)."""
+
+        def __init__(self, column: ProgressColumn, elapsed: bool = False):
+            super().__init__()
+            self.column, self.elapsed = column, elapsed
+
+        def render(self, task):
+            if task.fields.get("phase"):
+                return TimeElapsedColumn().render(task) if self.elapsed else Text("")
+            return self.column.render(task)
 
     progress = Progress(
         # The description is a file name: shown as text, never parsed as markup.
         TextColumn("{task.description}", justify="left", style="bold", markup=False),
         BarColumn(),
-        DownloadColumn(),
-        TransferSpeedColumn(),
-        TimeRemainingColumn(),
+        ForFiles(DownloadColumn()),
+        ForFiles(TransferSpeedColumn()),
+        ForFiles(TimeRemainingColumn(), elapsed=True),
         console=console or Console(stderr=True),
         transient=False,
     )
@@ -77,7 +104,7 @@ def ingest_progress(enabled: bool, console=None) -> Iterator[NoProgress | RichPr
         try:
             yield bar
         finally:
-            bar.end_file()
+            bar.close()
 
 
 __all__ = ["NoProgress", "RichProgress", "ingest_progress"]

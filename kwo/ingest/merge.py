@@ -35,6 +35,7 @@ class MergeTarget:
     record: Callable[[str, str], None]  # (final path, tmp path) relative to root
     metadata: Callable[..., dict[str, str]]  # metadata(replaces=...) of a part
     row_group_rows: int
+    phase: Callable[[str], None]  # told when the merge starts writing parts
 
 
 def merge(con: duckdb.DuckDBPyConnection, staged: list[str], existing: list[str], results: list[FileResult],
@@ -49,6 +50,7 @@ def merge(con: duckdb.DuckDBPyConnection, staged: list[str], existing: list[str]
     _view(con, "upgrade_candidates", [r[0] for r in con.execute(load_query("ingest/upgrade_files")).fetchall()])
     _build(con, "ingest/outcome", given=provided("ingest/dedup"))
     _account(con, results)
+    target.phase("writing parts")
     replaced = _rewrite_replaced(con, target)
     return _write_new(con, target, threads), replaced
 

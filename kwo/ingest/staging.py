@@ -65,6 +65,7 @@ class Outcome:
     size: int | None = None
     decompressed: int | None = None  # bytes after decompression (compressed whole-stream inputs)
     line_ends: int | None = None  # byte-range tasks: the b"\n" in the range (line numbers of later ranges start after them)
+    detected: str | None = None  # whole-stream tasks: the format its content looks like (None: no format)
 
 
 def stage(task: Task, on_bytes=None) -> Outcome:
@@ -77,7 +78,8 @@ def stage(task: Task, on_bytes=None) -> Outcome:
             raise InputError(task.path, "a zip archive on standard input cannot be read (zip keeps its directory "
                                         "at the end): pass the file's name")
         name = task.fmt if task.fmt != "auto" else detect(opened.head)
-        outcome = Outcome(task, format=name or "empty", size=opened.size)
+        outcome = Outcome(task, format=name or "empty", size=opened.size,
+                          detected=name if task.fmt == "auto" else detect(opened.head))
         ctx = _context(task, spill)
         if name is None:
             if opened.head.strip(_BLANK):

@@ -17,11 +17,20 @@ import duckdb
 import pyarrow as pa
 
 from ..archive import Archive, Manifest, damaged_archive, holds_data
-from ..archive.layout import LOCK_FILE, MANIFEST, QUARANTINE_DIR, STAGING_DIR, TWEETS_DIR, check_real
+from ..archive.layout import (
+    LOCK_FILE,
+    MANIFEST,
+    QUARANTINE_DIR,
+    STAGING_DIR,
+    TWEETS_DIR,
+    check_real,
+    remove_new_archive,
+)
 from ..archive.leftovers import RunJournal, plan_sweep
 from ..archive.lock import WriterLock, publish
 from ..archive.quarantine import write_quarantine
-from ..errors import ArchiveError, KwoError
+from ..errors import ArchiveError, InputError, KwoError
+from ..formats import FORMATS
 from ..inputs import file_sha256
 from ..zip_inputs import Member
 from .batches import as_batches, lowercase_handles
@@ -30,7 +39,7 @@ from .plan import plan
 from .results import FileResult, IngestResult
 from .staging import Outcome, Task, write_staged
 from .tuning import DEFAULT_TUNING, IngestTuning, default_workers
-from .workers import run_inline, run_pool
+from .workers import NoProgress, run_inline, run_pool
 
 
 @contextmanager
@@ -46,6 +55,20 @@ def writing(archive: str | os.PathLike):
     except duckdb.Error:
         raise ArchiveError(f"{archive}: cannot write the archive: the merge could not write its files (is the "
                            "disk full, or the folder not writable?); it is as the last complete ingest left it") from None
+
+
+def _check_forced_format(path: str, fmt: str, outs: list[Outcome]) -> None:
+    """A --format that quarantines every record of an input whose content looks like another
+    format is the wrong format, not bad data: an error that names that format, and nothing is
+    written. (Records of the forced format that are all broken are quarantined, as always.)"""
+    quarantined = sum(o.quarantined for o in outs)
+    likely = outs[0].detected
+    if not quarantined or any(o.rows or o.notices for o in outs) or not likely or likely == fmt:
+        return
+    records = f"{quarantined:,} record{'s' if quarantined != 1 else ''}"
+    raise InputError(path, f"--format {fmt} could not read any of its {records} (all would be quarantined); it "
+                           f"looks like {likely} ({FORMATS[likely][1]}): use --format {likely}, or --format auto. "
+                           "Nothing was ingested.")
 
 
 class Transaction:
@@ -65,9 +88,11 @@ class Transaction:
         # (spill file of a task, line ends before its byte range): quarantine entries on disk
         self.quarantine: list[tuple[str, int]] = []
         self.left_alone: list[str] = []  # files in the archive's folders that kwo did not write
+        self.progress = NoProgress()
         self._lock: WriterLock | None = None
         self._journal: RunJournal | None = None
         self._published = False
+        self._new_root = False  # the archive folder did not exist: a failed run removes it again
 
     # -- context management: lock, clean leftovers, remove staging whatever happens
     def __enter__(self) -> Transaction:
@@ -99,6 +124,11 @@ class Transaction:
                 self._journal.discard(self._live_now())
             self._journal.close()
             self._journal = None
+        if self._new_root and not self._published and self._lock is not None:
+            try:
+                remove_new_archive(self.root)  # under the lock, so no other writer is in it
+            except OSError:
+                pass  # the run's own error is the one to tell
         if self._lock is not None:
             self._lock.release()
             self._lock = None
@@ -114,6 +144,7 @@ class Transaction:
         root = self.root
         if os.path.lexists(root) and not root.is_dir():
             raise ArchiveError(f"{self.archive.path}: exists and is not a directory")
+        self._new_root = not os.path.lexists(root)
         if root.is_dir() and check_real(root, MANIFEST, kind="file") is None:
             ours = {TWEETS_DIR, QUARANTINE_DIR, STAGING_DIR, LOCK_FILE}
             foreign = [p.name for p in root.iterdir() if p.name not in ours and not p.name.startswith(f".{MANIFEST}")]
@@ -131,6 +162,7 @@ class Transaction:
                      progress, workers: int) -> None:
         """Plan the tasks (kwo.ingest.plan) and run them, inline or in worker processes.
         An input is a path, ``-``, or a member of a zip (kwo.zip_inputs), named ``PATH!member``."""
+        self.progress = progress
         p = plan(inputs, self.manifest, self.staging, fmt=fmt, strict=strict, account=account,
                  workers=workers, tuning=self.tuning)
         if p.parallel(workers, self.tuning):
@@ -142,6 +174,8 @@ class Transaction:
         for o in outcomes:
             by_input.setdefault(o.task.index, []).append(o)
         for index, outs in by_input.items():
+            if fmt != "auto":
+                _check_forced_format(p.names[index], fmt, outs)
             results[index] = self._combine(p.names[index], outs, hashes.get(index))
         self.results.extend(results[i] for i in sorted(results))
 
@@ -184,12 +218,14 @@ class Transaction:
         new_parts: list[dict] = []
         replaced_parts: dict[str, dict] = {}
         if self.staged:
+            self.progress.phase("merging")
             con = self.connection(threads)
             try:
                 new_parts, replaced_parts = merge(
                     con, self.staged, self.archive.part_paths(self.manifest), self.results,
                     MergeTarget(root=self.root, run_id=self.run_id, record=self._journal.record,
-                                metadata=self._part_metadata, row_group_rows=self.tuning.row_group_rows),
+                                metadata=self._part_metadata, row_group_rows=self.tuning.row_group_rows,
+                                phase=self.progress.phase),
                     threads or default_workers())
             finally:
                 con.close()
@@ -211,6 +247,7 @@ class Transaction:
         # them. The next ingest removes them (and a rewritten part left empty), under the lock.
         manifest.retired = list(replaced_parts) + [p["path"] for p in manifest.parts if p["rows"] == 0]
         manifest.parts = [p for p in manifest.parts if p["rows"] > 0] + new_parts
+        self.progress.phase("publishing")
         publish(self.root, manifest, started_from=self._started_from, tmp_dir=self.staging,
                 before_rename=self._journal.mark_publish)
         self._published = True

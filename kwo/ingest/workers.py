@@ -12,11 +12,14 @@ from .staging import Outcome, Task, init_worker, stage
 
 
 class NoProgress:
-    """The progress of a caller that shows none (the library's default)."""
+    """The progress of a caller that shows none (the library's default), and what a progress
+    object is told: each input read (start_file, advance, end_file), then the phases after
+    reading (``phase("merging")``, ``phase("writing parts")``, ``phase("publishing")``)."""
 
     def start_file(self, path: str, total_bytes: int | None) -> None: ...
     def advance(self, nbytes: int) -> None: ...
     def end_file(self) -> None: ...
+    def phase(self, name: str) -> None: ...
 
 
 def run_inline(tasks: list[Task], progress) -> list[Outcome]:
