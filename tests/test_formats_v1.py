@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from kwo.errors import QuarantineError
 from kwo.formats import ReadContext, v1
 from kwo.formats.v1 import UNKNOWN_REASON, V2_REASON, read
-from kwo.inputs import open_input
+from kwo.io import open_input
 from kwo.schema import TWEET_SCHEMA
 from tests import readers
 from tests.conftest import REALDATA, REALDATA_MISSING

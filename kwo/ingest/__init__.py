@@ -58,7 +58,7 @@ def ingest(
     (``on_wait(wait)`` is called once when waiting starts), then raise :class:`ArchiveError`.
     ``tuning``: batch and row-group sizes, when to parse in parallel (kwo.ingest.tuning).
     """
-    from ..zip_inputs import expand_inputs
+    from ..io import expand_inputs
     from .transaction import Transaction, writing
     from .workers import NoProgress
 

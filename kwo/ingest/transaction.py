@@ -22,8 +22,7 @@ from ..archive.leftovers import RunJournal, plan_sweep
 from ..archive.lock import WriterLock, publish
 from ..archive.quarantine import write_quarantine
 from ..errors import ArchiveError, KwoError
-from ..inputs import file_sha256
-from ..zip_inputs import Member
+from ..io import Member, file_sha256
 from .batches import as_batches, lowercase_handles
 from .merge import MergeTarget, merge
 from .plan import plan
@@ -130,7 +129,7 @@ class Transaction:
     def stage_inputs(self, inputs: Sequence[str | Member], *, fmt: str, strict: bool, account: str | None,
                      progress, workers: int) -> None:
         """Plan the tasks (kwo.ingest.plan) and run them, inline or in worker processes.
-        An input is a path, ``-``, or a member of a zip (kwo.zip_inputs), named ``PATH!member``."""
+        An input is a path, ``-``, or a member of a zip (kwo.io.zip), named ``PATH!member``."""
         p = plan(inputs, self.manifest, self.staging, fmt=fmt, strict=strict, account=account,
                  workers=workers, tuning=self.tuning)
         if p.parallel(workers, self.tuning):
