@@ -37,14 +37,16 @@ from ..schema import (
     source_label,
     unescape_text,
 )
-from . import (
+from .base import (
     CLOCK_SKEW_MS,
     EARLIEST_TWEET_MS,
     EXCERPT_BYTES,
     MAX_RECORD_BYTES,
+    Format,
     ReadContext,
     plausible_time,
     record_lines,
+    register_format,
     skip_blank_lines,
     too_long_reason,
 )
@@ -1038,3 +1040,10 @@ def read(stream: BinaryIO, ctx: ReadContext) -> Iterator[pa.RecordBatch]:
         leading = head.pop(0) if isinstance(head[0], int) else 0
         text = b"".join(b"\n" * part if isinstance(part, int) else part for part in head)
         yield from _Document(reader, text, stream, first_line=1 + leading).batches()
+
+
+register_format(Format(
+    name="v1",
+    description="Twitter API v1.1 tweet JSON (lines, arrays, search/premium responses, stream captures)",
+    read=read,
+))
