@@ -22,7 +22,8 @@ import pyarrow as pa
 from ..errors import InputError, UnknownFormatError
 from ..schema import RowBuilder, distinct_mentions, parse_id, parse_twitter_date, source_label, unescape_text
 from .base import MAX_RECORD_BYTES, Format, ReadContext, plausible_time, register_format
-from .v1 import _NUMBER_START, _size_of_first_value, _SyntaxError, _without_lone_surrogates
+from .v1.scanner import _NUMBER_START, _size_of_first_value, _SyntaxError
+from .v1.tweet import _without_lone_surrogates
 
 # YTD data types whose elements are tweets of the archive owner.
 TWEET_TYPES = {"tweet", "tweets", "deleted_tweet", "deleted_tweets", "community_tweet"}
