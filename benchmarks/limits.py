@@ -25,7 +25,7 @@ import msgspec
 CHUNK = 8 << 20
 
 
-# The projection kwo's v1.1 reader decodes (kwo/formats/v1.py), repeated here so that the limit
+# The projection kwo's v1.1 reader decodes (kwo/formats/v1/tweet.py), repeated here so that the limit
 # does not pay for importing kwo (pyarrow, duckdb).
 class _Mention(msgspec.Struct, gc=False):
     id_str: str | None = None

@@ -10,7 +10,7 @@ import pyarrow.compute as pc
 
 from kwo.formats import ReadContext
 from kwo.formats.detect import detect
-from kwo.inputs import open_input
+from kwo.io import open_input
 from kwo.schema import TWEET_SCHEMA
 
 

@@ -16,9 +16,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kwo.errors import QuarantineError
-from kwo.formats import ReadContext, v1
-from kwo.formats.v1 import UNKNOWN_REASON, V2_REASON, read
-from kwo.inputs import open_input
+from kwo.formats import ReadContext
+from kwo.formats.v1 import read, scanner
+from kwo.formats.v1.tweet import UNKNOWN_REASON, V2_REASON
+from kwo.io import open_input
 from kwo.schema import TWEET_SCHEMA
 from tests import readers
 from tests.conftest import REALDATA, REALDATA_MISSING
@@ -561,9 +562,9 @@ def test_broken_document_quarantines_the_rest_as_one_record(tmp_path, locator):
 def locator(request, monkeypatch):
     """The document reader runs with either way of finding where a JSON value ends: msgspec's
     error position (when this msgspec words it as kwo expects) or kwo's own scanner."""
-    if request.param == "msgspec" and not v1._msgspec_locates():
+    if request.param == "msgspec" and not scanner._msgspec_locates():
         pytest.skip("this msgspec words its errors differently: the reader uses kwo's own scanner only")
-    monkeypatch.setattr(v1, "MSGSPEC_LOCATES", request.param == "msgspec")
+    monkeypatch.setattr(scanner, "MSGSPEC_LOCATES", request.param == "msgspec")
     return request.param
 
 
@@ -580,22 +581,22 @@ _json_values = st.recursive(
 def test_own_scanner_finds_value_ends_as_msgspec_does(value, indent, after):
     # Every prefix too: a cut inside a value must read as "goes on in the next chunk" (None).
     data = json.dumps(value, indent=indent).encode() + after
-    if not v1._msgspec_locates():
+    if not scanner._msgspec_locates():
         pytest.skip("this msgspec words its errors differently: nothing to compare with")
     for end in range(1, len(data) + 1):
         chunk = data[:end]
-        v1.MSGSPEC_LOCATES = True
+        scanner.MSGSPEC_LOCATES = True
         try:
-            expected = v1._size_of_first_value(chunk)
+            expected = scanner._size_of_first_value(chunk)
         finally:
-            v1.MSGSPEC_LOCATES = v1._msgspec_locates()
-        assert v1._scan_first_value(chunk) == expected, chunk
+            scanner.MSGSPEC_LOCATES = scanner._msgspec_locates()
+        assert scanner._scan_first_value(chunk) == expected, chunk
 
 
 @pytest.mark.parametrize("broken", [b'{"a": hello}', b'[1, 2,, 3]', b'{"a" 1}', b'[01]', b'"\x01"'])
 def test_own_scanner_refuses_broken_values(broken):
-    with pytest.raises(v1._SyntaxError):
-        v1._scan_first_value(broken + b" ,")
+    with pytest.raises(scanner._SyntaxError):
+        scanner._scan_first_value(broken + b" ,")
 
 
 def test_chunk_boundaries_anywhere(locator):

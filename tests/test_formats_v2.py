@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from kwo.errors import KwoError, QuarantineError
 from kwo.formats import ReadContext, v2
 from kwo.formats.v2 import V1_REASON, read
-from kwo.inputs import open_input
+from kwo.io import open_input
 from kwo.schema import parse_iso_date
 from tests import readers
 from tests.conftest import REALDATA, REALDATA_MISSING

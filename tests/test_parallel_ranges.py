@@ -16,7 +16,7 @@ import kwo.ingest.plan as kplan
 import kwo.ingest.staging as ks
 from kwo.engine.duckdb import connect
 from kwo.ingest import IngestTuning
-from kwo.inputs import file_sha256
+from kwo.io import file_sha256
 
 
 def _file(realdata, tmp_path, *, crlf: bool = False, bom: bool = False) -> tuple:

@@ -10,7 +10,7 @@ import click
 from ..errors import KwoError, UsageError
 from ..safe_text import visible
 from ..version import __version__
-from .options import Choice, archive_option, stderr_is_terminal
+from .options import Choice, FormatChoice, archive_option, stderr_is_terminal
 
 
 class KwoGroup(click.Group):
@@ -61,7 +61,7 @@ def cli():
 @click.option(
     "--format",
     "fmt",
-    type=Choice(["auto", "v1", "v2", "twcs", "twarc-csv", "archive"]),
+    type=FormatChoice(),
     default="auto",
     show_default=True,
     help="Input format; auto detects it from the content.",

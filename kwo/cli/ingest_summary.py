@@ -51,7 +51,7 @@ def render_ingest_summary(result, out: TextIO | None = None, width: int | None =
         f"{result.notices:,} + {result.quarantined:,}"
     )
     console.print(line if ok else f"{line}  [bold red]MISMATCH[/]", soft_wrap=True)
-    from ..inputs import expansion_note
+    from ..io import expansion_note
 
     for f in result.per_file:
         if note := expansion_note(getattr(f, "size", None), getattr(f, "decompressed", None)):

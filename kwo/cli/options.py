@@ -19,6 +19,25 @@ class Choice(click.Choice):
             raise click.UsageError(f"{name} {value!r}: choose one of {', '.join(self.choices)}", ctx) from None
 
 
+class FormatChoice(Choice):
+    """``auto`` or the name of a registered input format (kwo.formats), looked up when the option
+    is parsed or shown, so a format registered after kwo.cli was imported is a choice too, and
+    ``kwo --help`` imports no format."""
+
+    def __init__(self) -> None:
+        super().__init__([])
+
+    @property
+    def choices(self):
+        from ..formats import format_names
+
+        return ("auto", *format_names())
+
+    @choices.setter
+    def choices(self, value) -> None:
+        pass  # click.Choice.__init__ sets it; the registry is the only source
+
+
 def archive_option(required: bool = True):
     return click.option(
         "--archive",

@@ -21,8 +21,9 @@ import pyarrow as pa
 
 from ..errors import InputError, UnknownFormatError
 from ..schema import RowBuilder, distinct_mentions, parse_id, parse_twitter_date, source_label, unescape_text
-from . import MAX_RECORD_BYTES, ReadContext, plausible_time
-from .v1 import _NUMBER_START, _size_of_first_value, _SyntaxError, _without_lone_surrogates
+from .base import MAX_RECORD_BYTES, Format, ReadContext, plausible_time, register_format
+from .v1.scanner import _NUMBER_START, _size_of_first_value, _SyntaxError
+from .v1.tweet import _without_lone_surrogates
 
 # YTD data types whose elements are tweets of the archive owner.
 TWEET_TYPES = {"tweet", "tweets", "deleted_tweet", "deleted_tweets", "community_tweet"}
@@ -385,3 +386,10 @@ def read(stream: BinaryIO, ctx: ReadContext) -> Iterator[pa.RecordBatch]:
             yield builder.flush()
     if batch := builder.flush():
         yield batch
+
+
+register_format(Format(
+    name="archive",
+    description="Twitter/X account archive data/tweets.js",
+    read=read,
+))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 
+from . import BUILTIN
+from .base import REGISTRY
 from .twarc_csv import is_twarc_csv_header
 
 # Keys that only one of the JSON dialects uses. v2 tweets carry author_id / edit_history_tweet_ids
@@ -38,7 +40,19 @@ def _classify_object(obj: dict) -> str | None:
 
 
 def detect(head: bytes) -> str | None:
-    """Name of the format of a stream starting with ``head`` (decompressed), or None."""
+    """Name of the format of a stream starting with ``head`` (decompressed), or None.
+
+    The rules of the formats kwo ships decide first; when none fits, each other registered format
+    with a ``detect`` function is asked, in the order they registered."""
+    found = _detect_builtin(head)
+    if found is None:
+        for fmt in REGISTRY.values():
+            if fmt.name not in BUILTIN and fmt.detect is not None and fmt.detect(head):
+                return fmt.name
+    return found
+
+
+def _detect_builtin(head: bytes) -> str | None:
     text = head.lstrip(b"\xef\xbb\xbf").lstrip()
     if not text:
         return None

@@ -44,7 +44,7 @@ from typing import BinaryIO, NamedTuple
 import pyarrow as pa
 
 from ..errors import UnknownFormatError
-from . import ReadContext
+from .base import Format, ReadContext, register_format
 from .reasons import csv_record, invalid_utf8
 from .twcs import MAX_LINE_BYTES, _line_separator, _LineTooLong, _PhysicalLines, _RecordLines
 from .v2 import _NO_USERS, Entities, Mention, Tweet, User, _BadRecord, _row
@@ -222,3 +222,10 @@ def _record(builder, fields: list[str], cols: _Columns, lines: _RecordLines, ctx
         ctx.quarantine(lines.start, str(exc), lines.raw_record())
         return
     builder.add(*row)
+
+
+register_format(Format(
+    name="twarc-csv",
+    description="CSV written by twarc-csv (twarc2 csv) from twarc2 JSON",
+    read=read,
+))

@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from ..errors import UnknownFormatError
 from ..schema import RowBuilder, parse_id, parse_twitter_date, unescape_text
-from . import ReadContext, plausible_time
+from .base import Format, ReadContext, plausible_time, register_format
 from .reasons import BOM, csv_record, invalid_utf8
 from .text_mentions import mentions_from_text
 
@@ -287,3 +287,10 @@ def read(stream: BinaryIO, ctx: ReadContext) -> Iterator[pa.RecordBatch]:
             yield builder.flush()
     if batch := builder.flush():
         yield batch
+
+
+register_format(Format(
+    name="twcs",
+    description='Kaggle "Customer Support on Twitter" CSV (twcs.csv)',
+    read=read,
+))

@@ -41,7 +41,7 @@ from ..schema import (
     source_label,
     unescape_text,
 )
-from . import ReadContext, plausible_time, record_lines
+from .base import Format, ReadContext, plausible_time, record_lines, register_format
 from .reasons import invalid_json, wrong_type
 
 V1_REASON = "API v1.1 record in a v2 file (ingest it separately with --format v1)"
@@ -461,3 +461,10 @@ def _kind(value: Any) -> str:
     if isinstance(value, str):
         return "string"
     return "array" if isinstance(value, list) else "object"
+
+
+register_format(Format(
+    name="v2",
+    description="Twitter API v2 JSON as written by twarc2 (pages, stream lines, flattened lines)",
+    read=read,
+))

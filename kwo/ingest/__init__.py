@@ -31,7 +31,7 @@ from collections.abc import Iterable, Sequence
 import pyarrow as pa
 
 from ..errors import InputError, KwoError
-from ..formats import FORMATS, formats_help
+from ..formats import formats_help, is_format
 from .results import FileResult, IngestResult
 from .tuning import DEFAULT_TUNING, IngestTuning, default_workers
 
@@ -58,11 +58,11 @@ def ingest(
     (``on_wait(wait)`` is called once when waiting starts), then raise :class:`ArchiveError`.
     ``tuning``: batch and row-group sizes, when to parse in parallel (kwo.ingest.tuning).
     """
-    from ..zip_inputs import expand_inputs
+    from ..io import expand_inputs
     from .transaction import Transaction, writing
     from .workers import NoProgress
 
-    if fmt != "auto" and fmt not in FORMATS:
+    if fmt != "auto" and not is_format(fmt):
         raise KwoError(f"unknown format {fmt!r}; kwo reads: {formats_help()}")
     progress = progress or NoProgress()
     _check_inputs(inputs)

@@ -9,8 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..archive import Manifest
-from ..inputs import file_sha256
-from ..zip_inputs import Member, member_sha256
+from ..io import Member, file_sha256, member_sha256
 from .results import FileResult, skipped_result
 from .staging import Task, is_plain_jsonl, split_lines
 from .tuning import IngestTuning

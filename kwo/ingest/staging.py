@@ -24,9 +24,8 @@ import pyarrow.parquet as pq
 from ..errors import InputError, UnknownFormatError
 from ..formats import QuarantineEntry, ReadContext, formats_help, get_reader
 from ..formats.detect import detect
-from ..inputs import open_input
+from ..io import ZIP_MAGIC, Member, open_input
 from ..schema import COLUMNS, TWEET_SCHEMA
-from ..zip_inputs import ZIP_MAGIC, Member
 
 STAGED_SCHEMA = TWEET_SCHEMA.append(pa.field("_seq", pa.int64()))
 # _seq = input index << 40 | range number << 32 | row number: "first seen" is a plain ORDER BY,

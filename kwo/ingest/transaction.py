@@ -30,9 +30,8 @@ from ..archive.leftovers import RunJournal, plan_sweep
 from ..archive.lock import WriterLock, publish
 from ..archive.quarantine import write_quarantine
 from ..errors import ArchiveError, InputError, KwoError
-from ..formats import FORMATS
-from ..inputs import file_sha256
-from ..zip_inputs import Member
+from ..formats import get_format
+from ..io import Member, file_sha256
 from .batches import as_batches, lowercase_handles
 from .merge import MergeTarget, merge
 from .plan import plan
@@ -67,7 +66,7 @@ def _check_forced_format(path: str, fmt: str, outs: list[Outcome]) -> None:
         return
     records = f"{quarantined:,} record{'s' if quarantined != 1 else ''}"
     raise InputError(path, f"--format {fmt} could not read any of its {records} (all would be quarantined); it "
-                           f"looks like {likely} ({FORMATS[likely][1]}): use --format {likely}, or --format auto. "
+                           f"looks like {likely} ({get_format(likely).description}): use --format {likely}, or --format auto. "
                            "Nothing was ingested.")
 
 
@@ -161,7 +160,7 @@ class Transaction:
     def stage_inputs(self, inputs: Sequence[str | Member], *, fmt: str, strict: bool, account: str | None,
                      progress, workers: int) -> None:
         """Plan the tasks (kwo.ingest.plan) and run them, inline or in worker processes.
-        An input is a path, ``-``, or a member of a zip (kwo.zip_inputs), named ``PATH!member``."""
+        An input is a path, ``-``, or a member of a zip (kwo.io.zip), named ``PATH!member``."""
         self.progress = progress
         p = plan(inputs, self.manifest, self.staging, fmt=fmt, strict=strict, account=account,
                  workers=workers, tuning=self.tuning)

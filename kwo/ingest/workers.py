@@ -6,7 +6,7 @@ import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
-from ..inputs import file_sha256
+from ..io import file_sha256
 from .plan import Plan, task_bytes
 from .staging import Outcome, Task, init_worker, stage
 

@@ -24,7 +24,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 
-from .errors import InputError
+from ..errors import InputError
 
 ZIP_MAGIC = b"PK\x03\x04"
 EMPTY_ZIP_MAGIC = b"PK\x05\x06"  # an empty archive is only its end record
@@ -171,7 +171,7 @@ class Bounded(io.RawIOBase):
 
     @property
     def nbytes(self) -> int:
-        """Decompressed bytes read so far (what kwo.inputs.OpenedInput.decompressed_bytes reports)."""
+        """Decompressed bytes read so far (what kwo.io.open.OpenedInput.decompressed_bytes reports)."""
         return self._seen
 
     def readinto(self, b) -> int:

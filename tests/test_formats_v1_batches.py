@@ -1,4 +1,4 @@
-"""Runs of v1.1 tweets converted column by column (kwo.formats.v1._run_batch) give exactly the rows,
+"""Runs of v1.1 tweets converted column by column (kwo.formats.v1.batches._run_batch) give exactly the rows,
 notices and quarantine entries of the per-row path (_Reader.one for every line), in the same order.
 
 The per-row path is the reference: it is the reader kwo had before runs, and it says precisely
@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kwo.formats import ReadContext, v1
+from kwo.formats.v1 import records
 from kwo.schema import TWEET_SCHEMA
 from tests.conftest import REALDATA, REALDATA_MISSING
 from tests.v1_lines import CASES, MENTION, QUOTE, RT_OF_QUOTE, line, tweet, tweet_fields
@@ -23,7 +24,7 @@ from tests.v1_lines import CASES, MENTION, QUOTE, RT_OF_QUOTE, line, tweet, twee
 
 def per_row(lines: list[bytes], batch_rows: int = 65_536):
     ctx = ReadContext(path="in.jsonl", batch_rows=batch_rows)
-    reader = v1._Reader(ctx)
+    reader = records._Reader(ctx)
     batches = []
     for number, data in enumerate(lines, 1):
         reader.one(number, data)
@@ -34,7 +35,7 @@ def per_row(lines: list[bytes], batch_rows: int = 65_536):
 
 def by_runs(lines: list[bytes], batch_rows: int = 65_536):
     ctx = ReadContext(path="in.jsonl", batch_rows=batch_rows)
-    batches = list(v1._Reader(ctx).lines(enumerate(lines, 1)))
+    batches = list(records._Reader(ctx).lines(enumerate(lines, 1)))
     return batches, ctx
 
 
@@ -56,7 +57,7 @@ def assert_same(lines: list[bytes], batch_rows: int = 65_536) -> pa.Table:
 @pytest.fixture
 def short_runs(monkeypatch):
     """Runs of 3 lines, so that a few lines make several runs and run boundaries fall everywhere."""
-    monkeypatch.setattr(v1, "_RUN_LINES", 3)
+    monkeypatch.setattr(records, "_RUN_LINES", 3)
 
 
 @pytest.fixture
@@ -66,7 +67,7 @@ def columns_only(monkeypatch):
     def refuse(self, run):
         raise AssertionError(f"run of {len(run)} lines went row by row")
 
-    monkeypatch.setattr(v1._Reader, "_row_by_row", refuse)
+    monkeypatch.setattr(records._Reader, "_row_by_row", refuse)
 
 
 def test_plain_tweets_are_converted_column_wise(columns_only):
@@ -165,7 +166,7 @@ def test_real_tweets(monkeypatch):
     assert assert_same(lines).num_rows > 1000
     # and they are real work for the column-wise code, not a fall back to rows
     ran = []
-    monkeypatch.setattr(v1, "_run_batch", lambda rows, *a, _f=v1._run_batch: ran.append(len(rows)) or _f(rows, *a))
+    monkeypatch.setattr(records, "_run_batch", lambda rows, *a, _f=records._run_batch: ran.append(len(rows)) or _f(rows, *a))
     by_runs(lines)
     assert sum(ran) > 1000
 
@@ -174,7 +175,7 @@ def test_real_tweets(monkeypatch):
 @given(st.lists(st.one_of(tweet_fields, tweet_fields.map(lambda d: {**tweet(1), **d})), min_size=1, max_size=8),
        st.integers(min_value=1, max_value=4))
 def test_generated_lines(monkeypatch, objs, run_lines):
-    monkeypatch.setattr(v1, "_RUN_LINES", run_lines)
+    monkeypatch.setattr(records, "_RUN_LINES", run_lines)
     assert_same([line(o) for o in objs], batch_rows=3)
 
 
@@ -187,7 +188,7 @@ def read_document(data: bytes, monkeypatch, *, per_record: bool, batch_rows: int
 
     with monkeypatch.context() as m:
         if per_record:  # the reference: every element through _Reader.one, as before runs
-            m.setattr(v1._Reader, "element", lambda self, line, raw, in_response=False: self.one(line, raw, in_response))
+            m.setattr(records._Reader, "element", lambda self, line, raw, in_response=False: self.one(line, raw, in_response))
         ctx = ReadContext(path="in.json", batch_rows=batch_rows)
         batches = list(v1.read(io.BufferedReader(io.BytesIO(data)), ctx))
     assert all(b.num_rows <= batch_rows for b in batches)

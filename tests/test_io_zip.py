@@ -1,4 +1,4 @@
-"""``.zip`` inputs (kwo.zip_inputs): each member an input named ``PATH!member``; junk skipped;
+"""``.zip`` inputs (kwo.io.zip): each member an input named ``PATH!member``; junk skipped;
 bombs refused; re-ingesting adds nothing, member by member."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from kwo.cli import cli
 from kwo.engine.duckdb import connect
 from kwo.errors import InputError, UnknownFormatError
 from kwo.ingest import IngestTuning, ingest
-from kwo.inputs import file_sha256
+from kwo.io import file_sha256
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
 TWCS = (

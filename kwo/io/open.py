@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from .errors import InputError
+from ..errors import InputError
 
 HEAD_BYTES = 256 * 1024
 _READ_BUFFER = 1 << 20
@@ -313,9 +313,9 @@ def file_sha256(path: str) -> str:
 @contextmanager
 def open_input(path: str, on_bytes=None, member=None) -> Iterator[OpenedInput]:
     """Open ``path`` (or ``-`` for stdin) as a stream of decompressed bytes; with ``member`` (a
-    kwo.zip_inputs.Member), that member of a zip, ``path`` being its ``PATH!member`` name."""
+    kwo.io.zip.Member), that member of a zip, ``path`` being its ``PATH!member`` name."""
     if member is not None:
-        from .zip_inputs import open_member
+        from .zip import open_member
 
         raw = open_member(member)
         size = member.size
@@ -343,7 +343,7 @@ def open_input(path: str, on_bytes=None, member=None) -> Iterator[OpenedInput]:
         kind = compression_of(magic)
         guarded = _Guarded(_decompressor(kind, buffered_raw), path, kind)
         if member is not None:  # a zip bomb, or a .gz bomb inside a zip, stops at its limit
-            from .zip_inputs import Bounded
+            from .zip import Bounded
 
             guarded = Bounded(guarded, member)
         head = bytearray()
