@@ -267,22 +267,23 @@ def test_markdown_shows_coverage_and_caveats_before_the_figures(partial):
 
 def test_csv_states_coverage_and_caveats_in_its_parameters(partial, partial_json):
     archive, roster = partial
-    text = run("report", "-a", archive, "-b", roster, "-f", "csv").stdout
-    head = text[:text.index("# section:")]
-    assert "# coverage_first_tweet: 2016-05-02 11:00\n" in head
-    assert "# coverage_months_without_tweets: 2016-06 2016-07\n" in head
-    assert "# caveats: 3 warnings, 7 info\n" in head
-    assert "# caveat: warning threads_incomplete: 8 of the 20 brand replies" in head
-    assert '# caveat_thresholds: {"few_mentions": 100, "threads_incomplete_pct": 10.0, "min_brand_replies": 10, ' \
-           '"anonymised_handles_pct": 50.0}\n' in head
-    # every caveat again as a block, for a program
-    block = text[text.index("# section: caveats\n"):].split("\n\n")[0].split("\n", 1)[1]
-    rows = list(csv.DictReader(io.StringIO(block)))
+
+    def table(name):
+        return run("report", "-a", archive, "-b", roster, "-f", "csv", "--section", name).stdout
+
+    params = dict(csv.reader(io.StringIO(table("parameters"))))
+    assert params["coverage_first_tweet"] == "2016-05-02 11:00"
+    assert params["coverage_months_without_tweets"] == "2016-06 2016-07"
+    assert params["caveats"] == "3 warnings, 7 info"
+    assert params["caveat_thresholds"] == ('{"few_mentions": 100, "threads_incomplete_pct": 10.0, '
+                                           '"min_brand_replies": 10, "anonymised_handles_pct": 50.0}')
+    # every caveat as a table, for a program
+    rows = list(csv.DictReader(io.StringIO(table("caveats"))))
     assert [(r["code"], r["severity"], r["brand"]) for r in rows] == [
         (c["code"], c["severity"], c["brand"] or "") for c in partial_json["caveats"]]
     assert rows[0]["message"] == partial_json["caveats"][0]["message"]
-    months = text[text.index("# section: coverage_months\n"):].split("\n", 1)[1]
-    assert months.splitlines()[:3] == ["month,tweets,mention_tweets,answered", "2016-05,35,7,4", "2016-06,0,0,0"]
+    assert table("coverage_months").splitlines()[:3] == ["month,tweets,mention_tweets,answered", "2016-05,35,7,4",
+                                                         "2016-06,0,0,0"]
 
 
 def test_html_banner_and_notes_beside_the_figures(partial, partial_json, tmp_path):
@@ -496,7 +497,8 @@ def test_divya_twcs_threads_incomplete_in_every_format(divya, tmp_path):
     assert "(the caveats of one code about more than 3 brands are one line here; --format json lists each)" in text
     md = run("report", "-a", divya, "-f", "markdown").stdout
     assert "- **warning** `threads_incomplete`: 2,269 of the 2,272 brand replies" in md
-    assert "# caveat: warning threads_incomplete: 2,269 of the 2,272" in run("report", "-a", divya, "-f", "csv").stdout
+    caveats = run("report", "-a", divya, "-f", "csv", "--section", "caveats").stdout
+    assert "threads_incomplete,warning,,2,269 of the 2,272" in caveats.replace('"', "")
     out = tmp_path / "divya.html"
     run("report", "-a", divya, "-f", "html", "-o", out)
     page = Page(out.read_text(encoding="utf-8"))
@@ -531,7 +533,9 @@ def test_v2_search_with_a_roster_of_brands_that_never_tweet(tmp_path_factory, tm
     assert "- **warning** `brand_silent`: 4 brands (@bleacherreport, @jiocare, @espn, @nfl) are mentioned" in md
     table = run("brands", "-a", archive, "-b", roster).stdout
     assert re.search(r"warning\s+brand_silent: 4 brands", table)
-    assert "# caveat: warning brand_silent: 4 brands" in run("brands", "-a", archive, "-b", roster, "-f", "csv").stdout
+    rows = list(csv.DictReader(io.StringIO(run("brands", "-a", archive, "-b", roster, "-f", "csv",
+                                               "--section", "caveats").stdout)))
+    assert [r["brand"] for r in rows if r["code"] == "brand_silent"] == ["bleacherreport", "jiocare", "espn", "nfl"]
     html = run("brands", "-a", archive, "-b", roster, "-f", "html").stdout
     assert Page(html).find("tr", **{"data-handle": "espn"}).attrs["data-caveats"] == "brand_silent few_mentions"
 
@@ -547,9 +551,10 @@ def test_account_archives_are_owner_only(tmp_path_factory, tmp_path, name, owner
     first = data["caveats"][0]
     assert (first["code"], first["severity"], first["values"]["owner"], first["values"]["tweets"]) == (
         "owner_only_archive", "warning", owner, tweets)
-    for fmt, marker in (("table", "warning  owner_only_archive: All "), ("markdown", "- **warning** `owner_only_archive`"),
-                        ("csv", "# caveat: warning owner_only_archive: All ")):
+    for fmt, marker in (("table", "warning  owner_only_archive: All "), ("markdown", "- **warning** `owner_only_archive`")):
         assert marker in run("report", "-a", archive, "-b", roster, "-f", fmt).stdout, fmt
+    caveats = run("report", "-a", archive, "-b", roster, "-f", "csv", "--section", "caveats").stdout
+    assert caveats.splitlines()[1].startswith('owner_only_archive,warning,,"All '), caveats
     html = run("report", "-a", archive, "-b", roster, "-f", "html").stdout
     assert Page(html).find("li", id="caveat-1").attrs["data-code"] == "owner_only_archive"
 

@@ -65,20 +65,11 @@ def test_json_carries_every_key_of_design_section_4(as_json, case):
         h: e["mentions"] for h, e in hm.EXPECTED_BRANDS.items()}
 
 
-def _csv_blocks(text: str) -> tuple[dict, dict[str, list[dict]]]:
-    params, blocks, name, lines = {}, {}, None, []
-    for line in text.splitlines() + [""]:
-        if line.startswith("# section: "):
-            name, lines = line[len("# section: "):], []
-        elif line.startswith("# ") and ": " in line and name is None:
-            k, _, v = line[2:].partition(": ")
-            params[k] = v
-        elif line == "":
-            if name is not None:
-                blocks[name] = list(csv.DictReader(io.StringIO("\n".join(lines))))
-                name = None
-        elif name is not None:
-            lines.append(line)
+def _csv_blocks(directory: Path) -> tuple[dict, dict[str, list[dict]]]:
+    """The tables of ``-o DIR/``: parameters.json and one CSV per table."""
+    params = json.loads((directory / "parameters.json").read_text())["parameters"]
+    blocks = {p.stem: list(csv.DictReader(io.StringIO(p.read_text(encoding="utf-8"))))
+              for p in directory.glob("*.csv")}
     return params, blocks
 
 
@@ -88,10 +79,16 @@ def _num(text: str):
     return float(text.replace(",", "").rstrip("%"))
 
 
-def test_csv_carries_the_same_numbers(as_json, case):
+def test_csv_carries_the_same_numbers(as_json, case, tmp_path):
     archive, roster = case
-    text = run("report", "-a", archive, "-b", roster, "--format", "csv").stdout
-    params, blocks = _csv_blocks(text)
+    assert run("report", "-a", archive, "-b", roster, "-o", f"{tmp_path}/tables/").stdout == ""
+    params, blocks = _csv_blocks(tmp_path / "tables")
+    assert sorted(p.name for p in (tmp_path / "tables").iterdir()) == [
+        "brands.csv", "caveats.csv", "coverage_months.csv", "hourly.csv", "parameters.csv", "parameters.json",
+        "response_times.csv", "sectors.csv", "totals.csv", "weekday_hourly.csv"]
+    named = {r["name"]: r["value"] for r in blocks["parameters"]}
+    assert named["tz"] == "Europe/Amsterdam" and named["roster_sha256"] == as_json["parameters"]["roster_sha256"]
+    assert named["coverage_collected_tweets"] == "24" and named["caveats"] == "6 info"
     assert params["tz"] == "Europe/Amsterdam" and params["roster_sha256"] == as_json["parameters"]["roster_sha256"]
     assert params["archive_fingerprint"] == as_json["parameters"]["archive_fingerprint"]
     totals = {r["metric"]: r["value"] for r in blocks["totals"]}
@@ -209,8 +206,11 @@ def test_section_commands(case, as_json, command, keys):
     if command == "brands":
         assert data["brands"] == as_json["brands"]
     # every format of every command states its parameters
-    for fmt, marker in (("table", "time zone"), ("markdown", "**time zone**"), ("csv", "# tz: ")):
+    for fmt, marker in (("table", "time zone"), ("markdown", "**time zone**")):
         assert marker in run(command, "-a", archive, "-b", roster, "-f", fmt).stdout
+    # a CSV is one table: its parameters are the table "parameters"
+    text = run(command, "-a", archive, "-b", roster, "-f", "csv", "--section", "parameters").stdout
+    assert text.splitlines()[:2] == ["name,value", "tz,Europe/Amsterdam"]
 
 
 def test_options_reach_the_figures(case):
@@ -381,3 +381,103 @@ def test_ingest_summary_fits_80_columns():
     row = next(line for line in lines if "dump-2016-03" in line)
     assert row.split("│")[2:-1] == [" 1,234,567 ", " 1,200,000 ", "     34,000 ", "     500 ", "          67 "]
     assert "(left out at this width: context, format; kwo ingest --json gives every count)" in lines
+
+
+# ---------------------------------------------------------------------------------------------
+# -o -, the format from the suffix, CSV tables and the excel-nl dialect
+
+
+def test_dash_output_is_standard_output(case, as_json, tmp_path, monkeypatch):
+    archive, roster = case
+    monkeypatch.chdir(tmp_path)
+    result = run("answered", "-a", archive, "-b", roster, "-f", "json", "-o", "-")
+    assert json.loads(result.stdout)["totals"]["mention_tweets"] == as_json["totals"]["mention_tweets"] == 10
+    result = run("answered", "-a", archive, "-b", roster, "--output", "-")
+    assert "Answered mentions" in result.stdout  # no suffix: the terminal table
+    assert list(tmp_path.iterdir()) == []  # no file named "-"
+
+
+@pytest.mark.parametrize("name, check", [
+    ("r.json", lambda t: json.loads(t)["totals"]["mention_tweets"] == 10),
+    ("r.csv", lambda t: t.startswith("handle,name,sector,mentions,")),
+    ("r.md", lambda t: t.startswith("# KWO webcare report\n")),
+    ("r.html", lambda t: t.lstrip().lower().startswith("<!doctype html>")),
+    ("r.txt", lambda t: t.startswith("KWO webcare report")),
+])
+def test_format_follows_the_output_suffix(case, tmp_path, name, check):
+    archive, roster = case
+    run("report", "-a", archive, "-b", roster, "-o", tmp_path / name)
+    assert check((tmp_path / name).read_text(encoding="utf-8"))
+
+
+def test_unknown_suffix_without_format_is_an_error(case, tmp_path):
+    archive, roster = case
+    result = run("report", "-a", archive, "-b", roster, "-o", tmp_path / "r.pdf", ok=False)
+    assert result.exit_code == 2
+    assert "kwo cannot tell the format from the suffix '.pdf'; give --format (table, json, csv" in result.stderr
+    assert ".json (json), .csv (csv), .md (markdown)" in result.stderr
+    assert not (tmp_path / "r.pdf").exists()
+    # --format says it
+    run("report", "-a", archive, "-b", roster, "-f", "json", "-o", tmp_path / "r.pdf")
+    assert json.loads((tmp_path / "r.pdf").read_text())["view"] == "report"
+
+
+@pytest.mark.parametrize("command, header", [
+    ("report", "handle,name,sector,mentions,answered,answered_pct"),
+    ("brands", "handle,name,sector,mentions,answered,answered_pct"),
+    ("answered", "sector,brands,mention_tweets,answered,answered_pct"),
+    ("response-times", "bucket,"),
+    ("rush-hour", "hour,"),
+    ("proactive", "handle,"),
+])
+def test_csv_is_one_plain_table(case, as_json, command, header):
+    archive, roster = case
+    text = run(command, "-a", archive, "-b", roster, "-f", "csv").stdout
+    assert text.startswith(header)
+    assert not [line for line in text.splitlines() if line.startswith("#") or not line]
+    rows = list(csv.DictReader(io.StringIO(text)))
+    if command in ("report", "brands"):
+        assert [(r["handle"], int(r["mentions"])) for r in rows] == [(b["handle"], b["mentions"])
+                                                                   for b in as_json["brands"]]
+
+
+def test_csv_section_chooses_the_table(case, as_json):
+    archive, roster = case
+    text = run("report", "-a", archive, "-b", roster, "-f", "csv", "--section", "totals").stdout
+    totals = dict(csv.reader(io.StringIO(text)))
+    assert totals.pop("metric") == "value"
+    assert totals["mention_tweets"] == "10" and totals["peak_hour"] == "11"
+    assert set(totals) == set(as_json["totals"])
+    result = run("report", "-a", archive, "-b", roster, "-f", "csv", "--section", "nope", ok=False)
+    assert result.exit_code == 2
+    assert ("--section nope: kwo report has the tables parameters, totals, response_times, hourly, weekday_hourly, "
+            "brands, sectors, caveats, coverage_months") in result.stderr
+    result = run("report", "-a", archive, "-b", roster, "-f", "json", "--section", "totals", ok=False)
+    assert "--section and --csv-dialect go with --format csv" in result.stderr
+
+
+def test_csv_dialect_excel_nl(case, as_json, tmp_path):
+    archive, roster = case
+    target = tmp_path / "brands.csv"
+    run("brands", "-a", archive, "-b", roster, "--csv-dialect", "excel-nl", "-o", target)
+    raw = target.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbfhandle;name;sector;")
+    assert raw.count(b"\r\n") == len(as_json["brands"]) + 1 and b"\n" not in raw.replace(b"\r\n", b"")
+    with open(target, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f, delimiter=";"))
+    by_handle = {r["handle"]: r for r in rows}
+    for b in as_json["brands"]:
+        got = by_handle[b["handle"]]
+        assert int(got["mentions"]) == b["mentions"]
+        want = b["answered_pct"]
+        assert got["answered_pct"] == ("" if want is None else str(want).replace(".", ","))
+    assert by_handle["ing"]["answered_pct"] == "20,0" and by_handle["kpn"]["median_response_minutes"] == "25,0"
+    assert by_handle["kpn"]["hours"] == "mon-fri 08:00-22:00; sat 10:00-18:00"  # a ; inside is quoted
+    assert '"mon-fri 08:00-22:00; sat 10:00-18:00"' in raw.decode("utf-8-sig")
+
+
+def test_csv_directory_refused_inside_the_archive(case):
+    archive, roster = case
+    result = run("report", "-a", archive, "-b", roster, "-o", f"{archive}/tables/", ok=False)
+    assert result.exit_code == 2 and "kwo does not write into an archive" in result.stderr
+    assert not (archive / "tables").exists()

@@ -74,24 +74,41 @@ def figure_options(fn):
 
 
 def output_options(fn):
-    """--format and --output."""
+    """--format, --output, and the CSV options --section and --csv-dialect."""
     from ..render import formats
 
+    fn = click.option(
+        "--csv-dialect",
+        "csv_dialect",
+        type=Choice(["rfc4180", "excel-nl"]),
+        default="rfc4180",
+        show_default=True,
+        help="CSV flavour: rfc4180 (commas, decimal point, LF), or excel-nl (semicolons, decimal comma, "
+        "UTF-8 byte order mark, CRLF: what Excel with Dutch settings opens in columns).",
+    )(fn)
+    fn = click.option(
+        "--section",
+        "section",
+        metavar="NAME",
+        help="CSV: the table to write (one per file; default: brands for kwo report and kwo brands, else "
+        "the command's first table). Tables: parameters, totals, the sections of the command, caveats, "
+        "coverage_months (kwo report). -o DIR/ writes every table plus parameters.json instead.",
+    )(fn)
     fn = click.option(
         "--output",
         "-o",
         "output",
-        type=click.Path(dir_okay=False, writable=True, path_type=str),
-        help="Write to this file instead of standard output.",
+        type=click.Path(writable=True, path_type=str),
+        help="Write to this file instead of standard output (- is standard output). With --format csv a "
+        "directory (DIR/, or an existing directory) gets one CSV per table plus parameters.json.",
     )(fn)
     fn = click.option(
         "--format",
         "-f",
         "fmt",
         type=Choice(formats()),
-        default="table",
-        show_default=True,
-        help="Output format; every format states the parameters the figures were computed with.",
+        help="Output format; every format states the parameters the figures were computed with. "
+        "Default: from the --output suffix (.json .csv .md .html .xlsx .txt), else table.",
     )(fn)
     return fn
 
@@ -116,24 +133,88 @@ def _open_metrics(archive, brands, tz, since, until, window, thread, thresholds=
 
 
 def _run(view: str, sections: tuple[str, ...] | None, archive, brands, tz, since, until, window, thread, thresholds,
-         fail_on, fmt, output):
+         fail_on, fmt, output, section=None, csv_dialect="rfc4180"):
     from ..output import write_output
-    from ..render import render
-    from ..render.sections import view_caveats
+    from ..render import format_for_output, render
+    from ..render.sections import view_caveats, view_data
 
-    target = _output_target(output, archive)  # refused before minutes of computing, not after
+    if fmt is None:
+        try:
+            fmt = format_for_output(output)
+        except ValueError as exc:
+            raise click.UsageError(str(exc)) from None
+    if fmt != "csv" and (section or csv_dialect != "rfc4180"):
+        raise click.UsageError("--section and --csv-dialect go with --format csv")
+    directory = _csv_directory(output, fmt)
+    # refused before minutes of computing, not after
+    if directory and section:
+        raise click.UsageError(f"--output {output}: a directory gets every table; leave --section out")
+    if directory:
+        _check_csv_directory(directory, archive)
+    target = None if directory else _output_target(output, archive)
     metrics = _open_metrics(archive, brands, tz, since, until, window, thread, thresholds)
     try:
         # The HTML report also shows buckets per sector and example tweets.
         report = metrics.report(sections, details=fmt == "html")
     finally:
         metrics.con.close()
-    if target:
-        write_output(target, render(report, fmt, view=view), archives=[archive])
+    options = {"section": section, "dialect": csv_dialect} if fmt == "csv" else {}
+    if fmt == "csv" and section:
+        from ..render.csv_tables import section_names
+
+        names = section_names(view_data(report, view))
+        if section not in names:
+            raise click.UsageError(f"--section {section}: kwo {view} has the tables {', '.join(names)}")
+    if directory:
+        _write_csv_directory(directory, view_data(report, view), csv_dialect, archive)
+    elif target:
+        write_output(target, render(report, fmt, view=view, **options), archives=[archive])
     else:
-        render(report, fmt, view=view, out=sys.stdout)
+        render(report, fmt, view=view, out=sys.stdout, **options)
         sys.stdout.flush()
     _fail_on(fail_on, view_caveats(report.caveats, view))
+
+
+def _csv_directory(output: str | None, fmt: str) -> str | None:
+    """The directory of ``--format csv -o DIR/`` (a trailing slash, or a directory that exists)."""
+    if fmt != "csv" or not output or output == "-":
+        return None
+    if output.endswith(("/", os.sep)) or os.path.isdir(output):
+        return output
+    return None
+
+
+def _write_csv_directory(directory: str, data: dict, dialect: str, archive: str) -> None:
+    """Every table as DIR/NAME.csv plus DIR/parameters.json; each file through kwo.output (never
+    into an archive; written whole or not at all). The directory is made when its parent exists."""
+    import io
+
+    from ..errors import OutputError
+    from ..output import write_output
+    from ..render.csv_tables import csv_tables, parameters_json, write_table
+
+    files = {}
+    for name, (keys, rows) in csv_tables(data).items():
+        buf = io.StringIO()
+        write_table(buf, keys, rows, dialect=dialect)
+        files[f"{name}.csv"] = buf.getvalue()
+    files["parameters.json"] = parameters_json(data)
+    if not os.path.isdir(directory):
+        _check_csv_directory(directory, archive)
+        try:
+            os.mkdir(directory)
+        except OSError as exc:
+            raise OutputError(f"{directory}: cannot make the directory: {exc.strerror or exc}") from None
+    for name, text in files.items():
+        write_output(_output_target(os.path.join(directory, name), archive), text, archives=[archive])
+
+
+def _check_csv_directory(directory: str, archive: str) -> None:
+    """Refuse -o DIR/ before computing: inside an archive, or a parent that does not exist."""
+    if os.path.isdir(directory):
+        _output_target(os.path.join(directory, "parameters.json"), archive)
+    else:
+        _output_target(os.path.normpath(directory), archive)  # its parent exists, not in an archive
 
 
 def _fail_on(severity: str | None, caveats: list) -> None:

@@ -62,18 +62,45 @@ def get_renderer(fmt: str) -> Renderer:
         raise ValueError(f"unknown format {fmt!r} (available: {', '.join(formats())})") from None
 
 
-def render(report, fmt: str, *, view: str = "report", out: TextIO | None = None) -> str | None:
-    """Render ``view`` of ``report`` as ``fmt`` to ``out`` (or return it as a string when None)."""
+def render(report, fmt: str, *, view: str = "report", out: TextIO | None = None, **options) -> str | None:
+    """Render ``view`` of ``report`` as ``fmt`` to ``out`` (or return it as a string when None).
+    ``options`` go to the renderer (csv: ``section``, ``dialect``)."""
     if view not in VIEWS:
         raise ValueError(f"unknown view {view!r} (available: {', '.join(VIEWS)})")
     data = view_data(report, view)
     fn = get_renderer(fmt)
     if out is None:
         buf = io.StringIO()
-        fn(data, buf)
+        fn(data, buf, **options)
         return buf.getvalue()
-    fn(data, out)
+    fn(data, out, **options)
     return None
 
 
-__all__ = ["RENDERERS", "VIEWS", "formats", "get_renderer", "register_renderer", "render", "view_data"]
+#: The format an --output file name asks for when --format is not given (by its suffix).
+SUFFIX_FORMATS = {".json": "json", ".csv": "csv", ".md": "markdown", ".markdown": "markdown",
+                  ".html": "html", ".htm": "html", ".txt": "table", ".xlsx": "xlsx"}
+
+
+def format_for_output(path: str | None) -> str:
+    """The format of ``--output path`` without --format: by its suffix; ``-`` (standard output),
+    no --output and a name without a suffix give the terminal table; a directory (``DIR/``) CSV. An unknown suffix is an
+    error (ValueError) naming the formats, rather than a guess."""
+    import os
+
+    if not path or path == "-":
+        return "table"
+    if path.endswith(("/", os.sep)) or os.path.isdir(path):
+        return "csv"  # -o DIR/: one CSV per table
+    suffix = os.path.splitext(os.path.basename(path))[1].lower()
+    if not suffix:
+        return "table"
+    fmt = SUFFIX_FORMATS.get(suffix)
+    if fmt is None or fmt not in formats():
+        known = ", ".join(f"{s} ({f})" for s, f in SUFFIX_FORMATS.items() if f in formats())
+        raise ValueError(f"--output {path}: kwo cannot tell the format from the suffix {suffix!r}; give "
+                         f"--format ({', '.join(formats())}) or a file name ending in {known}")
+    return fmt
+
+
+__all__ = ["RENDERERS", "SUFFIX_FORMATS", "VIEWS", "format_for_output", "formats", "get_renderer", "register_renderer", "render", "view_data"]

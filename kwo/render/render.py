@@ -1,4 +1,4 @@
-"""Renderers: a report view as a terminal table (rich), JSON, CSV or Markdown.
+"""Renderers: a report view as a terminal table (rich), JSON or Markdown (CSV: kwo.render.csv_tables).
 
 Each renderer takes the data of :func:`kwo.report.sections.view_data` and a text stream.
 """
@@ -11,6 +11,7 @@ from typing import TextIO
 
 from ..caveat_messages import headline
 from ..safe_text import markdown_text, terminal_text
+from .csv_tables import render_csv
 from .sections import (
     COLUMNS,
     SECTION_TITLES,
@@ -23,7 +24,6 @@ from .sections import (
     parameter_lines,
     shown_caveats,
 )
-from .tables import csv_line, csv_text
 
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 NO_CAVEAT = "No check found a figure that this archive cannot support (the thresholds are in the parameters)."
@@ -41,80 +41,6 @@ def _list_sections(data: dict) -> list[str]:
 def render_json(data: dict, out: TextIO) -> None:
     out.write(json.dumps(data, indent=2, ensure_ascii=False))
     out.write("\n")
-
-
-# ---------------------------------------------------------------------------------------------
-# CSV: the parameters as "# key: value" lines, then one block per section, blocks separated by a
-# blank line and each introduced by "# section: NAME" (read with pandas.read_csv(comment="#")
-# per block, or split on blank lines). Values are the JSON values; text cells that a spreadsheet
-# would run as a formula (=, +, -, @, tab, CR first) get a leading ' (kwo.report.tables.csv_text).
-# The coverage and the caveats follow the parameters as comment lines too (coverage_*, caveat),
-# and come again as the blocks "caveats" (every caveat) and "coverage_months".
-
-
-def render_csv(data: dict, out: TextIO) -> None:
-    out.write(f"# kwo {data['view']}\n")
-    for key, value in data["parameters"].items():
-        _csv_comment(out, key, json.dumps(value) if isinstance(value, dict) else value)
-    _csv_coverage_and_caveats(data, out)
-    if "totals" in data:
-        out.write("\n# section: totals\n")
-        out.write(csv_line(["metric", "value"]))
-        for key, value in data["totals"].items():
-            out.write(csv_line([key, _csv_value(value)]))
-    for section in _list_sections(data):
-        rows = data[section]
-        keys = [c.key for c in COLUMNS[section]] if section != "brands" else _brand_keys(rows)
-        out.write(f"\n# section: {section}\n")
-        out.write(csv_line(keys))
-        for row in rows:
-            out.write(csv_line([_csv_value(row.get(k)) for k in keys]))
-    _csv_block(out, "caveats", [c.key for c in COLUMNS["caveats"]], data.get("caveats") or [])
-    if VIEWS[data["view"]].months and data.get("coverage"):
-        _csv_block(out, "coverage_months", [c.key for c in COLUMNS["months"]], data["coverage"]["months"])
-
-
-def _csv_comment(out: TextIO, key: str, value) -> None:
-    # A line break in a value (a path, say) would end the comment and start a CSV row.
-    text = "" if value is None else str(value).replace("\r", "\\r").replace("\n", "\\n")
-    out.write(f"# {key}: {text}\n")
-
-
-def _csv_block(out: TextIO, name: str, keys: list[str], rows: list[dict]) -> None:
-    out.write(f"\n# section: {name}\n")
-    out.write(csv_line(keys))
-    for row in rows:
-        out.write(csv_line([_csv_value(row.get(k)) for k in keys]))
-
-
-def _csv_coverage_and_caveats(data: dict, out: TextIO) -> None:
-    cov = data.get("coverage")
-    if cov:
-        for key in ("first_tweet", "last_tweet", "first_mention", "last_mention", "collected_tweets",
-                    "context_tweets"):
-            _csv_comment(out, f"coverage_{key}", cov[key])
-        months = cov["months"]
-        _csv_comment(out, "coverage_months", f"{months[0]['month']} .. {months[-1]['month']} ({len(months)})"
-                     if months else None)
-        _csv_comment(out, "coverage_months_without_tweets", " ".join(cov["months_without_tweets"]))
-    caveats = data.get("caveats") or []
-    _csv_comment(out, "caveats", headline(caveats))
-    for c in shown_caveats(data):
-        _csv_comment(out, "caveat", f"{c['severity']} {c['code']}: {c['message']}")
-
-
-def _brand_keys(rows: list[dict]) -> list[str]:
-    return list(rows[0]) if rows else [c.key for c in COLUMNS["brands"]]
-
-
-def _csv_value(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return str(value)  # a number, negative or not, stays a number
-    return csv_text(str(value))
 
 
 # ---------------------------------------------------------------------------------------------

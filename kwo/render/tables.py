@@ -31,16 +31,18 @@ def csv_text(text: str) -> str:
     return text
 
 
-_NEEDS_QUOTES = re.compile(r'[,"\r\n\t]')
+_NEEDS_QUOTES = {sep: re.compile(r'["\r\n\t' + re.escape(sep) + "]") for sep in (",", ";")}
 
 
-def csv_line(cells: Sequence[str]) -> str:
-    """One CSV row: RFC 4180 quoting, LF line end. A field holding a CR is quoted too, which
-    csv.writer with lineterminator="\\n" does not do: spreadsheets end a row at a bare CR, so an
-    unquoted ``a\\r=1+1`` would start the next row with a live formula."""
+def csv_line(cells: Sequence[str], *, sep: str = ",", end: str = "\n") -> str:
+    """One CSV row: RFC 4180 quoting, LF line end (or ``sep`` and ``end`` of another dialect). A
+    field holding a CR is quoted too, which csv.writer with lineterminator="\\n" does not do:
+    spreadsheets end a row at a bare CR, so an unquoted ``a\\r=1+1`` would start the next row
+    with a live formula."""
     if len(cells) == 1 and not cells[0]:
-        return '""\n'  # not a blank line
-    return ",".join('"' + c.replace('"', '""') + '"' if _NEEDS_QUOTES.search(c) else c for c in cells) + "\n"
+        return '""' + end  # not a blank line
+    quote = _NEEDS_QUOTES[sep]
+    return sep.join('"' + c.replace('"', '""') + '"' if quote.search(c) else c for c in cells) + end
 
 
 def csv_cell(value) -> str:
