@@ -407,20 +407,24 @@ def check_time_zone(tz: str) -> str:
 
 
 def roster_from_inbound(con) -> Roster | None:
-    """The twcs company accounts (``inbound = false``) as a roster, or None when there are none.
+    """The twcs company accounts (``inbound = false``) of engine ``con`` (kwo.engine.base.Engine, or a
+    DuckDB connection) as a roster, or None when there are none.
 
     handle = lower(author_id) (twcs keeps the company's screen name as its author_id), name =
     author_id, sector ``unknown``; matching by user_id = author_id as well.
     """
-    rows = con.execute(
+    from .engine.base import as_engine
+
+    rows = as_engine(con).query_text(
+        "roster_from_inbound",
         "SELECT DISTINCT author_id FROM tweets WHERE inbound = false AND collected AND author_id IS NOT NULL "
-        "ORDER BY author_id"
-    ).fetchall()
+        "ORDER BY author_id",
+    )
     if not rows:
         return None
     brands: list[Brand] = []
     seen: set[str] = set()
-    for (author_id,) in rows:
+    for author_id in (r["author_id"] for r in rows):
         handle = author_id.lstrip("@").lower()
         if handle in seen:  # two ids differing only in case: one brand
             continue

@@ -157,7 +157,7 @@ def _run(view: str, sections: tuple[str, ...] | None, archive, brands, tz, since
         # The HTML report also shows buckets per sector and example tweets.
         report = metrics.report(sections, details=fmt == "html")
     finally:
-        metrics.con.close()
+        metrics.close()
     options = {"section": section, "dialect": csv_dialect} if fmt == "csv" else {}
     if fmt == "csv" and section:
         from ..render.csv_tables import section_names
@@ -359,7 +359,7 @@ def _chart_command(group: click.Group) -> None:
         try:
             report = metrics.report(details=True)
         finally:
-            metrics.con.close()
+            metrics.close()
         write_output(target, render_chart(name, view_data(report, "report"), fmt, title=not no_title),
                      archives=[archive])
         _fail_on(fail_on, [c for c in report.caveats if affects(c, CHARTS[name].figures)])

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import atexit
 import os
+from datetime import datetime
 
 import duckdb
 
@@ -176,5 +177,81 @@ def connect(archive, *, settings=None, **kwargs) -> duckdb.DuckDBPyConnection:
     return connect_archive(Archive(archive), **kwargs)
 
 
-__all__ = ["DEFAULT_MEMORY_LIMIT_MB", "connect", "connect_archive", "connection_config", "memory_limit",
-           "scratch_database", "spill_directory", "wants_scratch"]
+
+
+class DuckDBEngine:
+    """The :class:`kwo.engine.base.Engine` of a DuckDB connection (``con``, kept for notebooks and
+    ``kwo sql``-like use: ``m.con``)."""
+
+    name = "duckdb"
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self.con = con
+
+    @property
+    def time_zone(self) -> str:
+        (tz,) = self.con.execute("SELECT current_setting('TimeZone')").fetchone()
+        return tz
+
+    def set_time_zone(self, tz: str) -> None:
+        self.con.execute("SET TimeZone = $tz", {"tz": tz})
+
+    def run(self, name: str, bindings: dict | None = None) -> None:
+        from .duckdb_sql import run_statement
+
+        run_statement(self.con, name, bindings)
+
+    def query(self, name: str, bindings: dict | None = None) -> list[dict]:
+        from .duckdb_sql import run_query
+
+        return run_query(self.con, name, bindings)
+
+    def query_text(self, name: str, sql: str, bindings: dict | None = None) -> list[dict]:
+        from .duckdb_sql import run_sql
+
+        return run_sql(self.con, name, sql, bindings)
+
+    def create_table(self, table: str, name: str, bindings: dict | None = None) -> None:
+        from .duckdb_sql import create_table
+
+        create_table(self.con, table, name, bindings)
+
+    def fetch_arrow(self, name: str, bindings: dict | None = None):
+        from .duckdb_sql import fetch_arrow
+
+        return fetch_arrow(self.con, name, bindings)
+
+    def register_arrow(self, table: str, data) -> None:
+        self.con.register(table, data)
+
+    def create_columns_table(self, table: str, columns: dict[str, list], types: dict[str, str]) -> None:
+        # Bound list parameters unnested side by side rather than an Arrow table: building an
+        # Arrow array from a Python list makes pyarrow import pandas when it is installed, a
+        # noticeable part of a report's start-up (benchmarks/RESULTS.md). Names and types are
+        # kwo's constants (kwo.roster); the values are bound.
+        select = ", ".join(f"unnest(${col}::{types[col]}[]) AS {col}" for col in columns)
+        self.con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT {select}", columns)
+
+    def to_utc(self, wall: datetime, tz: str) -> int:
+        # DuckDB's ICU converts the wall-clock time, so the bound uses the same tz rules as the hours.
+        (ms,) = self.con.execute("SELECT epoch_ms(timezone($tz, $wall::TIMESTAMP))",
+                                 {"tz": tz, "wall": wall}).fetchone()
+        return ms
+
+    def close(self) -> None:
+        self.con.close()
+
+
+def open_archive(arch: Archive, *, manifest: Manifest, threads: int | None = None, memory_limit: str | None = None,
+                 scratch: bool = False) -> DuckDBEngine:
+    """The report's engine over ``manifest``'s parts of ``arch`` (see :func:`connect_archive`)."""
+    con = connect_archive(arch, threads=threads, memory_limit=memory_limit, manifest=manifest, scratch=scratch,
+                          largest_part_first=True)
+    # Every figure is an aggregate or an ORDER BY query, so the temp tables need not keep the
+    # archive's row order: without it DuckDB builds them in parallel and spills less.
+    con.execute("SET preserve_insertion_order = false")
+    return DuckDBEngine(con)
+
+
+__all__ = ["DEFAULT_MEMORY_LIMIT_MB", "DuckDBEngine", "connect", "connect_archive", "connection_config", "memory_limit",
+           "open_archive", "scratch_database", "spill_directory", "wants_scratch"]

@@ -30,6 +30,24 @@ def run_statement(con: duckdb.DuckDBPyConnection, name: str, bindings: dict | No
         raise QueryError(f"query {name}: {exc}") from None
 
 
+def create_table(con: duckdb.DuckDBPyConnection, table: str, name: str, bindings: dict | None = None) -> None:
+    """Make table ``table`` (a kwo name, never user input) from the rows of query ``name``."""
+    sql = load_query(name, ENGINE)
+    try:
+        con.execute(f"CREATE OR REPLACE TABLE {table} AS {sql}", _bind(sql, bindings))
+    except duckdb.Error as exc:
+        raise QueryError(f"query {name}: {exc}") from None
+
+
+def fetch_arrow(con: duckdb.DuckDBPyConnection, name: str, bindings: dict | None = None):
+    """The rows of query ``name`` as a pyarrow Table."""
+    sql = load_query(name, ENGINE)
+    try:
+        return con.execute(sql, _bind(sql, bindings)).fetch_arrow_table()
+    except duckdb.Error as exc:
+        raise QueryError(f"query {name}: {exc}") from None
+
+
 def run_query(con: duckdb.DuckDBPyConnection, name: str, bindings: dict | None = None) -> list[dict]:
     """Run statement ``name`` of kwo.sql (``metrics/hourly``) and return its rows as dicts.
 
@@ -94,4 +112,4 @@ def interpolate_quantiles(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> l
     return out
 
 
-__all__ = ["interpolate_quantiles", "run_query", "run_sql", "run_statement"]
+__all__ = ["create_table", "fetch_arrow", "interpolate_quantiles", "run_query", "run_sql", "run_statement"]

@@ -6,10 +6,8 @@ import os
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
-import duckdb
-
 from ..caveats import Caveat, Thresholds, find_caveats
-from ..engine.duckdb_sql import run_query
+from ..engine.base import Engine, as_engine
 from ..errors import UsageError
 from ..settings import Settings
 from .options import DEFAULT_TZ, ReportOptions, parse_local_bound, parse_window
@@ -32,14 +30,14 @@ from .rows import (
 )
 
 
-def _to_utc(con: duckdb.DuckDBPyConnection, wall: datetime | None, tz: str) -> datetime | None:
+def _to_utc(engine: Engine, wall: datetime | None, tz: str) -> datetime | None:
     """The UTC instant of a wall-clock time in ``tz``; None when it lies outside the years 1-9999
     (--since 0001-01-01 in Amsterdam is 31 December of year 0 in UTC): before or after every
     tweet, the same as no bound."""
     if wall is None:
         return None
-    # DuckDB's ICU converts the wall-clock time, so the bound uses the same tz rules as the hours.
-    (ms,) = con.execute("SELECT epoch_ms(timezone($tz, $wall::TIMESTAMP))", {"tz": tz, "wall": wall}).fetchone()
+    # The engine converts the wall-clock time, so the bound uses the same tz rules as the hours.
+    ms = engine.to_utc(wall, tz)
     try:
         return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(milliseconds=ms)
     except OverflowError:
@@ -52,7 +50,9 @@ def _to_utc(con: duckdb.DuckDBPyConnection, wall: datetime | None, tz: str) -> d
 
 
 class Metrics:
-    """The KWO figures of one archive, roster and set of options, on one DuckDB connection.
+    """The KWO figures of one archive, roster and set of options, on one engine session
+    (kwo.engine.base.Engine; a DuckDB connection is taken as its engine, and ``con`` is the
+    DuckDB connection when the engine is DuckDB's).
 
     Building it computes the mention pairs and the other tables of :mod:`kwo.metrics.tables`
     once; every method then runs one small query over them. ``spill_safe=False`` (tables that fit
@@ -63,7 +63,7 @@ class Metrics:
 
     def __init__(
         self,
-        con: duckdb.DuckDBPyConnection,
+        engine,
         roster,
         options: ReportOptions | None = None,
         *,
@@ -76,7 +76,8 @@ class Metrics:
         from ..version import __version__
         from .tables import ViewParameters, register_views
 
-        self.con = con
+        self.engine = engine = as_engine(engine)
+        self.con = getattr(engine, "con", None)
         self.roster = roster
         self.manifest = manifest  # kwo.archive.Manifest, for the ingest accounting of details()
         self.options = options = options or ReportOptions()
@@ -84,14 +85,14 @@ class Metrics:
         window_ms = parse_window(options.window) if options.window else None
         since = until = None
         if options.since:
-            since = _to_utc(con, parse_local_bound(options.since, "--since", end=False), options.tz)
+            since = _to_utc(engine, parse_local_bound(options.since, "--since", end=False), options.tz)
         if options.until:
-            until = _to_utc(con, parse_local_bound(options.until, "--until", end=True), options.tz)
+            until = _to_utc(engine, parse_local_bound(options.until, "--until", end=True), options.tz)
         if since and until and since >= until:
             raise UsageError(f"--since {options.since} is not before --until {options.until}")
         self.view_parameters = ViewParameters(tz=options.tz, since=since, until=until, window_ms=window_ms,
                                               mode=options.mode)
-        register_views(con, roster, self.view_parameters, spill_safe=spill_safe)
+        register_views(engine, roster, self.view_parameters, spill_safe=spill_safe)
         self.parameters = Parameters(
             tz=options.tz,
             mode=options.mode,
@@ -117,7 +118,7 @@ class Metrics:
         self.close()
 
     def close(self) -> None:
-        self.con.close()
+        self.engine.close()
 
     def query(self, name: str, extra: dict | None = None) -> list[dict]:
         """Run statement ``name`` of kwo.sql (``metrics/hourly``) with the report's bindings (and
@@ -125,17 +126,15 @@ class Metrics:
         bindings = self.view_parameters.bindings()
         if extra:
             bindings.update(extra)
-        return run_query(self.con, name, bindings)
+        return self.engine.query(name, bindings)
 
     def section(self, name: str) -> list:
         """The rows of registered metric ``name`` (kwo.metrics.registry)."""
         metric = METRICS[name]
         if isinstance(metric.sql, str):
             return row_objects(metric.row, self.query(metric.sql))
-        from ..engine.duckdb_sql import run_sql
-
-        return row_objects(metric.row, run_sql(self.con, str(metric.sql), metric.text(),
-                                               self.view_parameters.bindings()))
+        return row_objects(metric.row, self.engine.query_text(str(metric.sql), metric.text(),
+                                                              self.view_parameters.bindings()))
 
     def totals(self) -> Totals:
         (row,) = self.query("metrics/totals")
@@ -192,7 +191,7 @@ class Metrics:
             peak_hour = peak[0]["hour"] if peak else None
         found = []
         if peak_hour is not None and examples > 0:
-            found = run_query(self.con, "metrics/unanswered_examples", {**bindings, "hour": peak_hour, "limit": examples})
+            found = self.engine.query("metrics/unanswered_examples", {**bindings, "hour": peak_hour, "limit": examples})
         return Details(
             sector_response_times=row_objects(SectorBucketRow, self.query("metrics/sector_response_times")),
             examples_hour=peak_hour,
@@ -227,13 +226,13 @@ def _iso(dt: datetime | None) -> str | None:
     return f"{dt.year:04d}-{dt:%m-%dT%H:%M:%S}Z" if dt else None
 
 
-def resolve_roster(con: duckdb.DuckDBPyConnection, brands: str | os.PathLike | None):
+def resolve_roster(engine: Engine, brands: str | os.PathLike | None):
     """The roster file, or the archive's own company accounts when ``brands`` is None."""
     from ..roster import load_roster, roster_from_inbound
 
     if brands is not None:
         return load_roster(brands)
-    roster = roster_from_inbound(con)
+    roster = roster_from_inbound(engine)
     if roster is None:
         raise UsageError(
             "this archive does not mark company accounts (no twcs rows with inbound = false): "
@@ -253,7 +252,7 @@ def open_metrics(
     """Open the archive, load (or derive) the roster and build the report tables. The result is a
     context manager: ``with open_metrics(...) as m:`` closes its connection at the end."""
     from ..archive import Archive
-    from ..engine.duckdb import connect_archive, memory_limit, wants_scratch
+    from ..engine.duckdb import memory_limit, open_archive, wants_scratch
 
     settings = settings or Settings()
 
@@ -262,14 +261,14 @@ def open_metrics(
     # The snapshot whose fingerprint is printed; tables that may not fit in memory go to a file.
     limit = memory_limit(settings.memory_limit)
     scratch = wants_scratch(sum(p.get("rows", 0) for p in manifest.parts), limit, settings.scratch)
-    con = connect_archive(arch, threads=threads, memory_limit=limit, manifest=manifest, scratch=scratch,
-                          largest_part_first=True)
-    # Every figure is an aggregate or an ORDER BY query, so the temp tables need not keep the
-    # archive's row order: without it DuckDB builds them in parallel and spills less.
-    con.execute("SET preserve_insertion_order = false")
-    roster = resolve_roster(con, brands)
+    engine = open_archive(arch, manifest=manifest, threads=threads, memory_limit=limit, scratch=scratch)
+    try:
+        roster = resolve_roster(engine, brands)
+    except BaseException:
+        engine.close()
+        raise
     # Tables in memory can afford quantile_cont (which keeps every value); a scratch file's cannot.
-    return Metrics(con, roster, options, archive_path=str(archive), archive_fingerprint=manifest.fingerprint,
+    return Metrics(engine, roster, options, archive_path=str(archive), archive_fingerprint=manifest.fingerprint,
                    manifest=manifest, spill_safe=scratch)
 
 

@@ -25,7 +25,7 @@ The SQL lives in ``kwo/sql/tables/*.sql`` (one statement a file, header comment 
 mention pairs again, so computing them once is what keeps a report on 1.5M tweets in seconds.
 The exception is ``mention_tweets``, a view without parameters over mention_answers and
 mention_tweets_several (nearly every mention tweet is one pair, stored once in mention_answers).
-The roster reaches DuckDB as bound lists (:func:`register_roster`); time zone, period and window
+The roster reaches the engine as bound lists (:func:`register_roster`); time zone, period and window
 as ``$name`` parameters. Nothing a user typed is ever formatted into SQL text.
 """
 
@@ -34,9 +34,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import duckdb
-
-from ..engine.duckdb_sql import run_statement
+from ..engine.base import Engine, as_engine
 from ..roster import BRAND_TYPES, HANDLE_TYPES, HOUR_TYPES, Roster
 from ..sql.loader import build_order, statement
 
@@ -74,40 +72,32 @@ class ViewParameters:
         return {"tz": self.tz, "since": self.since, "until": self.until, "window_ms": self.window_ms}
 
 
-def register_roster(con: duckdb.DuckDBPyConnection, roster: Roster) -> None:
-    """Make ``brands``, ``brand_handles`` and ``brand_hours`` tables from the roster.
-
-    The columns go in as bound list parameters, unnested side by side, rather than as Arrow
-    tables: building an Arrow array from a Python list makes pyarrow import pandas when it is
-    installed (to ask whether the list is a pandas object), a noticeable part of a report's start-up
-    (benchmarks/RESULTS.md).
-    """
-    _create_table(con, "brands", roster.brand_columns(), BRAND_TYPES)
-    _create_table(con, "brand_handles", roster.handle_columns(), HANDLE_TYPES)
-    _create_table(con, "brand_hours", roster.hour_columns(), HOUR_TYPES)
+def register_roster(engine: Engine, roster: Roster) -> None:
+    """Make ``brands``, ``brand_handles`` and ``brand_hours`` tables from the roster, its columns
+    bound as values (Engine.create_columns_table). ``engine`` may be a DuckDB connection."""
+    engine = as_engine(engine)
+    engine.create_columns_table("brands", roster.brand_columns(), BRAND_TYPES)
+    engine.create_columns_table("brand_handles", roster.handle_columns(), HANDLE_TYPES)
+    engine.create_columns_table("brand_hours", roster.hour_columns(), HOUR_TYPES)
 
 
-def _create_table(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, list], types: dict[str, str]) -> None:
-    # Names and types are kwo's constants (kwo.roster); the values are bound parameters.
-    select = ", ".join(f"unnest(${col}::{types[col]}[]) AS {col}" for col in columns)
-    con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT {select}", columns)
-
-
-def register_views(con: duckdb.DuckDBPyConnection, roster: Roster, params: ViewParameters, *,
+def register_views(engine: Engine, roster: Roster, params: ViewParameters, *,
                    spill_safe: bool = True) -> None:
-    """Build every table of the report on ``con`` (which must have the ``tweets`` view).
+    """Build every table of the report on ``engine`` (kwo.engine.base.Engine, or a DuckDB
+    connection; it must have the ``tweets`` view).
 
     ``spill_safe=False`` (tables that fit in memory) lets the medians and p90s of the queries be
     DuckDB's quantile_cont itself, which holds every value in memory; the default's macro gives the
     same values from a hash aggregate that spills (kwo/sql/tables/kwo_quantiles.*.sql).
     """
+    engine = as_engine(engine)
     order = statements(params.mode, spill_safe=spill_safe)
-    # Only timezone($tz, ...) should ever turn instants into wall-clock time.
-    con.execute("SET TimeZone = 'UTC'")
-    register_roster(con, roster)
+    # Only the statements (timezone($tz, ...)) should ever turn instants into wall-clock time.
+    engine.set_time_zone("UTC")
+    register_roster(engine, roster)
     bindings = params.bindings()
     for name in order:
-        run_statement(con, name, bindings)
+        engine.run(name, bindings)
 
 
 __all__ = ["MODES", "ROSTER_TABLES", "ViewParameters", "register_roster", "register_views", "statements", "tables"]
