@@ -481,3 +481,18 @@ def test_csv_directory_refused_inside_the_archive(case):
     result = run("report", "-a", archive, "-b", roster, "-o", f"{archive}/tables/", ok=False)
     assert result.exit_code == 2 and "kwo does not write into an archive" in result.stderr
     assert not (archive / "tables").exists()
+
+
+def test_one_csv_table_names_its_caveats_on_stderr(case, as_json, tmp_path):
+    """One CSV table cannot hold the caveats: kwo names them on standard error, never in the CSV."""
+    archive, roster = case
+    assert [c["severity"] for c in as_json["caveats"]] == ["info"] * 6  # 4 few_mentions, coverage_gap, roster_unmatched
+    notice = ("kwo: these figures carry caveats (6 info) that one CSV table cannot hold: --section caveats "
+              "writes them as a table, -o DIR/ writes every table with parameters.json\n")
+    result = run("report", "-a", archive, "-b", roster, "-f", "csv")
+    assert result.stderr == notice and result.stdout.startswith("handle,name,sector,")
+    result = run("report", "-a", archive, "-b", roster, "-o", tmp_path / "brands.csv")
+    assert result.stderr == notice
+    for quiet in (["--section", "caveats"], ["-o", f"{tmp_path}/tables/"]):
+        assert run("report", "-a", archive, "-b", roster, "-f", "csv", *quiet).stderr == ""
+    assert "caveat" not in (tmp_path / "brands.csv").read_text()

@@ -172,7 +172,22 @@ def _run(view: str, sections: tuple[str, ...] | None, archive, brands, tz, since
     else:
         render(report, fmt, view=view, out=sys.stdout, **options)
         sys.stdout.flush()
+    if fmt == "csv" and not directory and section != "caveats":
+        _csv_caveats_notice(view_caveats(report.caveats, view))
     _fail_on(fail_on, view_caveats(report.caveats, view))
+
+
+def _csv_caveats_notice(caveats: list) -> None:
+    """One CSV table holds no caveats, so they are named on standard error (never in the CSV a
+    script reads): every format carries the caveats of its figures, this one beside it."""
+    if not caveats:
+        return
+    from ..caveat_messages import headline
+
+    counted = headline([{"severity": c.severity} for c in caveats])
+    click.echo(f"kwo: these figures carry caveats ({counted}) that one CSV table cannot hold: "
+               "--section caveats writes them as a table, -o DIR/ writes every table with parameters.json",
+               err=True)
 
 
 def _csv_directory(output: str | None, fmt: str) -> str | None:
