@@ -82,11 +82,12 @@ def ingest_progress(enabled: bool, console=None) -> Iterator[NoProgress | RichPr
 
         def __init__(self, column: ProgressColumn, elapsed: bool = False):
             super().__init__()
-            self.column, self.elapsed = column, elapsed
+            self.column = column
+            self.for_phase = TimeElapsedColumn() if elapsed else None
 
         def render(self, task):
             if task.fields.get("phase"):
-                return TimeElapsedColumn().render(task) if self.elapsed else Text("")
+                return self.for_phase.render(task) if self.for_phase else Text("")
             return self.column.render(task)
 
     progress = Progress(

@@ -108,7 +108,7 @@ def output_options(fn):
         "fmt",
         type=Choice(formats()),
         help="Output format; every format states the parameters the figures were computed with. "
-        "Default: from the --output suffix (.json .csv .md .html .xlsx .txt), else table.",
+        "Default: from the --output suffix (.json .csv .md .html .txt), else table.",
     )(fn)
     return fn
 
@@ -172,9 +172,10 @@ def _run(view: str, sections: tuple[str, ...] | None, archive, brands, tz, since
     else:
         render(report, fmt, view=view, out=sys.stdout, **options)
         sys.stdout.flush()
+    caveats = view_caveats(report.caveats, view)
     if fmt == "csv" and not directory and section != "caveats":
-        _csv_caveats_notice(view_caveats(report.caveats, view))
-    _fail_on(fail_on, view_caveats(report.caveats, view))
+        _csv_caveats_notice(caveats)
+    _fail_on(fail_on, caveats)
 
 
 def _csv_caveats_notice(caveats: list) -> None:
@@ -192,11 +193,9 @@ def _csv_caveats_notice(caveats: list) -> None:
 
 def _csv_directory(output: str | None, fmt: str) -> str | None:
     """The directory of ``--format csv -o DIR/`` (a trailing slash, or a directory that exists)."""
-    if fmt != "csv" or not output or output == "-":
-        return None
-    if output.endswith(("/", os.sep)) or os.path.isdir(output):
-        return output
-    return None
+    from ..render import is_directory_output
+
+    return output if fmt == "csv" and is_directory_output(output) else None
 
 
 def _write_csv_directory(directory: str, data: dict, dialect: str, archive: str) -> None:

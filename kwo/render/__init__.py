@@ -79,18 +79,26 @@ def render(report, fmt: str, *, view: str = "report", out: TextIO | None = None,
 
 #: The format an --output file name asks for when --format is not given (by its suffix).
 SUFFIX_FORMATS = {".json": "json", ".csv": "csv", ".md": "markdown", ".markdown": "markdown",
-                  ".html": "html", ".htm": "html", ".txt": "table", ".xlsx": "xlsx"}
+                  ".html": "html", ".htm": "html", ".txt": "table"}
+
+
+def is_directory_output(path: str | None) -> bool:
+    """Whether ``--output path`` names a directory (a trailing slash, or a directory that exists):
+    what ``--format csv`` fills with one file per table."""
+    import os
+
+    return bool(path) and path != "-" and (path.endswith(("/", os.sep)) or os.path.isdir(path))
 
 
 def format_for_output(path: str | None) -> str:
-    """The format of ``--output path`` without --format: by its suffix; ``-`` (standard output),
-    no --output and a name without a suffix give the terminal table; a directory (``DIR/``) CSV. An unknown suffix is an
-    error (ValueError) naming the formats, rather than a guess."""
+    """The format of ``--output path`` without --format: by its suffix. ``-`` (standard output),
+    no --output and a name without a suffix give the terminal table; a directory gives CSV. An
+    unknown suffix is an error (ValueError) naming the formats, rather than a guess."""
     import os
 
     if not path or path == "-":
         return "table"
-    if path.endswith(("/", os.sep)) or os.path.isdir(path):
+    if is_directory_output(path):
         return "csv"  # -o DIR/: one CSV per table
     suffix = os.path.splitext(os.path.basename(path))[1].lower()
     if not suffix:
@@ -103,4 +111,5 @@ def format_for_output(path: str | None) -> str:
     return fmt
 
 
-__all__ = ["RENDERERS", "SUFFIX_FORMATS", "VIEWS", "format_for_output", "formats", "get_renderer", "register_renderer", "render", "view_data"]
+__all__ = ["RENDERERS", "SUFFIX_FORMATS", "VIEWS", "format_for_output", "formats", "get_renderer", "is_directory_output",
+           "register_renderer", "render", "view_data"]
