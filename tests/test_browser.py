@@ -97,8 +97,12 @@ def browser(tmp_path_factory):
 
 def test_report_in_chromium(browser, report_file, tmp_path):
     from selenium.common.exceptions import NoAlertPresentException
+    from selenium.webdriver.support.ui import WebDriverWait
 
     browser.get(report_file.as_uri())
+    # get() can return before a local page has finished loading on a busy machine (seen once in CI):
+    # wait for it, within the page-load timeout, rather than read the state once.
+    WebDriverWait(browser, 20).until(lambda b: b.execute_script("return document.readyState") == "complete")
     assert browser.execute_script("return document.readyState") == "complete"
 
     # no console message of level error (script errors, failed loads, CSP, ...) and nothing fetched
