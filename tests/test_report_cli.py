@@ -444,7 +444,7 @@ def test_csv_is_one_plain_table(case, as_json, command, header):
 def test_csv_section_chooses_the_table(case, as_json):
     archive, roster = case
     text = run("report", "-a", archive, "-b", roster, "-f", "csv", "--section", "totals").stdout
-    totals = dict(csv.reader(io.StringIO(text)))
+    totals = {metric: value for metric, value, _caveats in csv.reader(io.StringIO(text))}
     assert totals.pop("metric") == "value"
     assert totals["mention_tweets"] == "10" and totals["peak_hour"] == "11"
     assert set(totals) == set(as_json["totals"])
@@ -484,15 +484,24 @@ def test_csv_directory_refused_inside_the_archive(case):
 
 
 def test_one_csv_table_names_its_caveats_on_stderr(case, as_json, tmp_path):
-    """One CSV table cannot hold the caveats: kwo names them on standard error, never in the CSV."""
+    """A CSV table names each row's caveat codes in its last column; the headline (how many) goes
+    to standard error, never into the CSV a script reads."""
     archive, roster = case
     assert [c["severity"] for c in as_json["caveats"]] == ["info"] * 6  # 4 few_mentions, coverage_gap, roster_unmatched
-    notice = ("kwo: these figures carry caveats (6 info) that one CSV table cannot hold: --section caveats "
-              "writes them as a table, -o DIR/ writes every table with parameters.json\n")
+    notice = ("kwo: these figures carry caveats (6 info); the caveats column names them per row, --section caveats "
+              "writes what they mean, -o DIR/ every table with parameters.json\n")
     result = run("report", "-a", archive, "-b", roster, "-f", "csv")
     assert result.stderr == notice and result.stdout.startswith("handle,name,sector,")
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    # few_mentions of ing, kpn, ns_online (their own); coverage_gap (archive-wide, affects brands);
+    # roster_unmatched of kpnwebcare; the archive-wide few_mentions is not about the brand table
+    assert [(r["handle"], r["caveats"]) for r in rows] == [
+        ("ing", "few_mentions;coverage_gap"), ("kpn", "few_mentions;coverage_gap"),
+        ("ns_online", "few_mentions;coverage_gap"), ("kpnwebcare", "coverage_gap;roster_unmatched")]
     result = run("report", "-a", archive, "-b", roster, "-o", tmp_path / "brands.csv")
     assert result.stderr == notice
-    for quiet in (["--section", "caveats"], ["-o", f"{tmp_path}/tables/"]):
-        assert run("report", "-a", archive, "-b", roster, "-f", "csv", *quiet).stderr == ""
-    assert "caveat" not in (tmp_path / "brands.csv").read_text()
+    assert run("report", "-a", archive, "-b", roster, "-f", "csv", "--section", "caveats").stderr == ""
+    result = run("report", "-a", archive, "-b", roster, "-f", "csv", "-o", f"{tmp_path}/tables/")
+    assert result.stderr == (f"kwo: these figures carry caveats (6 info); the caveats column names them per row, "
+                             f"{tmp_path}/tables/caveats.csv says what they mean\n")
+    assert (tmp_path / "brands.csv").read_text().splitlines()[0].endswith(",closed_pct,caveats")

@@ -173,21 +173,22 @@ def _run(view: str, sections: tuple[str, ...] | None, archive, brands, tz, since
         render(report, fmt, view=view, out=sys.stdout, **options)
         sys.stdout.flush()
     caveats = view_caveats(report.caveats, view)
-    if fmt == "csv" and not directory and section != "caveats":
-        _csv_caveats_notice(caveats)
+    if fmt == "csv" and section != "caveats":
+        _csv_caveats_notice(caveats, directory)
     _fail_on(fail_on, caveats)
 
 
-def _csv_caveats_notice(caveats: list) -> None:
-    """One CSV table holds no caveats, so they are named on standard error (never in the CSV a
-    script reads): every format carries the caveats of its figures, this one beside it."""
+def _csv_caveats_notice(caveats: list, directory: str | None) -> None:
+    """The caveat headline on standard error (never in the CSV a script reads): a CSV table names
+    each row's caveat codes in its ``caveats`` column; what they mean is elsewhere."""
     if not caveats:
         return
     from ..caveat_messages import headline
 
     counted = headline([{"severity": c.severity} for c in caveats])
-    click.echo(f"kwo: these figures carry caveats ({counted}) that one CSV table cannot hold: "
-               "--section caveats writes them as a table, -o DIR/ writes every table with parameters.json",
+    where = (f"{os.path.join(directory, 'caveats.csv')} says what they mean" if directory else
+             "--section caveats writes what they mean, -o DIR/ every table with parameters.json")
+    click.echo(f"kwo: these figures carry caveats ({counted}); the caveats column names them per row, {where}",
                err=True)
 
 
