@@ -253,7 +253,7 @@ def test_environment_variables(case):
         (["--tz", "Mars/Olympus"], 2, "unknown time zone 'Mars/Olympus'"),
         (["--since", "2016-04-01", "--until", "2016-03-01"], 2, "is not before"),
         (["--since", "yesterday"], 2, "--since 'yesterday'"),
-        (["-f", "pdf"], 2, "--format 'pdf': choose one of table, json, csv, markdown, html"),
+        (["-f", "pdf"], 2, "--format 'pdf': choose one of table, json, csv, markdown, html, xlsx"),
     ],
 )
 def test_usage_errors(case, extra, code, message):

@@ -108,7 +108,8 @@ def output_options(fn):
         "fmt",
         type=Choice(formats()),
         help="Output format; every format states the parameters the figures were computed with. "
-        "Default: from the --output suffix (.json .csv .md .html .txt), else table.",
+        "Default: from the --output suffix (.json .csv .md .html .xlsx .txt), else table. xlsx: an Excel "
+        "workbook, one sheet per table plus parameters and caveats (binary: to a file or a pipe, not a terminal).",
     )(fn)
     return fn
 
@@ -134,8 +135,8 @@ def _open_metrics(archive, brands, tz, since, until, window, thread, thresholds=
 
 def _run(view: str, sections: tuple[str, ...] | None, archive, brands, tz, since, until, window, thread, thresholds,
          fail_on, fmt, output, section=None, csv_dialect="rfc4180"):
-    from ..output import write_output
-    from ..render import format_for_output, render
+    from ..output import check_output, write_output
+    from ..render import format_for_output, is_binary, render
     from ..render.sections import view_caveats, view_data
 
     if fmt is None:
@@ -145,6 +146,9 @@ def _run(view: str, sections: tuple[str, ...] | None, archive, brands, tz, since
             raise click.UsageError(str(exc)) from None
     if fmt != "csv" and (section or csv_dialect != "rfc4180"):
         raise click.UsageError("--section and --csv-dialect go with --format csv")
+    if is_binary(fmt) and output in (None, "-") and sys.stdout.isatty():
+        raise click.UsageError(f"--format {fmt} writes a binary workbook, not text for a terminal: give --output "
+                               f"FILE.{fmt}, or send standard output to a file or a pipe")
     directory = _csv_directory(output, fmt)
     # refused before minutes of computing, not after
     if directory and section:
@@ -167,6 +171,8 @@ def _run(view: str, sections: tuple[str, ...] | None, archive, brands, tz, since
             raise click.UsageError(f"--section {section}: kwo {view} has the tables {', '.join(names)}")
     if directory:
         _write_csv_directory(directory, view_data(report, view), csv_dialect, archive)
+    elif is_binary(fmt):
+        write_output(target or check_output("-"), render(report, fmt, view=view), archives=[archive])
     elif target:
         write_output(target, render(report, fmt, view=view, **options), archives=[archive])
     else:
