@@ -33,6 +33,21 @@ def figure_options(fn):
             "May be left out for twcs archives: the company accounts (inbound = false) are the brands.",
         ),
         click.option(
+            "--brand",
+            "only_brands",
+            multiple=True,
+            metavar="HANDLE",
+            help="Only this brand of the roster (handle or alias; repeatable): the figures, totals included, "
+            "are those of the brands named, as if the roster held only them.",
+        ),
+        click.option(
+            "--sector",
+            "only_sectors",
+            multiple=True,
+            metavar="NAME",
+            help="Only the brands of this sector (repeatable); with --brand, the brands that meet both.",
+        ),
+        click.option(
             "--tz",
             default=DEFAULT_TZ,
             show_default=True,
@@ -114,7 +129,7 @@ def output_options(fn):
     return fn
 
 
-def _open_metrics(archive, brands, tz, since, until, window, thread, thresholds=()):
+def _open_metrics(archive, brands, tz, since, until, window, thread, thresholds=(), only_brands=(), only_sectors=()):
     """The report library over ``archive``; its usage errors show this command's usage."""
     from ..caveats import Thresholds
     from ..errors import UsageError
@@ -123,7 +138,8 @@ def _open_metrics(archive, brands, tz, since, until, window, thread, thresholds=
 
     try:
         options = ReportOptions(tz=tz, since=since, until=until, window=window, thread=thread,
-                                thresholds=Thresholds.parse(thresholds))
+                                thresholds=Thresholds.parse(thresholds), only_brands=tuple(only_brands),
+                                only_sectors=tuple(only_sectors))
         metrics = open_metrics(archive, brands, options, settings=Settings.from_environ())
     except UsageError as exc:
         # Raised here, with this command's context, the message shows `kwo <command>` usage.
@@ -134,7 +150,7 @@ def _open_metrics(archive, brands, tz, since, until, window, thread, thresholds=
 
 
 def _run(view: str, sections: tuple[str, ...] | None, archive, brands, tz, since, until, window, thread, thresholds,
-         fail_on, fmt, output, section=None, csv_dialect="rfc4180"):
+         fail_on, fmt, output, section=None, csv_dialect="rfc4180", only_brands=(), only_sectors=()):
     from ..output import check_output, write_output
     from ..render import format_for_output, is_binary, render
     from ..render.sections import view_caveats, view_data
@@ -156,7 +172,7 @@ def _run(view: str, sections: tuple[str, ...] | None, archive, brands, tz, since
     if directory:
         _check_csv_directory(directory, archive)
     target = None if directory else _output_target(output, archive)
-    metrics = _open_metrics(archive, brands, tz, since, until, window, thread, thresholds)
+    metrics = _open_metrics(archive, brands, tz, since, until, window, thread, thresholds, only_brands, only_sectors)
     try:
         # The HTML report also shows buckets per sector and example tweets.
         report = metrics.report(sections, details=fmt == "html")
@@ -352,7 +368,8 @@ def _chart_command(group: click.Group) -> None:
                   type=click.Path(dir_okay=False, writable=True, path_type=str),
                   help="The file to write: .svg or .png (the suffix picks the format).")
     @click.option("--no-title", "no_title", is_flag=True, help="Leave the title out (when the slide has one).")
-    def chart(name, archive, brands, tz, since, until, window, thread, thresholds, fail_on, output, no_title):
+    def chart(name, archive, brands, only_brands, only_sectors, tz, since, until, window, thread, thresholds, fail_on,
+              output, no_title):
         """Write one chart of the HTML report as SVG or PNG, for slides.
 
         NAME is one of: rush-hour (mention tweets per hour, answered and not, and answered %),
@@ -376,7 +393,8 @@ def _chart_command(group: click.Group) -> None:
         if fmt not in ("svg", "png"):
             raise click.BadParameter(f"{output!r}: the file name must end in .svg or .png", param_hint="--output")
         target = _output_target(output, archive)
-        metrics = _open_metrics(archive, brands, tz, since, until, window, thread, thresholds)
+        metrics = _open_metrics(archive, brands, tz, since, until, window, thread, thresholds, only_brands,
+                                only_sectors)
         try:
             report = metrics.report(details=True)
         finally:

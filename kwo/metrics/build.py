@@ -73,14 +73,16 @@ class Metrics:
         spill_safe: bool = True,
     ):
         from ..roster import check_time_zone
+        from ..roster_filter import narrow_roster
         from ..version import __version__
         from .tables import ViewParameters, register_views
 
         self.engine = engine = as_engine(engine)
         self.con = getattr(engine, "con", None)
-        self.roster = roster
         self.manifest = manifest  # kwo.archive.Manifest, for the ingest accounting of details()
         self.options = options = options or ReportOptions()
+        # --brand/--sector: narrowed before any table is built, so every figure is those brands'
+        self.roster = roster = narrow_roster(roster, options.only_brands, options.only_sectors)
         check_time_zone(options.tz)
         window_ms = parse_window(options.window) if options.window else None
         since = until = None
@@ -109,6 +111,8 @@ class Metrics:
             archive_fingerprint=archive_fingerprint,
             kwo_version=__version__,
             caveat_thresholds=options.thresholds.as_dict(),
+            brand_filter=list(dict.fromkeys(roster.get(h.strip()).handle for h in options.only_brands)),
+            sector_filter=sorted({b.sector for b in roster.brands}) if options.only_sectors else [],
         )
 
     def __enter__(self) -> Metrics:

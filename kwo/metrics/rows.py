@@ -25,6 +25,8 @@ class Parameters:
     archive_fingerprint: str
     kwo_version: str
     caveat_thresholds: dict = field(default_factory=dict)  # kwo.caveats.Thresholds as a dict
+    brand_filter: list = field(default_factory=list)  # --brand: the handles kept (empty: every brand)
+    sector_filter: list = field(default_factory=list)  # --sector: the sectors kept (empty: every sector)
 
 
 @dataclass

@@ -82,7 +82,8 @@ def default_section(view: str) -> str:
 def csv_tables(data: dict) -> dict[str, tuple[list[str], list[list]]]:
     """Every table of the view: name -> (column names, rows of JSON values), in report order."""
     tables: dict[str, tuple[list[str], list[list]]] = {}
-    params = [[k, json.dumps(v) if isinstance(v, dict) else v] for k, v in data["parameters"].items()]
+    params = [[k, json.dumps(v) if isinstance(v, dict) else " ".join(v) if isinstance(v, list) else v]
+              for k, v in data["parameters"].items()]
     cov = data.get("coverage")
     if cov:
         for key in ("first_tweet", "last_tweet", "first_mention", "last_mention", "collected_tweets",

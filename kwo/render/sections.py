@@ -16,6 +16,7 @@ from ..caveat_messages import grouped
 from ..caveats import FIGURES, Thresholds, affects
 from ..metrics.registry import METRICS, Column, Metric, metrics_shown_by
 from ..metrics.results import Report
+from ..roster_filter import filter_text
 
 # Column kinds decide the formatting: int (thousands separators), pct (one decimal, %),
 # minutes (one decimal), str. The metrics' columns and titles are in kwo.metrics.registry.
@@ -264,6 +265,11 @@ def parameter_lines(params: dict) -> list[tuple[str, str]]:
         out.append(("period (UTC)", f"[{params['since_utc'] or '-inf'}, {params['until_utc'] or '+inf'})"))
     out += [
         ("roster", f"{params['roster']} ({params['roster_brands']} brand{'s' if params['roster_brands'] != 1 else ''})"),
+    ]
+    narrowed = filter_text(params.get("brand_filter") or (), params.get("sector_filter") or ())
+    if narrowed:
+        out.append(("only", narrowed))
+    out += [
         ("roster sha256", params["roster_sha256"] or "–"),
         ("archive", params["archive"]),
         ("archive fingerprint", params["archive_fingerprint"]),
