@@ -129,8 +129,10 @@ def test_markdown_carries_the_same_numbers(as_json, case):
         assert _num(row["parent missing"]) == b["replies_parent_missing"]
     hourly = tables["Mention tweets per hour of the day"]
     assert [_num(r[2]) for r in hourly] == [h["mentions"] for h in as_json["hourly"]]
-    buckets = {r[0]: _num(r[1]) for r in tables["Response times (mention pairs)"]}
-    assert buckets == {b["bucket"]: b["count"] for b in as_json["response_times"]}
+    bands = tables["Response times (mention pairs)"]
+    assert {r[0]: _num(r[1]) for r in bands} == {b["band"]: b["count"] for b in as_json["response_times"]}
+    assert [(r[4], _num(r[5])) for r in bands] == [(b["within"] or "–", None if b["within_pct"] is None else
+                                                    round(b["within_pct"], 1)) for b in as_json["response_times"]]
     matrix = tables["Mention tweets per weekday and hour"]
     assert sum(_num(r[-1]) for r in matrix) == t["mention_tweets"]
     assert _num(matrix[1][7]) == 1  # Sunday 01:00 (27 March, CET)
@@ -504,4 +506,4 @@ def test_one_csv_table_names_its_caveats_on_stderr(case, as_json, tmp_path):
     result = run("report", "-a", archive, "-b", roster, "-f", "csv", "-o", f"{tmp_path}/tables/")
     assert result.stderr == (f"kwo: these figures carry caveats (6 info); the caveats column names them per row, "
                              f"{tmp_path}/tables/caveats.csv says what they mean\n")
-    assert (tmp_path / "brands.csv").read_text().splitlines()[0].endswith(",closed_pct,caveats")
+    assert (tmp_path / "brands.csv").read_text().splitlines()[0].endswith(",answered_within_48h_pct,caveats")

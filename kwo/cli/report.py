@@ -337,8 +337,10 @@ _COMMANDS = {
         Example:
           kwo rush-hour --archive kwo16 --brands brands.csv --tz Europe/Amsterdam
         """,
-    "response-times": """Response times of the mention pairs: median, p90 and the buckets <=30 min, <=1 h,
-        <=4 h, <=8 h, <=24 h, <=48 h, >48 h and unanswered.
+    "response-times": """Response times of the mention pairs: median, p90, the bands of the survey's
+        guidelines (up to 30 min, 30 min to 1 h, 1 h to 4 h, ... more than 48 h, unanswered) with
+        the cumulative share of each (within 30 min, within 1 h, ...), and the share answered
+        within 30 min, 1 h, 4 h, 8 h, 24 h and 48 h.
 
         \b
         Example:

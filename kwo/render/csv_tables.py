@@ -23,6 +23,7 @@ from typing import TextIO
 
 from ..caveat_messages import headline
 from ..caveats import FIGURES, affects
+from ..metrics.bands import WITHIN_FIELDS
 from .sections import COLUMNS, VIEWS
 from .tables import csv_line, csv_text
 
@@ -60,6 +61,7 @@ TOTALS_FIGURES: dict[str, tuple[str, ...]] = {
     "brand_replies": ("proactive_replies",), "replies_to_mentions": ("proactive_replies",),
     "proactive_replies": ("proactive_replies",), "replies_parent_missing": ("proactive_replies",),
     "replies_to_self": ("proactive_replies",),
+    **{f: ("answered_pct", "response_times") for f in WITHIN_FIELDS},
 }
 
 
@@ -100,7 +102,8 @@ def csv_tables(data: dict) -> dict[str, tuple[list[str], list[list]]]:
                              for k, v in data["totals"].items()])
     for section in (s for s in VIEWS[data["view"]].sections if s in data):
         rows = data[section]
-        keys = list(rows[0]) if section == "brands" and rows else [c.key for c in COLUMNS[section]]
+        # brands and response_times: every field of the JSON (the bucket as well as its band)
+        keys = list(rows[0]) if section in ("brands", "response_times") and rows else [c.key for c in COLUMNS[section]]
         figures = TABLE_FIGURES.get(section, every)
         tables[section] = (keys + ["caveats"],
                            [[row.get(k) for k in keys] + [row_caveats(caveats, figures, row.get("handle"))]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from ..caveat_messages import grouped
 from ..caveats import FIGURES, Thresholds, affects
+from ..metrics.bands import THRESHOLD_WORDS, THRESHOLDS, WITHIN_FIELDS, within_field
 from ..metrics.registry import METRICS, Column, Metric, metrics_shown_by
 from ..metrics.results import Report
 from ..roster_filter import filter_text
@@ -89,6 +90,8 @@ TOTALS_LABELS: dict[str, tuple[str, str]] = {
     "proactive_replies": ("proactive replies", "int"),
     "replies_parent_missing": ("replies, parent not in archive", "int"),
     "replies_to_self": ("replies to own tweets", "int"),
+    # kwo.metrics.bands: the survey's guideline thresholds, of all mention pairs
+    **{within_field(k): (f"answered within {THRESHOLD_WORDS[k]} (% of pairs)", "pct") for k in THRESHOLDS},
 }
 ALL_TOTALS = tuple(TOTALS_LABELS)
 
@@ -117,7 +120,8 @@ VIEWS: dict[str, View] = {
     "response-times": View(
         "response-times",
         "Response times",
-        ("mention_pairs", "answered_pairs", "median_response_minutes", "p90_response_minutes", "mean_response_minutes"),
+        ("mention_pairs", "answered_pairs", "median_response_minutes", "p90_response_minutes", "mean_response_minutes",
+         *WITHIN_FIELDS),
         figures=("mention_tweets", "answered_pct", "response_times"),
     ),
     "brands": View("brands", "Brands", (), figures=("brands",)),
@@ -224,8 +228,8 @@ def view_data(report: Report, view_name: str) -> dict:
     if v.totals:
         out["totals"] = {k: full["totals"].get(k) for k in v.totals}
     for s in v.sections:
-        if s == "brands":
-            out[s] = full["brands"]  # every brand column
+        if s in ("brands", "response_times"):
+            out[s] = full[s]  # every column (response_times: the bucket as well as its band)
         elif s == "opening_hours" and not any(b["hours"] for b in full["brands"]):
             continue  # no roster hours: nothing to say
         else:
