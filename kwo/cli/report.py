@@ -144,8 +144,14 @@ def _open_metrics(archive, brands, tz, since, until, window, thread, thresholds=
     except UsageError as exc:
         # Raised here, with this command's context, the message shows `kwo <command>` usage.
         raise click.UsageError(str(exc)) from None
+    from .verbosity import is_quiet, say
+
     for notice in metrics.roster.notices:  # how the roster was read (Windows-1252): said, not an error
-        click.echo(f"Notice: {notice}", err=True)
+        if not is_quiet():
+            click.echo(f"Notice: {notice}", err=True)
+    p = metrics.parameters
+    say(f"kwo: archive {p.archive} (fingerprint {p.archive_fingerprint}); roster {p.roster}: "
+        f"{p.roster_brands:,} brand{'' if p.roster_brands == 1 else 's'} in the figures")
     return metrics
 
 
@@ -203,7 +209,9 @@ def _run(view: str, sections: tuple[str, ...] | None, archive, brands, tz, since
 def _csv_caveats_notice(caveats: list, directory: str | None) -> None:
     """The caveat headline on standard error (never in the CSV a script reads): a CSV table names
     each row's caveat codes in its ``caveats`` column; what they mean is elsewhere."""
-    if not caveats:
+    from .verbosity import is_quiet
+
+    if not caveats or is_quiet():
         return
     from ..caveat_messages import headline
 

@@ -188,6 +188,23 @@ TABLE_HEADERS = {
     ("brands", "p90_response_minutes"): "p90 min",
     ("brands", "replies_parent_missing"): "no parent",
     ("proactive", "replies_parent_missing"): "no parent",
+    ("response_times", "answered_pct"): "% of answ.",
+    ("response_times", "within_pct"): "within %",
+    ("response_times", "within_answered_pct"): "within % of answ.",
+}
+
+#: The columns a terminal table narrower than its text leaves out, first to last (kwo.render.render.
+#: fit_columns; "bars": the hourly bars). What a row is read by (handle, answered %) stays.
+TABLE_DROP_ORDER = {
+    "brands": ("closed_pct", "replies_parent_missing", "p90_response_minutes", "proactive_replies", "answered",
+               "sector", "median_response_minutes", "name"),
+    "sectors": ("replies_parent_missing", "proactive_replies", "answered_pairs", "mention_pairs", "brands",
+                "median_response_minutes", "answered"),
+    "hourly": ("bars", "p90_response_minutes", "closed_pct", "mentions_while_closed", "median_response_minutes",
+               "answered"),
+    "response_times": ("within_answered_pct", "answered_pct", "pct"),
+    "proactive": ("name", "replies_to_self", "replies_parent_missing", "replies_to_mentions"),
+    "opening_hours": ("name", "tz", "hours", "mentions"),
 }
 
 #: The brand columns the terminal table keeps (the other formats carry them all).
