@@ -183,6 +183,9 @@ def _register_plugins() -> None:
     report.register(cli)
     sample.register(cli)
     bench.register(cli)
+    from .verbosity import add_verbosity
+
+    add_verbosity(cli)  # -q and -v, one meaning on every command
 
 
 _register_plugins()
