@@ -129,12 +129,36 @@ def _svg(name, data, **kw):
 
 @pytest.mark.parametrize("name", CHART_NAMES)
 @pytest.mark.parametrize("title", [True, False])
-def test_no_text_is_cut_or_covered(name, title, report_data):
-    from .svg_text import layout_problems, text_boxes
+@pytest.mark.parametrize("narrow", [False, True])
+def test_no_text_is_cut_or_covered(name, title, narrow, report_data):
+    from kwo.render.charts_narrow import NARROW_WIDTH, SMALL
 
-    svg = _svg(name, report_data, title=title)
+    from .svg_text import layout_problems, text_boxes, view_box
+
+    svg = _svg(name, report_data, title=title, narrow=narrow)
     assert layout_problems(svg) == []
-    assert len(text_boxes(svg)) >= 3  # the test measured something
+    boxes = text_boxes(svg)
+    assert len(boxes) >= 3  # the test measured something
+    if narrow:  # shown 370 px wide on a phone: 8 pt is 11.4 px
+        assert view_box(svg)[0] == pytest.approx(NARROW_WIDTH * 72)
+        assert min(b.size for b in boxes) >= SMALL
+
+
+def test_the_narrow_forms_show_the_same_numbers(report_data):
+    from .svg_text import text_boxes
+
+    rows = {r["hour"]: r for r in report_data["hourly"]}
+    peak = report_data["totals"]["peak_hour"]
+    texts = [b.text for b in text_boxes(_svg("rush-hour", report_data, narrow=True))]
+    # each hour as a row, with its answered % after its bar; the peak hour says so
+    assert [t for t in texts if len(t) == 2 and t.isdigit()] == [f"{h:02d}" for h in range(24)]
+    shown = [f"{r['answered_pct']:.0f}%" + (" peak" if h == peak else "") for h, r in sorted(rows.items())
+             if r["mentions"]]
+    assert [t for t in texts if t.endswith(("%", "% peak"))] == shown  # (its axis counts tweets: no % there)
+    # the weekday x hour grid on its side: weekdays across the top, the 24 hours down
+    texts = [b.text for b in text_boxes(_svg("heatmap", report_data, narrow=True))]
+    assert texts[:7] == ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    assert [t for t in texts if len(t) == 2 and t.isdigit()] == [f"{h:02d}" for h in range(24)]
 
 
 @pytest.mark.parametrize("name", ["closed-by-hour", "response-by-hour"])

@@ -81,28 +81,33 @@ def chart_names() -> list[str]:
 # Rendering
 
 
-def figure(name: str, data: dict, *, title: bool = True, caveats: bool = True):
+def figure(name: str, data: dict, *, title: bool = True, caveats: bool = True, narrow: bool = False):
     """The chart ``name`` as a matplotlib Figure (no pyplot: no global state is touched);
-    ``caveats``: the caveats of ``data`` that affect the chart as a footnote."""
+    ``caveats``: the caveats of ``data`` that affect the chart as a footnote; ``narrow``: its
+    form for a phone (kwo.render.charts_narrow)."""
     import matplotlib
 
+    from .charts_narrow import NARROW, SMALL
+
     chart = _get(name)
+    width = _width(chart, narrow)
     notes = chart_caveats(name, data) if caveats else []
-    footnote = _footnote(notes, chart.width)
-    heading = chart_title(name, data) if title else ""
-    height = (_height(chart, data) + (0.16 * (footnote.count("\n") + 1) + 0.1 if footnote else 0)
-              + 0.21 * heading.count("\n"))  # a title of two lines takes one line's height more
+    note_size = SMALL if narrow else 7.5
+    footnote = _footnote(notes, width, note_size)
+    heading = chart_title(name, data, narrow=narrow) if title else ""
+    height = NARROW[name][1](data) if narrow else _height(chart, data)
+    height += (0.16 * (footnote.count("\n") + 1) + 0.1 if footnote else 0) + 0.21 * heading.count("\n")
     with matplotlib.rc_context(RC):
         from matplotlib.figure import Figure
 
-        fig = Figure(figsize=(chart.width, height), layout="constrained")
-        chart.draw(fig, data)
+        fig = Figure(figsize=(width, height), layout="constrained")
+        (NARROW[name][0] if narrow else chart.draw)(fig, data)
         if heading:
             fig.suptitle(heading, x=0.01, ha="left", fontsize=TITLE_SIZE, fontweight="bold", color=INK,
                          linespacing=1.15)
         if footnote:
             warning = any(c["severity"] == "warning" for c in notes)
-            fig.supxlabel(footnote, x=0.01, ha="left", fontsize=7.5, color=ACCENT if warning else MUTED,
+            fig.supxlabel(footnote, x=0.01, ha="left", fontsize=note_size, color=ACCENT if warning else MUTED,
                           linespacing=1.3)
     return fig
 
@@ -111,13 +116,19 @@ def figure(name: str, data: dict, *, title: bool = True, caveats: bool = True):
 TITLE_SIZE = 12
 
 
-def chart_title(name: str, data: dict) -> str:
+def chart_title(name: str, data: dict, *, narrow: bool = False) -> str:
     """The standalone chart's title (with the time zone of a chart over local hours), wrapped
     to the chart's width: a narrow chart's title takes two lines rather than being cut."""
     chart = _get(name)
     text = chart.title + (_title_suffix(data) if chart.local_time else "")
     # the title starts at 1% of the width and keeps 2% free on the right
-    return "\n".join(wrap_to(text, chart.width * 72 * 0.97, TITLE_SIZE, bold=True))
+    return "\n".join(wrap_to(text, _width(chart, narrow) * 72 * 0.97, TITLE_SIZE, bold=True))
+
+
+def _width(chart: Chart, narrow: bool) -> float:
+    from .charts_narrow import NARROW_WIDTH
+
+    return NARROW_WIDTH if narrow else chart.width
 
 
 def chart_caveats(name: str, data: dict) -> list[dict]:
@@ -128,7 +139,7 @@ def chart_caveats(name: str, data: dict) -> list[dict]:
     return [c for c in shown_caveats(data) if affects(c, _get(name).figures)]
 
 
-def _footnote(caveats: list[dict], width: float) -> str:
+def _footnote(caveats: list[dict], width: float, size: float = 7.5) -> str:
     """``Caveat (warning) threads_incomplete: ...`` per caveat, wrapped to the chart's width."""
     from ..caveat_messages import EFFECTS, named_brands
 
@@ -136,25 +147,27 @@ def _footnote(caveats: list[dict], width: float) -> str:
     for c in caveats:
         who = f" ({named_brands(c['brands'])})" if c.get("brands") else ""
         text = f"Caveat ({c['severity']}) {c['code']}{who}: {EFFECTS[c['code']]}."
-        lines.extend(wrap_to(text, width * 72 * 0.97, 7.5, indent="    "))
+        lines.extend(wrap_to(text, width * 72 * 0.97, size, indent="    "))
     if caveats:
         lines.append("kwo report --format json gives each caveat in full.")
     return "\n".join(lines)
 
 
 def render_chart(name: str, data: dict, fmt: str = "svg", *, title: bool = True, text_as_paths: bool = True,
-                 caveats: bool = True) -> bytes:
+                 caveats: bool = True, narrow: bool = False) -> bytes:
     """The chart as SVG or PNG bytes. ``text_as_paths`` draws SVG text as glyph outlines (the
     same look in every viewer); off, it stays text in the page's fonts (for inline HTML).
     ``caveats``: a footnote with the caveats that affect the chart (off for the HTML report,
-    which shows them beside the chart)."""
+    which shows them beside the chart). ``narrow``: the form for a phone (its id ends in
+    ``-narrow``)."""
     import matplotlib
 
     if fmt not in ("svg", "png"):
         raise ValueError(f"chart format must be svg or png, not {fmt!r}")
-    fig = figure(name, data, title=title, caveats=caveats)
-    rc = dict(RC, **{"svg.hashsalt": f"kwo-{name}", "svg.fonttype": "path" if text_as_paths else "none"})
-    rc["svg.id"] = f"kwo-chart-{name}"
+    fig = figure(name, data, title=title, caveats=caveats, narrow=narrow)
+    key = f"{name}-narrow" if narrow else name
+    rc = dict(RC, **{"svg.hashsalt": f"kwo-{key}", "svg.fonttype": "path" if text_as_paths else "none"})
+    rc["svg.id"] = f"kwo-chart-{key}"
     buf = io.BytesIO()
     with matplotlib.rc_context(rc):
         fig.savefig(buf, format=fmt, dpi=PNG_DPI if fmt == "png" else 72, metadata=_NO_METADATA[fmt])
@@ -165,17 +178,20 @@ _PROLOG_RE = re.compile(r"\A<\?xml[^>]*\?>\s*(<!DOCTYPE[^>]*>\s*)?", re.S)
 _SIZE_RE = re.compile(r'\s(width|height)="[\d.]+pt"')
 
 
-def inline_svg(name: str, data: dict) -> str:
+def inline_svg(name: str, data: dict, *, narrow: bool = False) -> str:
     """The chart as an ``<svg>`` element to put inside HTML: no XML prolog or DOCTYPE (the DTD
     reference is a URL), no fixed size (CSS sizes it from the viewBox), text as text, and
-    matplotlib's ``*{...}`` style rule scoped to this chart."""
-    svg = render_chart(name, data, "svg", title=False, text_as_paths=False, caveats=False).decode("utf-8")
+    matplotlib's ``*{...}`` style rule scoped to this chart. ``narrow``: the form for a phone,
+    with the class ``chart narrow`` (the wide one has ``chart wide``)."""
+    svg = render_chart(name, data, "svg", title=False, text_as_paths=False, caveats=False,
+                       narrow=narrow).decode("utf-8")
     svg = _PROLOG_RE.sub("", svg)
     head, sep, rest = svg.partition(">")
     head = _SIZE_RE.sub("", head)
     label = _escape_attr(CHARTS[name].title)
-    svg = f'{head} class="chart" role="img" aria-label="{label}"{sep}{rest}'
-    return svg.replace("<style type=\"text/css\">*{", f"<style type=\"text/css\">#kwo-chart-{name} *{{", 1).strip()
+    form, key = ("narrow", f"{name}-narrow") if narrow else ("wide", name)
+    svg = f'{head} class="chart {form}" role="img" aria-label="{label}"{sep}{rest}'
+    return svg.replace("<style type=\"text/css\">*{", f"<style type=\"text/css\">#kwo-chart-{key} *{{", 1).strip()
 
 
 def _escape_attr(text: str) -> str:
