@@ -247,3 +247,16 @@ def test_the_months_chart_shows_the_years(report_data):
     texts = [b.text for b in text_boxes(svg)]
     assert [t for t in texts if t.isdigit() and len(t) == 4] == ["2015", "2016", "2017"]
     assert texts.count("Jan") == 2 and texts.count("Mar") == 3
+
+
+def test_kwo_chart_narrow(case, tmp_path):
+    from kwo.render.charts_narrow import NARROW_WIDTH
+
+    archive, roster = case
+    run("chart", "heatmap", "-a", archive, "-b", roster, "--narrow", "-o", tmp_path / "h.svg")
+    root = ET.fromstring((tmp_path / "h.svg").read_bytes())
+    assert root.get("id") == "kwo-chart-heatmap-narrow"
+    assert float(root.get("width").removesuffix("pt")) == pytest.approx(NARROW_WIDTH * 72)
+    run("chart", "heatmap", "-a", archive, "-b", roster, "--narrow", "-o", tmp_path / "h.png")
+    width, _height = struct.unpack(">II", (tmp_path / "h.png").read_bytes()[16:24])
+    assert width == round(NARROW_WIDTH * PNG_DPI)

@@ -115,3 +115,9 @@ def test_a_wide_result_in_80_columns_is_printed_one_record_at_a_time(archive):
     out = run("sql", "SELECT tweet_id, author_handle FROM tweets WHERE tweet_id = 101", "-a", archive,
               env={"COLUMNS": "80"}).output
     assert "┃ tweet_id ┃ author_handle ┃" in out
+
+
+@pytest.mark.parametrize("command", ["sql", "chart"])
+def test_help_fits_80_columns(command):
+    text = run(command, "--help", env={"COLUMNS": "80"}).output
+    assert max(len(line) for line in text.splitlines()) <= 80
