@@ -378,8 +378,11 @@ def _chart_command(group: click.Group) -> None:
                   type=click.Path(dir_okay=False, writable=True, path_type=str),
                   help="The file to write: .svg or .png (the suffix picks the format).")
     @click.option("--no-title", "no_title", is_flag=True, help="Leave the title out (when the slide has one).")
+    @click.option("--narrow", is_flag=True,
+                  help="The chart's narrow form, as the HTML report shows it on a phone (3.6 in wide; the hours "
+                       "run down the page).")
     def chart(name, archive, brands, only_brands, only_sectors, tz, since, until, window, thread, thresholds, fail_on,
-              output, no_title):
+              output, no_title, narrow):
         """Write one chart of the HTML report as SVG or PNG, for slides.
 
         NAME is one of: rush-hour (mention tweets per hour, answered and not, and answered %),
@@ -391,8 +394,9 @@ def _chart_command(group: click.Group) -> None:
 
         \b
         Examples:
-          kwo chart rush-hour --archive kwo16 --brands brands.csv --output rush-hour.svg
+          kwo chart rush-hour --archive kwo16 --brands brands.csv -o rush-hour.svg
           kwo chart heatmap -a kwo16 -b brands.csv --since 2016-10-01 -o heatmap.png
+          kwo chart heatmap -a kwo16 -b brands.csv --narrow -o heatmap-phone.png
         """
         from ..caveats import affects
         from ..output import write_output
@@ -409,7 +413,7 @@ def _chart_command(group: click.Group) -> None:
             report = metrics.report(details=True)
         finally:
             metrics.close()
-        write_output(target, render_chart(name, view_data(report, "report"), fmt, title=not no_title),
+        write_output(target, render_chart(name, view_data(report, "report"), fmt, title=not no_title, narrow=narrow),
                      archives=[archive])
         _fail_on(fail_on, [c for c in report.caveats if affects(c, CHARTS[name].figures)])
 
