@@ -444,6 +444,8 @@ def table_rows(page: Page, table_id: str) -> list[dict]:
 
 
 def exact(value):
+    if isinstance(value, list):  # an interval [low, high] is its JSON text
+        return str(value)
     return value if value is None or isinstance(value, str) else float(value)
 
 

@@ -132,9 +132,14 @@ class Metrics:
         """The rows of registered metric ``name`` (kwo.metrics.registry)."""
         metric = METRICS[name]
         if isinstance(metric.sql, str):
-            return row_objects(metric.row, self.query(metric.sql))
-        return row_objects(metric.row, self.engine.query_text(str(metric.sql), metric.text(),
-                                                              self.view_parameters.bindings()))
+            rows = self.query(metric.sql)
+        else:
+            rows = self.engine.query_text(str(metric.sql), metric.text(), self.view_parameters.bindings())
+        for extra in metric.more:  # columns of further statements, matched on the metric's key
+            found = {tuple(r[k] for k in metric.key): r for r in self.query(extra)}
+            for row in rows:
+                row.update(found.get(tuple(row[k] for k in metric.key), {}))
+        return row_objects(metric.row, rows)
 
     def totals(self) -> Totals:
         (row,) = self.query("metrics/totals")
@@ -146,6 +151,9 @@ class Metrics:
         t.median_response_minutes = rs["median_minutes"]
         t.p90_response_minutes = rs["p90_minutes"]
         t.mean_response_minutes = rs["mean_minutes"]
+        (more,) = self.query("metrics/totals_insights")
+        for key, value in more.items():
+            setattr(t, key, value)
         return t
 
     def hourly(self) -> list[HourRow]:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 
+from .intervals import wilson_pct
+
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")  # ISO weekday = index + 1
 
 @dataclass
@@ -45,6 +47,22 @@ class Totals:
     median_response_minutes: float | None = None
     p90_response_minutes: float | None = None
     mean_response_minutes: float | None = None
+    question_tweets: int | None = None  # mention pairs (tweets, in totals and sectors) that are questions
+    questions_answered: int | None = None
+    questions_answered_pct: float | None = None
+    dm_handoff_replies: int | None = None  # replies to mentions that hand off to a private channel
+    dm_handoff_pct: float | None = None  # ... of the replies to mentions
+    median_business_response_minutes: float | None = None
+    p90_business_response_minutes: float | None = None
+
+    @property
+    def answered_pct_ci(self) -> list[float] | None:
+        """The Wilson 95% interval of answered_pct, [low, high] in percent (kwo.metrics.intervals)."""
+        return wilson_pct(self.answered, self.mention_tweets)
+
+    @property
+    def questions_answered_pct_ci(self) -> list[float] | None:
+        return wilson_pct(self.questions_answered, self.question_tweets)
 
     @property
     def peak_hour_label(self) -> str | None:
@@ -65,6 +83,11 @@ class HourRow:
     @property
     def label(self) -> str:
         return hour_label(self.hour)
+
+    @property
+    def answered_pct_ci(self) -> list[float] | None:
+        """The Wilson 95% interval of answered_pct, [low, high] in percent (kwo.metrics.intervals)."""
+        return wilson_pct(self.answered, self.mentions)
 
 
 @dataclass
@@ -106,6 +129,22 @@ class BrandRow:
     tz: str | None
     mentions_while_closed: int | None
     closed_pct: float | None
+    question_tweets: int | None = None  # mention pairs (tweets, in totals and sectors) that are questions
+    questions_answered: int | None = None
+    questions_answered_pct: float | None = None
+    dm_handoff_replies: int | None = None  # replies to mentions that hand off to a private channel
+    dm_handoff_pct: float | None = None  # ... of the replies to mentions
+    median_business_response_minutes: float | None = None  # the clock stops while closed (roster hours)
+    p90_business_response_minutes: float | None = None
+
+    @property
+    def answered_pct_ci(self) -> list[float] | None:
+        """The Wilson 95% interval of answered_pct, [low, high] in percent (kwo.metrics.intervals)."""
+        return wilson_pct(self.answered, self.mentions)
+
+    @property
+    def questions_answered_pct_ci(self) -> list[float] | None:
+        return wilson_pct(self.questions_answered, self.question_tweets)
 
 
 @dataclass
@@ -120,6 +159,22 @@ class SectorRow:
     median_response_minutes: float | None
     proactive_replies: int
     replies_parent_missing: int
+    question_tweets: int | None = None  # mention pairs (tweets, in totals and sectors) that are questions
+    questions_answered: int | None = None
+    questions_answered_pct: float | None = None
+    dm_handoff_replies: int | None = None  # replies to mentions that hand off to a private channel
+    dm_handoff_pct: float | None = None  # ... of the replies to mentions
+    median_business_response_minutes: float | None = None
+    p90_business_response_minutes: float | None = None
+
+    @property
+    def answered_pct_ci(self) -> list[float] | None:
+        """The Wilson 95% interval of answered_pct, [low, high] in percent (kwo.metrics.intervals)."""
+        return wilson_pct(self.answered, self.mention_tweets)
+
+    @property
+    def questions_answered_pct_ci(self) -> list[float] | None:
+        return wilson_pct(self.questions_answered, self.question_tweets)
 
 
 @dataclass

@@ -50,10 +50,10 @@ def csv_tables(data: dict) -> dict[str, tuple[list[str], list[list]]]:
     params.append(["caveats", headline(data.get("caveats") or [])])
     tables["parameters"] = (["name", "value"], params)
     if "totals" in data:
-        tables["totals"] = (["metric", "value"], [[k, v] for k, v in data["totals"].items()])
+        tables["totals"] = (["metric", "value"], [[k, v] for k, v in _flat(data["totals"]).items()])
     for section in (s for s in VIEWS[data["view"]].sections if s in data):
-        rows = data[section]
-        keys = list(rows[0]) if section == "brands" and rows else [c.key for c in COLUMNS[section]]
+        rows = [_flat(row) for row in data[section]]
+        keys = list(rows[0]) if section == "brands" and rows else _flat_keys([c.key for c in COLUMNS[section]])
         tables[section] = (keys, [[row.get(k) for k in keys] for row in rows])
     keys = [c.key for c in COLUMNS["caveats"]]
     tables["caveats"] = (keys, [[c.get(k) for k in keys] for c in data.get("caveats") or []])
@@ -61,6 +61,27 @@ def csv_tables(data: dict) -> dict[str, tuple[list[str], list[list]]]:
         keys = [c.key for c in COLUMNS["months"]]
         tables["coverage_months"] = (keys, [[m.get(k) for k in keys] for m in data["coverage"]["months"]])
     return tables
+
+
+#: Values that are intervals [low, high] (kwo.metrics.intervals): two numeric CSV columns each.
+INTERVAL_KEYS = ("answered_pct_ci", "questions_answered_pct_ci")
+
+
+def _flat(row: dict) -> dict:
+    """``row`` with each interval as two numbers, KEY_low and KEY_high: a spreadsheet reads numbers."""
+    if not any(k in row for k in INTERVAL_KEYS):
+        return row
+    out = {}
+    for key, value in row.items():
+        if key in INTERVAL_KEYS:
+            out[f"{key}_low"], out[f"{key}_high"] = value if value is not None else (None, None)
+        else:
+            out[key] = value
+    return out
+
+
+def _flat_keys(keys: list[str]) -> list[str]:
+    return [k for key in keys for k in ((f"{key}_low", f"{key}_high") if key in INTERVAL_KEYS else (key,))]
 
 
 def section_names(data: dict) -> list[str]:

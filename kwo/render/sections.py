@@ -75,6 +75,7 @@ TOTALS_LABELS: dict[str, tuple[str, str]] = {
     "mention_pairs": ("mention pairs (tweet, brand)", "int"),
     "answered": ("answered mention tweets", "int"),
     "answered_pct": ("answered %", "pct"),
+    "answered_pct_ci": ("answered %, 95% interval", "ci"),
     "answered_pairs": ("answered mention pairs", "int"),
     "brands_mentioned": ("brands mentioned", "int"),
     "median_response_minutes": ("median response (min)", "minutes"),
@@ -88,6 +89,14 @@ TOTALS_LABELS: dict[str, tuple[str, str]] = {
     "proactive_replies": ("proactive replies", "int"),
     "replies_parent_missing": ("replies, parent not in archive", "int"),
     "replies_to_self": ("replies to own tweets", "int"),
+    "question_tweets": ("question tweets (text with '?', URLs aside)", "int"),
+    "questions_answered": ("questions answered", "int"),
+    "questions_answered_pct": ("questions answered %", "pct"),
+    "questions_answered_pct_ci": ("questions answered %, 95% interval", "ci"),
+    "dm_handoff_replies": ("replies handing off to a private channel", "int"),
+    "dm_handoff_pct": ("DM hand-off % of replies to mentions", "pct"),
+    "median_business_response_minutes": ("median response, business hours (min)", "minutes"),
+    "p90_business_response_minutes": ("p90 response, business hours (min)", "minutes"),
 }
 ALL_TOTALS = tuple(TOTALS_LABELS)
 
@@ -96,13 +105,16 @@ VIEWS: dict[str, View] = {
     "answered": View(
         "answered",
         "Answered mentions",
-        ("mention_tweets", "mention_pairs", "answered", "answered_pct", "answered_pairs", "brands_mentioned"),
+        ("mention_tweets", "mention_pairs", "answered", "answered_pct", "answered_pct_ci", "answered_pairs",
+         "brands_mentioned", "question_tweets", "questions_answered", "questions_answered_pct",
+         "questions_answered_pct_ci"),
         figures=("mention_tweets", "answered_pct", "brands"),
     ),
     "proactive": View(
         "proactive",
         "Brand replies: reactive, proactive, parent missing",
-        ("brand_replies", "replies_to_mentions", "proactive_replies", "replies_parent_missing", "replies_to_self"),
+        ("brand_replies", "replies_to_mentions", "proactive_replies", "replies_parent_missing", "replies_to_self",
+         "dm_handoff_replies", "dm_handoff_pct"),
         ("proactive",),
         ("proactive_replies", "brands"),
     ),
@@ -116,7 +128,8 @@ VIEWS: dict[str, View] = {
     "response-times": View(
         "response-times",
         "Response times",
-        ("mention_pairs", "answered_pairs", "median_response_minutes", "p90_response_minutes", "mean_response_minutes"),
+        ("mention_pairs", "answered_pairs", "median_response_minutes", "p90_response_minutes", "mean_response_minutes",
+         "median_business_response_minutes", "p90_business_response_minutes"),
         figures=("mention_tweets", "answered_pct", "response_times"),
     ),
     "brands": View("brands", "Brands", (), figures=("brands",)),
@@ -245,6 +258,8 @@ def fmt_value(value, kind: str) -> str:
         return f"{value:,}" if isinstance(value, int) else str(value)
     if kind == "pct":
         return f"{value:,.1f}%"
+    if kind == "ci":
+        return f"{value[0]:,.1f}–{value[1]:,.1f}%"
     if kind == "minutes":
         return f"{value:,.1f}"
     return str(value)

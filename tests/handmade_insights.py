@@ -1,0 +1,66 @@
+"""Hand-made archives for the figures of issue 19 (questions, DM hand-offs, business-hours
+response time, trend), small enough to count by hand; the reasoning is beside the rows.
+Times are UTC; 2016-03-01 is a Tuesday, Amsterdam is UTC+1 then (CET)."""
+
+from __future__ import annotations
+
+from .handmade import Row
+
+INSIGHT_ROSTER_CSV = """handle,name,sector,user_id
+kpn,KPN,telecom,1
+ing,ING,finance,3
+"""
+
+INSIGHT_ROWS = [
+    # a question (plain '?'), answered by kpn with a DM hand-off
+    Row(601, "2016-03-01 10:00", "101", "u1", [("1", "kpn")], text="@kpn werkt mijn internet niet?"),
+    Row(602, "2016-03-01 10:10", "1", "kpn", [("101", "u1")], reply_to=601,
+        text="@u1 Vervelend! Stuur je ons een DM?"),
+    # a '?' only inside a URL: no question; the answer hands off with PB
+    Row(603, "2016-03-01 10:20", "102", "u2", [("1", "kpn")], text="@kpn zie https://example.com/faq?id=3 kapot"),
+    Row(604, "2016-03-01 10:30", "1", "kpn", [("102", "u2")], reply_to=603, text="@u2 We kijken mee, stuur ons een PB"),
+    # the full-width question mark; two brands: ing answers with "privébericht", kpn does not answer
+    Row(605, "2016-03-01 11:00", "103", "u3", [("1", "kpn"), ("3", "ing")], text="@kpn @ing hoe zit dat？"),
+    Row(606, "2016-03-01 11:20", "3", "ing", [("103", "u3")], reply_to=605,
+        text="@u3 Kun je je klantnummer sturen via een privébericht"),
+    # a '?' right after a URL belongs to the tweet: a question, never answered
+    Row(607, "2016-03-01 12:00", "104", "u4", [("3", "ing")], text="@ing is het https://ing.nl/faq?"),
+    # a '?' inside a URL without protocol: no question; the answer names a handle and a hashtag, no hand-off
+    Row(608, "2016-03-01 12:10", "105", "u5", [("3", "ing")], text="@ing www.ing.nl/x?y=1 werkt niet"),
+    Row(609, "2016-03-01 12:20", "3", "ing", [("105", "u5")], reply_to=608, text="@u5 Dank! Groet van @dm_team #pm"),
+    # hand-offs by the DM composer link, "DM'en" and "DMmen"
+    Row(610, "2016-03-01 13:00", "106", "u6", [("3", "ing")], text="@ing hallo"),
+    Row(611, "2016-03-01 13:05", "3", "ing", [("106", "u6")], reply_to=610,
+        text="@u6 Hier: https://twitter.com/messages/compose?recipient_id=3"),
+    Row(612, "2016-03-01 13:10", "107", "u7", [("3", "ing")], text="@ing vraagje."),
+    Row(613, "2016-03-01 13:15", "3", "ing", [("107", "u7")], reply_to=612, text="@u7 Wil je ons even DM'en"),
+    Row(614, "2016-03-01 13:20", "108", "u8", [("3", "ing")], text="@ing ok"),
+    Row(615, "2016-03-01 13:25", "3", "ing", [("108", "u8")], reply_to=614, text="@u8 Je kunt ons DMmen"),
+    # no hand-off: "pm" inside a longer word; a hand-off: "Direct Message" in any case
+    Row(616, "2016-03-01 14:00", "109", "u9", [("1", "kpn")], text="@kpn test"),
+    Row(617, "2016-03-01 14:05", "1", "kpn", [("109", "u9")], reply_to=616, text="@u9 Dat is een pmv-actie"),
+    Row(618, "2016-03-01 14:10", "110", "u10", [("1", "kpn")], text="@kpn help"),
+    Row(619, "2016-03-01 14:15", "1", "kpn", [("110", "u10")], reply_to=618, text="@u10 Stuur ons een Direct Message"),
+    # a proactive reply that says DM: not a reply to a mention, so no hand-off of one
+    Row(620, "2016-03-01 15:00", "111", "u11", [], text="hallo wereld?"),
+    Row(621, "2016-03-01 15:05", "1", "kpn", [("111", "u11")], reply_to=620, text="@u11 stuur een DM"),
+]
+# Mention pairs: kpn 601 603 605 616 618 (5); ing 605 607 608 610 612 614 (6).
+# Questions: 601 ('?'), 605 ('？'), 607 ('?' after the URL); not 603 and 608 (inside URLs), not 620
+# (no mention). kpn: 601 answered, 605 not -> 2, 1, 50%. ing: 605 answered (606), 607 not -> 2, 1.
+# Tweets: 601 605 607 = 3, answered 601 and 605 -> 2 (66.667%).
+# Replies to mentions: kpn 602 (DM) 604 (PB) 617 (no) 619 (direct message) -> 3 of 4 (75%); its 621
+# is proactive. ing 606 (privébericht) 609 (no: @dm_team, #pm) 611 (composer) 613 (DM'en) 615
+# (DMmen) -> 4 of 5 (80%). Overall 7 of 9 (77.778%).
+EXPECTED_INSIGHT_TOTALS = dict(question_tweets=3, questions_answered=2, questions_answered_pct=200 / 3,
+                               dm_handoff_replies=7, dm_handoff_pct=700 / 9)
+EXPECTED_INSIGHT_BRANDS = {
+    "kpn": dict(question_tweets=2, questions_answered=1, questions_answered_pct=50.0, dm_handoff_replies=3,
+                dm_handoff_pct=75.0, replies_to_mentions=4),
+    "ing": dict(question_tweets=2, questions_answered=1, questions_answered_pct=50.0, dm_handoff_replies=4,
+                dm_handoff_pct=80.0, replies_to_mentions=5),
+}
+EXPECTED_INSIGHT_SECTORS = {
+    "telecom": dict(question_tweets=2, questions_answered=1, dm_handoff_replies=3, dm_handoff_pct=75.0),
+    "finance": dict(question_tweets=2, questions_answered=1, dm_handoff_replies=4, dm_handoff_pct=80.0),
+}

@@ -1,0 +1,70 @@
+"""The figures of issue 19 on hand-made archives, counted by hand in tests/handmade_insights.py."""
+
+from __future__ import annotations
+
+import pytest
+
+from kwo.metrics import build_report
+from kwo.metrics.intervals import overlaps, wilson_pct
+
+from . import handmade_insights as hi
+from .handmade import build_archive
+
+
+@pytest.fixture(scope="module")
+def insight_report(tmp_path_factory):
+    archive, roster = build_archive(tmp_path_factory.mktemp("insights"), hi.INSIGHT_ROWS, hi.INSIGHT_ROSTER_CSV)
+    return build_report(archive, roster)
+
+
+def test_questions_and_handoffs_totals(insight_report):
+    t = insight_report.totals
+    for key, value in hi.EXPECTED_INSIGHT_TOTALS.items():
+        assert getattr(t, key) == pytest.approx(value), key
+
+
+def test_questions_and_handoffs_per_brand(insight_report):
+    rows = {b.handle: b for b in insight_report.brands}
+    for handle, expected in hi.EXPECTED_INSIGHT_BRANDS.items():
+        for key, value in expected.items():
+            assert getattr(rows[handle], key) == pytest.approx(value), (handle, key)
+
+
+def test_questions_and_handoffs_per_sector(insight_report):
+    rows = {s.sector: s for s in insight_report.sectors}
+    for sector, expected in hi.EXPECTED_INSIGHT_SECTORS.items():
+        for key, value in expected.items():
+            assert getattr(rows[sector], key) == pytest.approx(value), (sector, key)
+
+
+def test_questions_and_handoffs_in_json(insight_report):
+    d = insight_report.as_dict()
+    assert d["totals"]["question_tweets"] == 3 and d["totals"]["dm_handoff_replies"] == 7
+    kpn = next(b for b in d["brands"] if b["handle"] == "kpn")
+    assert kpn["questions_answered_pct"] == 50.0 and kpn["dm_handoff_pct"] == 75.0
+    # 1 of 2 questions answered: the Wilson interval of 1/2 (see test_wilson_by_hand)
+    assert kpn["questions_answered_pct_ci"] == [9.453, 90.547]
+
+
+def test_wilson_by_hand():
+    # 2 of 3, z = 1.959964 (z² = 3.841459): centre (2/3 + z²/6) / (1 + z²/3) = 1.306910 / 2.280486
+    # = 0.573083, half-width z·sqrt(2/27 + z²/36) / (1 + z²/3) = 0.833345 / 2.280486 = 0.365424
+    assert wilson_pct(2, 3) == [20.766, 93.851]
+    # 1 of 2: centre exactly 1/2, half = z·sqrt(1/8 + z²/16) / (1 + z²/2) = 1.184265 / 2.920729 = 0.405469
+    assert wilson_pct(1, 2) == [9.453, 90.547]
+    # 0 of 1: [0, z² / (1 + z²)] = [0, 79.345]
+    assert wilson_pct(0, 1) == [0.0, 79.345]
+    assert wilson_pct(5, 5)[1] == 100.0 and wilson_pct(0, 0) is None
+
+
+def test_wilson_against_statsmodels():
+    sm = pytest.importorskip("statsmodels.stats.proportion")
+    for x, n in ((0, 1), (2, 3), (58, 100), (871_000, 1_508_812)):
+        low, high = sm.proportion_confint(x, n, alpha=0.05, method="wilson")
+        assert wilson_pct(x, n) == pytest.approx([100 * low, 100 * high], abs=1e-3)
+
+
+def test_overlaps():
+    assert overlaps([10.0, 20.0], [19.0, 30.0]) is True
+    assert overlaps([10.0, 20.0], [20.5, 30.0]) is False
+    assert overlaps(None, [1.0, 2.0]) is None
