@@ -68,3 +68,32 @@ def test_overlaps():
     assert overlaps([10.0, 20.0], [19.0, 30.0]) is True
     assert overlaps([10.0, 20.0], [20.5, 30.0]) is False
     assert overlaps(None, [1.0, 2.0]) is None
+
+
+def test_answered_ranking_says_where_intervals_overlap(tmp_path):
+    from kwo.render.sections import answered_ranking, view_data
+
+    from . import handmade as hm
+
+    archive, roster = build_archive(tmp_path, hm.ROWS, hm.ROSTER_CSV)
+    data = view_data(build_report(archive, roster), "report")
+    # kpn 4 of 4 [51.011, 100], ns_online 1 of 2 [9.453, 90.547], ing 1 of 5 [3.622, 62.447];
+    # kpnwebcare has no mentions and no rank
+    got = [(r["rank"], r["handle"], r["answered_pct_ci"], r["overlaps_next"]) for r in data["answered_ranking"]]
+    assert got == [(1, "kpn", [51.011, 100.0], True), (2, "ns_online", [9.453, 90.547], True),
+                   (3, "ing", [3.622, 62.447], None)]
+    # apart: 90 of 100 [82.563, 94.477] against 50 of 100 [40.383, 59.617]
+    rows = [{"handle": h, "mentions": 100, "answered_pct": float(x), "answered_pct_ci": wilson_pct(x, 100)}
+            for h, x in (("a", 50), ("b", 90))]
+    ranked = answered_ranking(rows)
+    assert [(r["handle"], r["overlaps_next"]) for r in ranked] == [("b", False), ("a", None)]
+
+
+def test_html_draws_the_interval_over_the_bar(insight_report):
+    from kwo.render.html import render_html
+    from kwo.render.sections import view_data
+
+    text = render_html(view_data(insight_report, "report"))
+    # ing answered 5 of 6 pairs (605 608 610 612 614): Wilson [43.65, 96.995]
+    assert 'data-ci="43.65 96.995" style="left: 43.6%; width: 53.3%"' in text
+    assert 'title="95% interval 43.6–97.0%"' in text

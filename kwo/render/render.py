@@ -196,7 +196,7 @@ def _table_body(console, data: dict) -> None:
             console.print("  (none)")
         if section == "brands" and rows:
             console.print(
-                "  (--format json, csv or markdown add: replies, to mentions, to self, hours, tz, while closed)",
+                "  (--format json, csv or markdown add: replies, to mentions, to self, hours, tz, while closed, questions, DM hand-offs, intervals)",
                 style="dim",
             )
     if VIEWS[data["view"]].months and data.get("coverage"):

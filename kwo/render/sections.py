@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from ..caveat_messages import grouped
 from ..caveats import FIGURES, Thresholds, affects
+from ..metrics.intervals import overlaps
 from ..metrics.registry import METRICS, Column, Metric, metrics_shown_by
 from ..metrics.results import Report
 
@@ -21,7 +22,7 @@ from ..metrics.results import Report
 # minutes (one decimal), str. The metrics' columns and titles are in kwo.metrics.registry.
 
 #: Sections that are not metrics of their own but a projection of one (section -> the metric).
-DERIVED_FROM = {"proactive": "brands", "opening_hours": "brands"}
+DERIVED_FROM = {"proactive": "brands", "opening_hours": "brands", "answered_ranking": "brands"}
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,7 @@ TOTALS_LABELS: dict[str, tuple[str, str]] = {
 ALL_TOTALS = tuple(TOTALS_LABELS)
 
 VIEWS: dict[str, View] = {
-    "report": View("report", "KWO webcare report", ALL_TOTALS, months=True),
+    "report": View("report", "KWO webcare report", ALL_TOTALS, ("answered_ranking",), months=True),
     "answered": View(
         "answered",
         "Answered mentions",
@@ -132,13 +133,14 @@ VIEWS: dict[str, View] = {
          "median_business_response_minutes", "p90_business_response_minutes"),
         figures=("mention_tweets", "answered_pct", "response_times"),
     ),
-    "brands": View("brands", "Brands", (), figures=("brands",)),
+    "brands": View("brands", "Brands", (), ("answered_ranking",), figures=("brands",)),
 }
 
 SECTION_TITLES: Mapping[str, str] = _WithMetrics({
     "totals": "Totals",
     "proactive": "Brand replies by parent",
     "opening_hours": "Mentions while closed (roster opening hours)",
+    "answered_ranking": "Brands ranked by answered % (95% intervals)",
     "coverage": "Coverage",
     "caveats": "Caveats",
     "months": "Tweets per month (coverage)",
@@ -165,6 +167,15 @@ COLUMNS: Mapping[str, tuple[Column, ...]] = _WithMetrics({
         Column("severity", "severity", "str"),
         Column("brand", "brand", "str"),
         Column("message", "message", "str"),
+    ),
+    "answered_ranking": (
+        Column("rank", "rank"),
+        Column("handle", "handle", "str"),
+        Column("name", "name", "str"),
+        Column("mentions", "mentions"),
+        Column("answered_pct", "answered %", "pct"),
+        Column("answered_pct_ci", "95% interval", "ci"),
+        Column("overlaps_next", "overlaps next", "bool"),
     ),
     "opening_hours": (
         Column("handle", "handle", "str"),
@@ -216,9 +227,24 @@ def section_rows(data: dict, section: str) -> list[dict]:
         source = [b for b in data["brands"] if b["brand_replies"]]
     elif section == "opening_hours":
         source = [b for b in data["brands"] if b["hours"]]
+    elif section == "answered_ranking":
+        source = answered_ranking(data["brands"])
     else:
         source = data[section]
     return [{k: row.get(k) for k in keys} for row in source]
+
+
+def answered_ranking(brands: list[dict]) -> list[dict]:
+    """The brands with mentions by answered % (highest first, then handle), each saying whether
+    its Wilson 95% interval overlaps the next brand's: where it does, the two ranks may be noise.
+    The last brand's overlaps_next is None (there is no next)."""
+    ranked = sorted((b for b in brands if b["mentions"]), key=lambda b: (-b["answered_pct"], b["handle"]))
+    out = []
+    for i, b in enumerate(ranked):
+        after = ranked[i + 1] if i + 1 < len(ranked) else None
+        out.append({**b, "rank": i + 1,
+                    "overlaps_next": overlaps(b["answered_pct_ci"], after["answered_pct_ci"]) if after else None})
+    return out
 
 
 def view_caveats(caveats: list, view_name: str) -> list:
@@ -260,6 +286,8 @@ def fmt_value(value, kind: str) -> str:
         return f"{value:,.1f}%"
     if kind == "ci":
         return f"{value[0]:,.1f}–{value[1]:,.1f}%"
+    if kind == "bool":
+        return "yes" if value else "no"
     if kind == "minutes":
         return f"{value:,.1f}"
     return str(value)
