@@ -64,3 +64,49 @@ EXPECTED_INSIGHT_SECTORS = {
     "telecom": dict(question_tweets=2, questions_answered=1, dm_handoff_replies=3, dm_handoff_pct=75.0),
     "finance": dict(question_tweets=2, questions_answered=1, dm_handoff_replies=4, dm_handoff_pct=80.0),
 }
+
+
+# ---------------------------------------------------------------------------------------------
+# Business-hours response time: the clock stops while the brand is closed, in its own time zone.
+
+BUSINESS_ROSTER_CSV = """handle,name,sector,user_id,hours,tz
+shop,Shop,retail,20,mon-fri 09:00-17:00,
+bank,Bank,finance,30,mon-fri 09:00-17:00,Europe/London
+free,Free,retail,40,,
+"""
+BUSINESS_ROWS = [
+    # shop (Amsterdam; CET = UTC+1 until Sunday 27 March 2016 01:00 UTC, then CEST = UTC+2)
+    # A: Tue 10:00 local, answered 10:45, all open: 45
+    Row(701, "2016-03-01 09:00", "201", "c1", [("20", "shop")]),
+    Row(702, "2016-03-01 09:45", "20", "shop", [("201", "c1")], reply_to=701),
+    # B: Tue 16:30, the reply is sent while closed (18:00): open 16:30-17:00 = 30
+    Row(703, "2016-03-01 15:30", "202", "c2", [("20", "shop")]),
+    Row(704, "2016-03-01 17:00", "20", "shop", [("202", "c2")], reply_to=703),
+    # C: Tue 20:00 (closed), answered Wed 09:30: 30
+    Row(705, "2016-03-01 19:00", "203", "c3", [("20", "shop")]),
+    Row(706, "2016-03-02 08:30", "20", "shop", [("203", "c3")], reply_to=705),
+    # D: across a weekend: Fri 4 March 16:00, answered Mon 7 March 09:20: 60 + 20 = 80
+    Row(707, "2016-03-04 15:00", "204", "c4", [("20", "shop")]),
+    Row(708, "2016-03-07 08:20", "20", "shop", [("204", "c4")], reply_to=707),
+    # E: across the DST change: Fri 25 March 16:00 CET, answered Mon 28 March 07:10 UTC = 09:10 CEST:
+    # 60 + 10 = 70 (a clock that ignored the change would see 08:10, closed, and 60)
+    Row(709, "2016-03-25 15:00", "205", "c5", [("20", "shop")]),
+    Row(710, "2016-03-28 07:10", "20", "shop", [("205", "c5")], reply_to=709),
+    # F: asked and answered while closed the same night (Wed 21:00, 22:00): 0
+    Row(711, "2016-03-02 20:00", "206", "c6", [("20", "shop")]),
+    Row(712, "2016-03-02 21:00", "20", "shop", [("206", "c6")], reply_to=711),
+    # bank (Europe/London, GMT = UTC in early March): Tue 08:30 local (closed), answered 09:30: 30
+    Row(721, "2016-03-01 08:30", "207", "c7", [("30", "bank")]),
+    Row(722, "2016-03-01 09:30", "30", "bank", [("207", "c7")], reply_to=721),
+    # free has no hours: no business-hours time
+    Row(731, "2016-03-01 10:00", "208", "c8", [("40", "free")]),
+    Row(732, "2016-03-01 10:05", "40", "free", [("208", "c8")], reply_to=731),
+]
+# shop: 45 30 30 80 70 0 -> sorted 0 30 30 45 70 80: median (30 + 45) / 2 = 37.5; p90 at
+# h = 5 * 0.9 = 4.5: 70 + 0.5 * (80 - 70) = 75. bank: 30 (median and p90). free: None.
+# Overall (shop and bank): 0 30 30 30 45 70 80: median 30; p90 at h = 6 * 0.9 = 5.4: 70 + 0.4 * 10 = 74.
+# Sectors: retail (shop; free has no hours) 37.5, finance 30.
+EXPECTED_BUSINESS_MINUTES = {701: 45.0, 703: 30.0, 705: 30.0, 707: 80.0, 709: 70.0, 711: 0.0, 721: 30.0}
+EXPECTED_BUSINESS_BRANDS = {"shop": (37.5, 75.0), "bank": (30.0, 30.0), "free": (None, None)}
+EXPECTED_BUSINESS_TOTALS = (30.0, 74.0)
+EXPECTED_BUSINESS_SECTORS = {"retail": 37.5, "finance": 30.0}

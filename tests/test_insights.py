@@ -97,3 +97,52 @@ def test_html_draws_the_interval_over_the_bar(insight_report):
     # ing answered 5 of 6 pairs (605 608 610 612 614): Wilson [43.65, 96.995]
     assert 'data-ci="43.65 96.995" style="left: 43.6%; width: 53.3%"' in text
     assert 'title="95% interval 43.6–97.0%"' in text
+
+
+@pytest.fixture(scope="module")
+def business_case(tmp_path_factory):
+    return build_archive(tmp_path_factory.mktemp("business"), hi.BUSINESS_ROWS, hi.BUSINESS_ROSTER_CSV)
+
+
+def test_business_minutes_per_pair(business_case):
+    from kwo.metrics import open_metrics
+
+    archive, roster = business_case
+    with open_metrics(archive, roster) as m:
+        got = dict(m.con.execute("SELECT tweet_id, business_minutes FROM business_answers").fetchall())
+    assert got == pytest.approx(hi.EXPECTED_BUSINESS_MINUTES)
+
+
+def test_business_response_per_brand_sector_and_overall(business_case):
+    archive, roster = business_case
+    report = build_report(archive, roster)
+    brands = {b.handle: (b.median_business_response_minutes, b.p90_business_response_minutes) for b in report.brands}
+    assert brands == hi.EXPECTED_BUSINESS_BRANDS
+    t = report.totals
+    assert (t.median_business_response_minutes, t.p90_business_response_minutes) == hi.EXPECTED_BUSINESS_TOTALS
+    sectors = {s.sector: s.median_business_response_minutes for s in report.sectors}
+    assert sectors == hi.EXPECTED_BUSINESS_SECTORS
+    # the plain response times are unchanged: shop's are 45 90 810 ... (the clock never stops)
+    assert {b.handle: b.median_response_minutes for b in report.brands}["bank"] == 60.0
+
+
+def test_open_spans_follow_the_time_zone_rules():
+    from kwo.metrics.business_hours import open_span_columns
+    from kwo.roster import Roster, parse_roster
+
+    from .handmade import ms
+
+    roster = Roster(parse_roster("handle,name,sector,hours\nx,X,s,mon-fri 09:00-17:00\n"))
+    cols, clocks = open_span_columns(roster, "Europe/Amsterdam", ms("2016-03-25 12:00"), ms("2016-03-28 12:00"))
+    assert clocks == {"brand_key": [0], "clock": [0]}
+    assert cols["from_2"] == [None] * 6  # one stretch a day at most
+    spans = [(f, t) for f, t in zip(cols["from_1"], cols["to_1"]) if f is not None]
+    # Thursday 24 to Tuesday 29 March (a day either side); 09:00-17:00 is 08:00-16:00 UTC in CET and
+    # 07:00-15:00 UTC in CEST, from Monday 28 March on; the weekend has no span
+    assert spans == [(ms(f"2016-03-{d} {a}"), ms(f"2016-03-{d} {b}")) for d, a, b in (
+        ("24", "08:00", "16:00"), ("25", "08:00", "16:00"), ("28", "07:00", "15:00"), ("29", "07:00", "15:00"))]
+    # every UTC day of the span has a row; the open time before each day adds up
+    days = sorted(set(cols["day"]))
+    assert len(days) == 6 and days == list(range(days[0], days[0] + 6))
+    before = dict(zip(cols["day"], cols["open_before_ms"]))
+    assert [before[d] // 3_600_000 for d in days] == [0, 8, 16, 16, 16, 24]
