@@ -110,3 +110,25 @@ EXPECTED_BUSINESS_MINUTES = {701: 45.0, 703: 30.0, 705: 30.0, 707: 80.0, 709: 70
 EXPECTED_BUSINESS_BRANDS = {"shop": (37.5, 75.0), "bank": (30.0, 30.0), "free": (None, None)}
 EXPECTED_BUSINESS_TOTALS = (30.0, 74.0)
 EXPECTED_BUSINESS_SECTORS = {"retail": 37.5, "finance": 30.0}
+
+
+# ---------------------------------------------------------------------------------------------
+# Trend: months and ISO weeks of the report time zone (Amsterdam, UTC+1 in winter)
+
+TREND_ROSTER_CSV = """handle,name,sector,user_id
+kpn,KPN,telecom,1
+"""
+TREND_ROWS = [
+    # Thursday 31 December 2015 23:30 UTC is Friday 1 January 2016 00:30 in Amsterdam: month
+    # 2016-01, ISO week 2015-W53 (its Thursday is 31 December 2015); answered after 30 min
+    Row(801, "2015-12-31 23:30", "301", "t1", [("1", "kpn")]),
+    Row(802, "2016-01-01 00:00", "1", "kpn", [("301", "t1")], reply_to=801),
+    # Monday 4 January: 2016-W01, never answered
+    Row(803, "2016-01-04 10:00", "302", "t2", [("1", "kpn")]),
+    # Sunday 31 January 23:30 UTC is Monday 1 February 00:30 local: month 2016-02, 2016-W05; 10 min
+    Row(804, "2016-01-31 23:30", "303", "t3", [("1", "kpn")]),
+    Row(805, "2016-01-31 23:40", "1", "kpn", [("303", "t3")], reply_to=804),
+]
+EXPECTED_MONTHLY = [("kpn", "2016-01", 2, 1, 50.0, 30.0), ("kpn", "2016-02", 1, 1, 100.0, 10.0)]
+EXPECTED_WEEKLY = [("kpn", "2015-W53", "2015-12-28", 1, 1, 100.0, 30.0), ("kpn", "2016-W01", "2016-01-04", 1, 0, 0.0, None),
+                   ("kpn", "2016-W05", "2016-02-01", 1, 1, 100.0, 10.0)]

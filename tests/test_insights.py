@@ -146,3 +146,19 @@ def test_open_spans_follow_the_time_zone_rules():
     assert len(days) == 6 and days == list(range(days[0], days[0] + 6))
     before = dict(zip(cols["day"], cols["open_before_ms"]))
     assert [before[d] // 3_600_000 for d in days] == [0, 8, 16, 16, 16, 24]
+
+
+def test_trend_per_month_and_iso_week(tmp_path):
+    archive, roster = build_archive(tmp_path, hi.TREND_ROWS, hi.TREND_ROSTER_CSV)
+    report = build_report(archive, roster)
+    assert [(r.handle, r.month, r.mentions, r.answered, r.answered_pct, r.median_response_minutes)
+            for r in report.more["monthly"]] == hi.EXPECTED_MONTHLY
+    assert [(r.handle, r.week, r.week_start, r.mentions, r.answered, r.answered_pct, r.median_response_minutes)
+            for r in report.more["weekly"]] == hi.EXPECTED_WEEKLY
+    d = report.as_dict()
+    assert d["monthly"][0]["answered_pct_ci"] == [9.453, 90.547]  # 1 of 2
+    from kwo.render.html import render_html
+    from kwo.render.sections import view_data
+
+    text = render_html(view_data(report, "report"))
+    assert '<figure data-chart="trend">' in text and "the five most mentioned brands" in text

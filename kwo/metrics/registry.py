@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from .rows import BrandRow, BucketRow, HourRow, SectorRow, WeekdayHourRow
+from .rows import BrandMonthRow, BrandRow, BrandWeekRow, BucketRow, HourRow, SectorRow, WeekdayHourRow
 
 
 @dataclass(frozen=True)
@@ -146,6 +146,22 @@ register_metric(Metric(
              *_INSIGHT_COLUMNS, _c("median_business_response_minutes", "business median (min)", "minutes")),
 ))
 
+register_metric(Metric(
+    "monthly", "metrics/monthly", BrandMonthRow, "Trend per brand and month",
+    commands=("brands",), key=("handle", "month"), derived=("answered_pct_ci",),
+    columns=(_c("handle", "handle", "str"), _c("month", "month", "str"), _c("mentions", "mentions"),
+             _c("answered", "answered"), _c("answered_pct", "answered %", "pct"),
+             _c("answered_pct_ci", "95% interval", "ci"),
+             _c("median_response_minutes", "median (min)", "minutes")),
+))
+register_metric(Metric(
+    "weekly", "metrics/weekly", BrandWeekRow, "Trend per brand and ISO week",
+    commands=("brands",), key=("handle", "week"), derived=("answered_pct_ci",),
+    columns=(_c("handle", "handle", "str"), _c("week", "ISO week", "str"), _c("week_start", "from", "str"),
+             _c("mentions", "mentions"), _c("answered", "answered"), _c("answered_pct", "answered %", "pct"),
+             _c("answered_pct_ci", "95% interval", "ci"),
+             _c("median_response_minutes", "median (min)", "minutes")),
+))
 
 def metrics_shown_by(command: str) -> tuple[str, ...]:
     """The metrics a CLI section command shows (every metric for ``report``), in report order."""

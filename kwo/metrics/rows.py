@@ -178,6 +178,35 @@ class SectorRow:
 
 
 @dataclass
+class BrandMonthRow:
+    handle: str
+    month: str  # YYYY-MM in the report time zone
+    mentions: int
+    answered: int
+    answered_pct: float | None
+    median_response_minutes: float | None
+
+    @property
+    def answered_pct_ci(self) -> list[float] | None:
+        return wilson_pct(self.answered, self.mentions)
+
+
+@dataclass
+class BrandWeekRow:
+    handle: str
+    week: str  # ISO week, YYYY-Www, in the report time zone
+    week_start: str  # its Monday, YYYY-MM-DD
+    mentions: int
+    answered: int
+    answered_pct: float | None
+    median_response_minutes: float | None
+
+    @property
+    def answered_pct_ci(self) -> list[float] | None:
+        return wilson_pct(self.answered, self.mentions)
+
+
+@dataclass
 class MonthRow:
     month: str  # YYYY-MM in the report time zone
     tweets: int  # collected tweets of the archive (whatever the period)

@@ -428,6 +428,37 @@ def _response_times_by_sector(fig, data: dict) -> None:
               columnspacing=1.0, borderaxespad=0.3)
 
 
+#: Line colours of the trend chart (its brands: the most mentioned ones).
+_TREND_COLOURS = (ANSWERED, ACCENT, "#3f8f5a", "#8a4fa3", MUTED)
+
+
+@_chart("trend", "Trend: answered % per month, the five most mentioned brands", 2.8,
+        figures=("answered_pct", "brands"))
+def _trend(fig, data: dict) -> None:
+    ax = fig.add_subplot()
+    rows = data.get("monthly") or []
+    if not rows:
+        _note(ax, "no mentions")
+        return
+    months = sorted({r["month"] for r in rows})
+    totals: dict[str, int] = {}
+    for r in rows:
+        totals[r["handle"]] = totals.get(r["handle"], 0) + r["mentions"]
+    top = sorted(totals, key=lambda h: (-totals[h], h))[:len(_TREND_COLOURS)]
+    at = {m: i for i, m in enumerate(months)}
+    for handle, colour in zip(top, _TREND_COLOURS):
+        mine = [r for r in rows if r["handle"] == handle]
+        ax.plot([at[r["month"]] for r in mine], [r["answered_pct"] for r in mine], color=colour, linewidth=1.5,
+                marker="o", markersize=3, label=f"@{handle}")
+    step = max(1, -(-len(months) // 18))
+    labels = [_month_label(m, first=i == 0) for i, m in enumerate(months)]
+    ax.set_xticks(list(range(len(months)))[::step], labels[::step])
+    ax.set_xlim(-0.5, len(months) - 0.5)
+    ax.set_ylim(0, 100)
+    _percent(ax)
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=len(top), fontsize=8.5, borderaxespad=0.3)
+
+
 @_chart("months", "Tweets per month: collected tweets and mention tweets", 2.8,
         figures=("mention_tweets", "months"))
 def _months(fig, data: dict) -> None:
