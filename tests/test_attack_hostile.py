@@ -280,7 +280,7 @@ def test_markdown_full_report_tables_keep_their_shape(hostile):
 
 
 CHART_NAMES = ("rush-hour", "response-by-hour", "closed-by-hour", "heatmap", "response-times",
-               "response-times-by-sector", "months")
+               "response-times-by-sector", "trend", "months")
 
 
 @pytest.mark.parametrize("name", CHART_NAMES)

@@ -84,22 +84,34 @@ def test_csv_carries_the_same_numbers(as_json, case, tmp_path):
     assert run("report", "-a", archive, "-b", roster, "-o", f"{tmp_path}/tables/").stdout == ""
     params, blocks = _csv_blocks(tmp_path / "tables")
     assert sorted(p.name for p in (tmp_path / "tables").iterdir()) == [
-        "brands.csv", "caveats.csv", "coverage_months.csv", "hourly.csv", "parameters.csv", "parameters.json",
-        "response_times.csv", "sectors.csv", "totals.csv", "weekday_hourly.csv"]
+        "answered_ranking.csv", "brands.csv", "caveats.csv", "coverage_months.csv", "hourly.csv", "monthly.csv",
+        "parameters.csv", "parameters.json", "response_times.csv", "sectors.csv", "totals.csv", "weekday_hourly.csv",
+        "weekly.csv"]
     named = {r["name"]: r["value"] for r in blocks["parameters"]}
     assert named["tz"] == "Europe/Amsterdam" and named["roster_sha256"] == as_json["parameters"]["roster_sha256"]
     assert named["coverage_collected_tweets"] == "24" and named["caveats"] == "6 info"
     assert params["tz"] == "Europe/Amsterdam" and params["roster_sha256"] == as_json["parameters"]["roster_sha256"]
     assert params["archive_fingerprint"] == as_json["parameters"]["archive_fingerprint"]
     totals = {r["metric"]: r["value"] for r in blocks["totals"]}
-    for k, v in as_json["totals"].items():
+    for k, v in _flat_intervals(as_json["totals"]).items():
         assert totals[k] == ("" if v is None else str(v)), k
     for section in ("hourly", "weekday_hourly", "response_times", "brands", "sectors"):
         rows = blocks[section]
         assert len(rows) == len(as_json[section]), section
         for got, want in zip(rows, as_json[section]):
-            for k, v in want.items():
+            for k, v in _flat_intervals(want).items():
                 assert got[k] == ("" if v is None else str(v)), (section, k)
+
+
+def _flat_intervals(row: dict) -> dict:
+    """An interval [low, high] of the JSON is two CSV columns, KEY_low and KEY_high."""
+    out = {}
+    for k, v in row.items():
+        if k.endswith("_ci"):
+            out[f"{k}_low"], out[f"{k}_high"] = v if v is not None else (None, None)
+        else:
+            out[k] = v
+    return out
 
 
 def test_markdown_carries_the_same_numbers(as_json, case):
@@ -189,7 +201,7 @@ def test_table_format(case):
         ("rush-hour", {"view", "parameters", "coverage", "caveats", "totals", "hourly", "weekday_hourly",
                        "opening_hours"}),
         ("response-times", {"view", "parameters", "coverage", "caveats", "totals", "response_times"}),
-        ("brands", {"view", "parameters", "coverage", "caveats", "brands"}),
+        ("brands", {"view", "parameters", "coverage", "caveats", "brands", "monthly", "weekly", "answered_ranking"}),
     ],
 )
 def test_section_commands(case, as_json, command, keys):
@@ -450,11 +462,11 @@ def test_csv_section_chooses_the_table(case, as_json):
     totals = {metric: value for metric, value, _caveats in csv.reader(io.StringIO(text))}
     assert totals.pop("metric") == "value"
     assert totals["mention_tweets"] == "10" and totals["peak_hour"] == "11"
-    assert set(totals) == set(as_json["totals"])
+    assert set(totals) == set(_flat_intervals(as_json["totals"]))
     result = run("report", "-a", archive, "-b", roster, "-f", "csv", "--section", "nope", ok=False)
     assert result.exit_code == 2
     assert ("--section nope: kwo report has the tables parameters, totals, response_times, hourly, weekday_hourly, "
-            "brands, sectors, caveats, coverage_months") in result.stderr
+            "brands, sectors, monthly, weekly, answered_ranking, caveats, coverage_months") in result.stderr
     result = run("report", "-a", archive, "-b", roster, "-f", "json", "--section", "totals", ok=False)
     assert "--section and --csv-dialect go with --format csv" in result.stderr
 
@@ -507,4 +519,5 @@ def test_one_csv_table_names_its_caveats_on_stderr(case, as_json, tmp_path):
     result = run("report", "-a", archive, "-b", roster, "-f", "csv", "-o", f"{tmp_path}/tables/")
     assert result.stderr == (f"kwo: these figures carry caveats (6 info); the caveats column names them per row, "
                              f"{tmp_path}/tables/caveats.csv says what they mean\n")
-    assert (tmp_path / "brands.csv").read_text().splitlines()[0].endswith(",answered_within_48h_pct,caveats")
+    header = (tmp_path / "brands.csv").read_text().splitlines()[0].split(",")
+    assert header[-1] == "caveats" and "answered_within_48h_pct" in header and "answered_pct_ci_low" in header

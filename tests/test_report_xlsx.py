@@ -50,17 +50,28 @@ def _table(sheet, first_row: int = 1) -> list[dict]:
     return out
 
 
+def _flat(row: dict) -> dict:
+    """A JSON row as a sheet holds it: each 95% interval [low, high] as two columns."""
+    out = {}
+    for key, value in row.items():
+        if key.endswith("_ci"):
+            out[f"{key}_low"], out[f"{key}_high"] = value if value is not None else (None, None)
+        else:
+            out[key] = value
+    return out
+
+
 def test_sheets_and_figures_are_those_of_the_json(workbook, as_json):
     assert workbook.sheetnames == ["parameters", "totals", "response_times", "hourly", "weekday_hourly", "brands",
-                                   "sectors", "coverage_months"]
+                                   "sectors", "monthly", "weekly", "answered_ranking", "coverage_months"]
     totals = {r["metric"]: r["value"] for r in _table(workbook["totals"])}
-    assert totals == as_json["totals"]
+    assert totals == _flat(as_json["totals"])
     assert totals["mention_tweets"] == 10 and totals["answered_pct"] == 60.0  # hm.EXPECTED_TOTALS
     for section in ("response_times", "hourly", "weekday_hourly", "brands", "sectors"):
         rows = _table(workbook[section])
         assert len(rows) == len(as_json[section]), section
         for got, want in zip(rows, as_json[section]):
-            for key, value in want.items():
+            for key, value in _flat(want).items():
                 assert got[key] == value, (section, key)
     months = _table(workbook["coverage_months"])
     assert [(m["month"], m["tweets"]) for m in months] == [(m["month"], m["tweets"])
@@ -114,7 +125,7 @@ def test_same_report_same_bytes(case, tmp_path):
     for name in ("a.xlsx", "b.xlsx"):
         run_kwo("brands", "-a", archive, "-b", roster, "-f", "xlsx", "-o", tmp_path / name)
     assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
-    assert openpyxl.load_workbook(tmp_path / "a.xlsx").sheetnames == ["parameters", "brands"]
+    assert openpyxl.load_workbook(tmp_path / "a.xlsx").sheetnames == ["parameters", "brands", "monthly", "weekly", "answered_ranking"]
 
 
 def _kwo(args, **kw):

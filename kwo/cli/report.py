@@ -367,7 +367,7 @@ _COMMANDS = {
 # The charts of the HTML report (kwo.report.charts.CHARTS; listed here so that building the CLI
 # does not import matplotlib; tests/test_charts.py keeps the two in step).
 CHART_NAMES = ("rush-hour", "response-by-hour", "closed-by-hour", "heatmap", "response-times",
-               "response-times-by-sector", "months")
+               "response-times-by-sector", "trend", "months")
 
 
 def _chart_command(group: click.Group) -> None:

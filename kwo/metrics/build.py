@@ -138,10 +138,14 @@ class Metrics:
         """The rows of registered metric ``name`` (kwo.metrics.registry)."""
         metric = METRICS[name]
         if isinstance(metric.sql, str):
-            rows = row_objects(metric.row, self.query(metric.sql))
+            rows = self.query(metric.sql)
         else:
-            rows = row_objects(metric.row, self.engine.query_text(str(metric.sql), metric.text(),
-                                                                  self.view_parameters.bindings()))
+            rows = self.engine.query_text(str(metric.sql), metric.text(), self.view_parameters.bindings())
+        for extra in metric.more:  # columns of further statements, matched on the metric's key
+            found = {tuple(r[k] for k in metric.key): r for r in self.query(extra)}
+            for row in rows:
+                row.update(found.get(tuple(row[k] for k in metric.key), {}))
+        rows = row_objects(metric.row, rows)
         if name == "response_times":
             add_bands(rows)  # the bands in words and the cumulative shares
         elif name == "brands":
@@ -171,6 +175,9 @@ class Metrics:
         t.mean_response_minutes = rs["mean_minutes"]
         for field, value in self._answered_within()[1].items():
             setattr(t, field, value)
+        (more,) = self.query("metrics/totals_insights")
+        for key, value in more.items():
+            setattr(t, key, value)
         return t
 
     def hourly(self) -> list[HourRow]:

@@ -16,13 +16,14 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from .rows import BrandRow, BucketRow, HourRow, SectorRow, WeekdayHourRow
+from .rows import BrandMonthRow, BrandRow, BrandWeekRow, BucketRow, HourRow, SectorRow, WeekdayHourRow
 
 
 @dataclass(frozen=True)
 class Column:
     """A column of a section in the human formats. kind decides the formatting: int (thousands
-    separators), pct (one decimal, %), minutes (one decimal), str."""
+    separators), pct (one decimal, %), ci (an interval [low, high] in percent), minutes (one
+    decimal), str."""
 
     key: str
     header: str
@@ -39,6 +40,9 @@ class Metric:
     key: tuple[str, ...] = ()  # the columns that identify a row (kwo.demo compares rows by them)
     columns: tuple[Column, ...] = ()  # shown in the human formats and CSV (default: every field)
     derived: tuple[str, ...] = ()  # properties of the row added to its JSON (HourRow.label)
+    # further statements of kwo.sql whose rows, matched on ``key``, add columns to this metric's rows:
+    # a figure beyond KWO16 comes in a file of its own instead of a rewrite of the first one
+    more: tuple[str, ...] = ()
 
     def text(self) -> str:
         """The SQL of the metric."""
@@ -68,6 +72,14 @@ def _c(key: str, header: str, kind: str = "int") -> Column:
     return Column(key, header, kind)
 
 
+#: The columns of issue 19 that the brand and sector tables share (questions, DM hand-offs).
+_INSIGHT_COLUMNS = (
+    _c("question_tweets", "questions"), _c("questions_answered", "questions answered"),
+    _c("questions_answered_pct", "questions answered %", "pct"),
+    _c("questions_answered_pct_ci", "questions 95% interval", "ci"),
+    _c("dm_handoff_replies", "DM hand-offs"), _c("dm_handoff_pct", "DM hand-off %", "pct"),
+)
+
 #: The list metrics in the order the report shows them.
 METRICS: dict[str, Metric] = {}
 
@@ -93,9 +105,10 @@ register_metric(Metric(
 ))
 register_metric(Metric(
     "hourly", "metrics/hourly", HourRow, "Mention tweets per hour of the day",
-    commands=("rush-hour",), key=("hour",), derived=("label",),
+    commands=("rush-hour",), key=("hour",), derived=("label", "answered_pct_ci"),
     columns=(_c("hour", "hour"), _c("label", "local time", "str"), _c("mentions", "mention tweets"),
              _c("answered", "answered"), _c("answered_pct", "answered %", "pct"),
+             _c("answered_pct_ci", "95% interval", "ci"),
              _c("median_response_minutes", "median (min)", "minutes"),
              _c("p90_response_minutes", "p90 (min)", "minutes"),
              _c("mentions_while_closed", "pairs while closed"), _c("closed_pct", "closed %", "pct")),
@@ -108,25 +121,50 @@ register_metric(Metric(
 ))
 register_metric(Metric(
     "brands", "metrics/brands", BrandRow, "Per brand",
-    commands=("brands",), key=("handle",),
+    commands=("brands",), key=("handle",), derived=("answered_pct_ci", "questions_answered_pct_ci"),
+    more=("metrics/brand_insights",),
     columns=(_c("handle", "handle", "str"), _c("name", "name", "str"), _c("sector", "sector", "str"),
              _c("mentions", "mentions"), _c("answered", "answered"), _c("answered_pct", "answered %", "pct"),
+             _c("answered_pct_ci", "95% interval", "ci"),
              _c("median_response_minutes", "median (min)", "minutes"),
              _c("p90_response_minutes", "p90 (min)", "minutes"), _c("brand_replies", "replies"),
              _c("replies_to_mentions", "to mentions"), _c("proactive_replies", "proactive"),
              _c("replies_parent_missing", "parent missing"), _c("replies_to_self", "to self"),
              _c("hours", "hours", "str"), _c("tz", "tz", "str"), _c("mentions_while_closed", "while closed"),
-             _c("closed_pct", "closed %", "pct")),
+             _c("closed_pct", "closed %", "pct"), *_INSIGHT_COLUMNS,
+             _c("median_business_response_minutes", "business median (min)", "minutes"),
+             _c("p90_business_response_minutes", "business p90 (min)", "minutes")),
 ))
 register_metric(Metric(
     "sectors", "metrics/sectors", SectorRow, "Per sector",
-    commands=("answered",), key=("sector",),
+    commands=("answered",), key=("sector",), derived=("answered_pct_ci", "questions_answered_pct_ci"),
+    more=("metrics/sector_insights",),
     columns=(_c("sector", "sector", "str"), _c("brands", "brands"), _c("mention_tweets", "mention tweets"),
-             _c("answered", "answered"), _c("answered_pct", "answered %", "pct"), _c("mention_pairs", "pairs"),
+             _c("answered", "answered"), _c("answered_pct", "answered %", "pct"),
+             _c("answered_pct_ci", "95% interval", "ci"), _c("mention_pairs", "pairs"),
              _c("answered_pairs", "answered pairs"), _c("median_response_minutes", "median (min)", "minutes"),
-             _c("proactive_replies", "proactive"), _c("replies_parent_missing", "parent missing")),
+             _c("proactive_replies", "proactive"), _c("replies_parent_missing", "parent missing"),
+             *_INSIGHT_COLUMNS, _c("median_business_response_minutes", "business median (min)", "minutes")),
 ))
 
+register_metric(Metric(
+    "monthly", "metrics/monthly", BrandMonthRow, "Trend per brand and month",
+    commands=("brands",), derived=("answered_pct_ci",),
+    # no key yet: the sample's truth.json does not count the trend, so the demo does not compare it
+    columns=(_c("handle", "handle", "str"), _c("month", "month", "str"), _c("mentions", "mentions"),
+             _c("answered", "answered"), _c("answered_pct", "answered %", "pct"),
+             _c("answered_pct_ci", "95% interval", "ci"),
+             _c("median_response_minutes", "median (min)", "minutes")),
+))
+register_metric(Metric(
+    "weekly", "metrics/weekly", BrandWeekRow, "Trend per brand and ISO week",
+    commands=("brands",), derived=("answered_pct_ci",),
+    # no key yet: the sample's truth.json does not count the trend, so the demo does not compare it
+    columns=(_c("handle", "handle", "str"), _c("week", "ISO week", "str"), _c("week_start", "from", "str"),
+             _c("mentions", "mentions"), _c("answered", "answered"), _c("answered_pct", "answered %", "pct"),
+             _c("answered_pct_ci", "95% interval", "ci"),
+             _c("median_response_minutes", "median (min)", "minutes")),
+))
 
 def metrics_shown_by(command: str) -> tuple[str, ...]:
     """The metrics a CLI section command shows (every metric for ``report``), in report order."""

@@ -50,6 +50,8 @@ class Report:
         """Plain JSON-ready data; floats rounded to 3 decimals (counts are exact)."""
         totals = clean_values(asdict(self.totals))
         totals["peak_hour_label"] = self.totals.peak_hour_label
+        totals["answered_pct_ci"] = self.totals.answered_pct_ci
+        totals["questions_answered_pct_ci"] = self.totals.questions_answered_pct_ci
         out: dict[str, Any] = {
             "parameters": asdict(self.parameters),
             "coverage": asdict(self.coverage) if self.coverage is not None else None,

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 
+from .intervals import wilson_pct
+
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")  # ISO weekday = index + 1
 
 @dataclass
@@ -54,6 +56,22 @@ class Totals:
     answered_within_8h_pct: float | None = None
     answered_within_24h_pct: float | None = None
     answered_within_48h_pct: float | None = None
+    question_tweets: int | None = None  # mention pairs (tweets, in totals and sectors) that are questions
+    questions_answered: int | None = None
+    questions_answered_pct: float | None = None
+    dm_handoff_replies: int | None = None  # replies to mentions that hand off to a private channel
+    dm_handoff_pct: float | None = None  # ... of the replies to mentions
+    median_business_response_minutes: float | None = None
+    p90_business_response_minutes: float | None = None
+
+    @property
+    def answered_pct_ci(self) -> list[float] | None:
+        """The Wilson 95% interval of answered_pct, [low, high] in percent (kwo.metrics.intervals)."""
+        return wilson_pct(self.answered, self.mention_tweets)
+
+    @property
+    def questions_answered_pct_ci(self) -> list[float] | None:
+        return wilson_pct(self.questions_answered, self.question_tweets)
 
     @property
     def peak_hour_label(self) -> str | None:
@@ -74,6 +92,11 @@ class HourRow:
     @property
     def label(self) -> str:
         return hour_label(self.hour)
+
+    @property
+    def answered_pct_ci(self) -> list[float] | None:
+        """The Wilson 95% interval of answered_pct, [low, high] in percent (kwo.metrics.intervals)."""
+        return wilson_pct(self.answered, self.mentions)
 
 
 @dataclass
@@ -127,6 +150,22 @@ class BrandRow:
     answered_within_8h_pct: float | None = None
     answered_within_24h_pct: float | None = None
     answered_within_48h_pct: float | None = None
+    question_tweets: int | None = None  # mention pairs (tweets, in totals and sectors) that are questions
+    questions_answered: int | None = None
+    questions_answered_pct: float | None = None
+    dm_handoff_replies: int | None = None  # replies to mentions that hand off to a private channel
+    dm_handoff_pct: float | None = None  # ... of the replies to mentions
+    median_business_response_minutes: float | None = None  # the clock stops while closed (roster hours)
+    p90_business_response_minutes: float | None = None
+
+    @property
+    def answered_pct_ci(self) -> list[float] | None:
+        """The Wilson 95% interval of answered_pct, [low, high] in percent (kwo.metrics.intervals)."""
+        return wilson_pct(self.answered, self.mentions)
+
+    @property
+    def questions_answered_pct_ci(self) -> list[float] | None:
+        return wilson_pct(self.questions_answered, self.question_tweets)
 
 
 @dataclass
@@ -141,6 +180,51 @@ class SectorRow:
     median_response_minutes: float | None
     proactive_replies: int
     replies_parent_missing: int
+    question_tweets: int | None = None  # mention pairs (tweets, in totals and sectors) that are questions
+    questions_answered: int | None = None
+    questions_answered_pct: float | None = None
+    dm_handoff_replies: int | None = None  # replies to mentions that hand off to a private channel
+    dm_handoff_pct: float | None = None  # ... of the replies to mentions
+    median_business_response_minutes: float | None = None
+    p90_business_response_minutes: float | None = None
+
+    @property
+    def answered_pct_ci(self) -> list[float] | None:
+        """The Wilson 95% interval of answered_pct, [low, high] in percent (kwo.metrics.intervals)."""
+        return wilson_pct(self.answered, self.mention_tweets)
+
+    @property
+    def questions_answered_pct_ci(self) -> list[float] | None:
+        return wilson_pct(self.questions_answered, self.question_tweets)
+
+
+@dataclass
+class BrandMonthRow:
+    handle: str
+    month: str  # YYYY-MM in the report time zone
+    mentions: int
+    answered: int
+    answered_pct: float | None
+    median_response_minutes: float | None
+
+    @property
+    def answered_pct_ci(self) -> list[float] | None:
+        return wilson_pct(self.answered, self.mentions)
+
+
+@dataclass
+class BrandWeekRow:
+    handle: str
+    week: str  # ISO week, YYYY-Www, in the report time zone
+    week_start: str  # its Monday, YYYY-MM-DD
+    mentions: int
+    answered: int
+    answered_pct: float | None
+    median_response_minutes: float | None
+
+    @property
+    def answered_pct_ci(self) -> list[float] | None:
+        return wilson_pct(self.answered, self.mentions)
 
 
 @dataclass

@@ -41,6 +41,18 @@ from ..sql.loader import build_order, statement
 #: The answer rules: the ``-- when: mode=...`` alternatives of kwo/sql/tables/.
 MODES = ("direct", "thread")
 
+def _open_spans(engine: Engine, roster: Roster, tz: str) -> tuple[str, ...]:
+    from .business_hours import register_open_spans
+
+    register_open_spans(engine, roster, tz)
+    return ("brand_open_spans", "brand_clocks")
+
+
+#: Tables made in Python where portable SQL cannot make them (the time-zone rules of opening
+#: hours), when a statement first reads one: name -> maker(engine, roster, report tz), which
+#: returns the names it made.
+PYTHON_TABLES = {"brand_open_spans": _open_spans, "brand_clocks": _open_spans}
+
 #: The tables of the roster (the other tables come from kwo/sql/tables/: see tables()).
 ROSTER_TABLES = ("brands", "brand_handles", "brand_hours")
 
@@ -96,7 +108,10 @@ def register_views(engine: Engine, roster: Roster, params: ViewParameters, *,
     engine.set_time_zone("UTC")
     register_roster(engine, roster)
     bindings = params.bindings()
+    made: set[str] = set()
     for name in order:
+        for table in sorted(set(statement(name).depends) & set(PYTHON_TABLES) - made):
+            made.update(PYTHON_TABLES[table](engine, roster, params.tz))  # after what it reads, before its readers
         engine.run(name, bindings)
 
 

@@ -155,3 +155,43 @@ def month_ticks(months: list[str], most: int) -> tuple[list[int], list[str]]:
         labels.append(f"{name}\n{year}" if year != year_before else name)
         year_before = year
     return ticks, labels
+
+
+#: Line colours of the trend chart (its brands: the most mentioned ones).
+TREND_COLOURS = (ANSWERED, ACCENT, "#3f8f5a", "#8a4fa3", MUTED)
+
+
+def month_range(first: str, last: str) -> list[str]:
+    """Every month from ``first`` to ``last`` (YYYY-MM): a month without mentions keeps its place."""
+    y, m = int(first[:4]), int(first[5:7])
+    out = []
+    while f"{y:04d}-{m:02d}" <= last:
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def trend_lines(ax, data: dict, *, most: int, ncols: int, fontsize: float) -> None:
+    """The trend chart: answered % per month of the most mentioned brands, one line each (the
+    wide and the narrow form differ in ticks and legend only)."""
+    rows = data.get("monthly") or []
+    if not rows:
+        note(ax, "no mention tweets in the period")
+        return
+    months = month_range(min(r["month"] for r in rows), max(r["month"] for r in rows))
+    totals: dict[str, int] = {}
+    for r in rows:
+        totals[r["handle"]] = totals.get(r["handle"], 0) + r["mentions"]
+    top = sorted(totals, key=lambda h: (-totals[h], h))[:len(TREND_COLOURS)]
+    at = {m: i for i, m in enumerate(months)}
+    for handle, colour in zip(top, TREND_COLOURS):
+        mine = [r for r in rows if r["handle"] == handle]
+        ax.plot([at[r["month"]] for r in mine], [r["answered_pct"] for r in mine], color=colour, linewidth=1.5,
+                marker="o", markersize=3, label=f"@{handle}")
+    ticks, labels = month_ticks(months, most=most)
+    ax.set_xticks(ticks, labels)
+    ax.set_xlim(-0.5, len(months) - 0.5)
+    ax.set_ylim(0, 100)
+    percent(ax)
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=min(ncols, len(top)), fontsize=fontsize,
+              borderaxespad=0.3)

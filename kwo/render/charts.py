@@ -40,6 +40,7 @@ from .chart_style import (
     note,
     percent,
     thousands,
+    trend_lines,
     wrap_to,
 )
 
@@ -400,6 +401,12 @@ def _response_times_by_sector(fig, data: dict) -> None:
         spine.set_visible(False)
     ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=len(buckets), fontsize=8, handlelength=1.2,
               columnspacing=1.0, borderaxespad=0.3)
+
+
+@_chart("trend", "Trend: answered % per month, the five most mentioned brands", 2.8,
+        figures=("answered_pct", "brands"))
+def _trend(fig, data: dict) -> None:
+    trend_lines(fig.add_subplot(), data, most=18, ncols=5, fontsize=8.5)
 
 
 @_chart("months", "Tweets per month: collected tweets and mention tweets", 2.8,

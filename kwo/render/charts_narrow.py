@@ -30,6 +30,7 @@ from .chart_style import (
     note,
     percent,
     thousands,
+    trend_lines,
 )
 
 #: Inches: 259 pt, shown about 370 px wide on a 400-pixel phone.
@@ -222,6 +223,11 @@ def _response_times_by_sector(fig, data: dict) -> None:
         spine.set_visible(False)
     ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=3, fontsize=SMALL, handlelength=1.0,
               columnspacing=0.8, borderaxespad=0.3)
+
+
+@_narrow("trend", 3.4)
+def _trend(fig, data: dict) -> None:
+    trend_lines(fig.add_subplot(), data, most=5, ncols=2, fontsize=SMALL)
 
 
 @_narrow("months", 3.0)

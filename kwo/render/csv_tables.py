@@ -98,12 +98,13 @@ def csv_tables(data: dict) -> dict[str, tuple[list[str], list[list]]]:
     every = tuple(FIGURES)
     if "totals" in data:
         tables["totals"] = (["metric", "value", "caveats"],
-                            [[k, v, row_caveats(caveats, TOTALS_FIGURES.get(k, every))]
-                             for k, v in data["totals"].items()])
+                            [[k, v, row_caveats(caveats, TOTALS_FIGURES.get(_interval_of(k), every))]
+                             for k, v in _flat(data["totals"]).items()])
     for section in (s for s in VIEWS[data["view"]].sections if s in data):
-        rows = data[section]
+        rows = [_flat(row) for row in data[section]]
         # brands and response_times: every field of the JSON (the bucket as well as its band)
-        keys = list(rows[0]) if section in ("brands", "response_times") and rows else [c.key for c in COLUMNS[section]]
+        keys = (list(rows[0]) if section in ("brands", "response_times") and rows
+                else _flat_keys([c.key for c in COLUMNS[section]]))
         figures = TABLE_FIGURES.get(section, every)
         tables[section] = (keys + ["caveats"],
                            [[row.get(k) for k in keys] + [row_caveats(caveats, figures, row.get("handle"))]
@@ -116,6 +117,35 @@ def csv_tables(data: dict) -> dict[str, tuple[list[str], list[list]]]:
         tables["coverage_months"] = (keys + ["caveats"],
                                      [[m.get(k) for k in keys] + [months_cell] for m in data["coverage"]["months"]])
     return tables
+
+
+#: Values that are intervals [low, high] (kwo.metrics.intervals): two numeric CSV columns each.
+INTERVAL_KEYS = ("answered_pct_ci", "questions_answered_pct_ci")
+
+
+def _flat(row: dict) -> dict:
+    """``row`` with each interval as two numbers, KEY_low and KEY_high: a spreadsheet reads numbers."""
+    if not any(k in row for k in INTERVAL_KEYS):
+        return row
+    out = {}
+    for key, value in row.items():
+        if key in INTERVAL_KEYS:
+            out[f"{key}_low"], out[f"{key}_high"] = value if value is not None else (None, None)
+        else:
+            out[key] = value
+    return out
+
+
+def _interval_of(key: str) -> str:
+    """The figure a flattened interval column belongs to (answered_pct_ci_low: answered_pct)."""
+    for end in ("_ci_low", "_ci_high"):
+        if key.endswith(end):
+            return key[: -len(end)]
+    return key
+
+
+def _flat_keys(keys: list[str]) -> list[str]:
+    return [k for key in keys for k in ((f"{key}_low", f"{key}_high") if key in INTERVAL_KEYS else (key,))]
 
 
 def section_names(data: dict) -> list[str]:

@@ -133,6 +133,8 @@ def page_context(data: dict) -> dict:
         chart_names.append("response-times")
         if details:
             chart_names.append("response-times-by-sector")
+    if data.get("monthly") is not None:
+        chart_names.append("trend")
     if data.get("coverage"):
         chart_names.append("months")
 

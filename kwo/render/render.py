@@ -17,6 +17,7 @@ from .sections import (
     SECTION_TITLES,
     TABLE_BRAND_COLUMNS,
     TABLE_DROP_ORDER,
+    TABLE_SECTOR_COLUMNS,
     TABLE_HEADERS,
     TOTALS_LABELS,
     VIEWS,
@@ -197,7 +198,7 @@ def _table_body(console, data: dict) -> None:
             console.print("  (none)")
         if section == "brands" and rows:
             console.print(
-                "  (--format json, csv or markdown add: replies, to mentions, to self, hours, tz, while closed)",
+                "  (--format json, csv or markdown add: replies, to mentions, to self, hours, tz, while closed, questions, DM hand-offs, intervals)",
                 style="dim",
             )
         if left_out and rows:
@@ -289,6 +290,8 @@ def _table_columns(section: str, rows: list[dict]):
     cols = COLUMNS[section]
     if section == "brands":
         cols = tuple(c for c in cols if c.key in TABLE_BRAND_COLUMNS)
+    elif section == "sectors":
+        cols = tuple(c for c in cols if c.key in TABLE_SECTOR_COLUMNS)
     elif section == "hourly":
         cols = tuple(c for c in cols if c.key != "hour")  # the label says it
     if not any(r.get("closed_pct") is not None for r in rows):  # no roster hours: nothing to show

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from ..caveat_messages import grouped
 from ..caveats import FIGURES, Thresholds, affects
 from ..metrics.bands import THRESHOLD_WORDS, THRESHOLDS, WITHIN_FIELDS, within_field
+from ..metrics.intervals import overlaps
 from ..metrics.registry import METRICS, Column, Metric, metrics_shown_by
 from ..metrics.results import Report
 from ..roster_filter import filter_text
@@ -23,7 +24,7 @@ from ..roster_filter import filter_text
 # minutes (one decimal), str. The metrics' columns and titles are in kwo.metrics.registry.
 
 #: Sections that are not metrics of their own but a projection of one (section -> the metric).
-DERIVED_FROM = {"proactive": "brands", "opening_hours": "brands"}
+DERIVED_FROM = {"proactive": "brands", "opening_hours": "brands", "answered_ranking": "brands"}
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,7 @@ TOTALS_LABELS: dict[str, tuple[str, str]] = {
     "mention_pairs": ("mention pairs (tweet, brand)", "int"),
     "answered": ("answered mention tweets", "int"),
     "answered_pct": ("answered %", "pct"),
+    "answered_pct_ci": ("answered %, 95% interval", "ci"),
     "answered_pairs": ("answered mention pairs", "int"),
     "brands_mentioned": ("brands mentioned", "int"),
     "median_response_minutes": ("median response (min)", "minutes"),
@@ -92,21 +94,32 @@ TOTALS_LABELS: dict[str, tuple[str, str]] = {
     "replies_to_self": ("replies to own tweets", "int"),
     # kwo.metrics.bands: the survey's guideline thresholds, of all mention pairs
     **{within_field(k): (f"answered within {THRESHOLD_WORDS[k]} (% of pairs)", "pct") for k in THRESHOLDS},
+    "question_tweets": ("question tweets (text with '?', URLs aside)", "int"),
+    "questions_answered": ("questions answered", "int"),
+    "questions_answered_pct": ("questions answered %", "pct"),
+    "questions_answered_pct_ci": ("questions answered %, 95% interval", "ci"),
+    "dm_handoff_replies": ("replies handing off to a private channel", "int"),
+    "dm_handoff_pct": ("DM hand-off % of replies to mentions", "pct"),
+    "median_business_response_minutes": ("median response, business hours (min)", "minutes"),
+    "p90_business_response_minutes": ("p90 response, business hours (min)", "minutes"),
 }
 ALL_TOTALS = tuple(TOTALS_LABELS)
 
 VIEWS: dict[str, View] = {
-    "report": View("report", "KWO webcare report", ALL_TOTALS, months=True),
+    "report": View("report", "KWO webcare report", ALL_TOTALS, ("answered_ranking",), months=True),
     "answered": View(
         "answered",
         "Answered mentions",
-        ("mention_tweets", "mention_pairs", "answered", "answered_pct", "answered_pairs", "brands_mentioned"),
+        ("mention_tweets", "mention_pairs", "answered", "answered_pct", "answered_pct_ci", "answered_pairs",
+         "brands_mentioned", "question_tweets", "questions_answered", "questions_answered_pct",
+         "questions_answered_pct_ci"),
         figures=("mention_tweets", "answered_pct", "brands"),
     ),
     "proactive": View(
         "proactive",
         "Brand replies: reactive, proactive, parent missing",
-        ("brand_replies", "replies_to_mentions", "proactive_replies", "replies_parent_missing", "replies_to_self"),
+        ("brand_replies", "replies_to_mentions", "proactive_replies", "replies_parent_missing", "replies_to_self",
+         "dm_handoff_replies", "dm_handoff_pct"),
         ("proactive",),
         ("proactive_replies", "brands"),
     ),
@@ -121,16 +134,17 @@ VIEWS: dict[str, View] = {
         "response-times",
         "Response times",
         ("mention_pairs", "answered_pairs", "median_response_minutes", "p90_response_minutes", "mean_response_minutes",
-         *WITHIN_FIELDS),
+         *WITHIN_FIELDS, "median_business_response_minutes", "p90_business_response_minutes"),
         figures=("mention_tweets", "answered_pct", "response_times"),
     ),
-    "brands": View("brands", "Brands", (), figures=("brands",)),
+    "brands": View("brands", "Brands", (), ("answered_ranking",), figures=("brands",)),
 }
 
 SECTION_TITLES: Mapping[str, str] = _WithMetrics({
     "totals": "Totals",
     "proactive": "Brand replies by parent",
     "opening_hours": "Mentions while closed (roster opening hours)",
+    "answered_ranking": "Brands ranked by answered % (95% intervals)",
     "coverage": "Coverage",
     "caveats": "Caveats",
     "months": "Tweets per month (coverage)",
@@ -157,6 +171,15 @@ COLUMNS: Mapping[str, tuple[Column, ...]] = _WithMetrics({
         Column("severity", "severity", "str"),
         Column("brand", "brand", "str"),
         Column("message", "message", "str"),
+    ),
+    "answered_ranking": (
+        Column("rank", "rank"),
+        Column("handle", "handle", "str"),
+        Column("name", "name", "str"),
+        Column("mentions", "mentions"),
+        Column("answered_pct", "answered %", "pct"),
+        Column("answered_pct_ci", "95% interval", "ci"),
+        Column("overlaps_next", "overlaps next", "bool"),
     ),
     "opening_hours": (
         Column("handle", "handle", "str"),
@@ -213,6 +236,13 @@ TABLE_BRAND_COLUMNS = (
     "p90_response_minutes", "proactive_replies", "replies_parent_missing", "closed_pct",
 )
 
+#: The sector columns the terminal table keeps: the questions, hand-offs and business hours are in
+#: every other format (a terminal of 200 columns cannot show 18).
+TABLE_SECTOR_COLUMNS = (
+    "sector", "brands", "mention_tweets", "answered", "answered_pct", "answered_pct_ci", "mention_pairs",
+    "answered_pairs", "median_response_minutes", "proactive_replies", "replies_parent_missing",
+)
+
 
 def view(name: str) -> View:
     return VIEWS[name]
@@ -225,9 +255,24 @@ def section_rows(data: dict, section: str) -> list[dict]:
         source = [b for b in data["brands"] if b["brand_replies"]]
     elif section == "opening_hours":
         source = [b for b in data["brands"] if b["hours"]]
+    elif section == "answered_ranking":
+        source = answered_ranking(data["brands"])
     else:
         source = data[section]
     return [{k: row.get(k) for k in keys} for row in source]
+
+
+def answered_ranking(brands: list[dict]) -> list[dict]:
+    """The brands with mentions by answered % (highest first, then handle), each saying whether
+    its Wilson 95% interval overlaps the next brand's: where it does, the two ranks may be noise.
+    The last brand's overlaps_next is None (there is no next)."""
+    ranked = sorted((b for b in brands if b["mentions"]), key=lambda b: (-b["answered_pct"], b["handle"]))
+    out = []
+    for i, b in enumerate(ranked):
+        after = ranked[i + 1] if i + 1 < len(ranked) else None
+        out.append({**b, "rank": i + 1,
+                    "overlaps_next": overlaps(b["answered_pct_ci"], after["answered_pct_ci"]) if after else None})
+    return out
 
 
 def view_caveats(caveats: list, view_name: str) -> list:
@@ -267,6 +312,10 @@ def fmt_value(value, kind: str) -> str:
         return f"{value:,}" if isinstance(value, int) else str(value)
     if kind == "pct":
         return f"{value:,.1f}%"
+    if kind == "ci":
+        return f"{value[0]:,.1f}–{value[1]:,.1f}%"
+    if kind == "bool":
+        return "yes" if value else "no"
     if kind == "minutes":
         return f"{value:,.1f}"
     return str(value)

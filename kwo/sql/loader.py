@@ -51,6 +51,10 @@ EXTERNAL = {
     "brands": "the roster (kwo.metrics.tables.register_roster)",
     "brand_handles": "the roster (kwo.metrics.tables.register_roster)",
     "brand_hours": "the roster (kwo.metrics.tables.register_roster)",
+    "brand_open_spans": "the roster's opening hours as UTC spans, made when a statement first reads it "
+                        "(kwo.metrics.business_hours)",
+    "brand_clocks": "the clock (zone and hours) of each brand with hours, made with brand_open_spans "
+                    "(kwo.metrics.business_hours)",
     "staged": "the rows an ingest staged (kwo.ingest.merge)",
     "archive_rows": "the archive's rows with their part file, during an ingest (kwo.ingest.merge)",
     "upgrade_candidates": "the parts upgrade_files names, during an ingest (kwo.ingest.merge)",
