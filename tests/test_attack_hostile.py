@@ -310,7 +310,7 @@ def test_html_report_has_no_raw_controls_and_its_charts_parse(hostile, tmp_path)
     html = out.read_text(encoding="utf-8")
     assert not RAW_CONTROLS.search(html)
     svgs = re.findall(r"<svg\b.*?</svg>", html, re.S)
-    assert len(svgs) == 7
+    assert len(svgs) == 14  # each chart wide and narrow
     for svg in svgs:
         ElementTree.fromstring(svg)
     assert "fin\\x00ance\\x1b[31m" in html

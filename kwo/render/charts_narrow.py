@@ -196,7 +196,10 @@ def _response_times_by_sector(fig, data: dict) -> None:
     if overall and sum(r["count"] for r in overall):
         rows.append(("all sectors", [r["pct"] or 0 for r in overall], [r["bucket"] for r in overall]))
     for sector, buckets in by_sector.items():
-        rows.append((svg_text(sector), [b["pct"] or 0 for b in buckets], [b["bucket"] for b in buckets]))
+        # a long name is cut: beside bars 3.6 in wide it would leave the bars no room at all
+        name = svg_text(sector)
+        rows.append((name if len(name) <= 16 else name[:15] + "…", [b["pct"] or 0 for b in buckets],
+                     [b["bucket"] for b in buckets]))
     if not rows:
         note(ax, "no mention pairs in this period")
         return
