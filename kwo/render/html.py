@@ -42,6 +42,9 @@ from .sections import (
 
 #: Sections with a part of their own in the page; any other section of a view is a plain table.
 _OWN_PARTS = ("hourly", "weekday_hourly", "response_times", "sectors", "brands")
+#: Per brand and month or ISO week: thousands of rows (100 brands x 52 weeks made the page 4 MB
+#: and stalled a browser); the HTML shows them as the trend chart, the other formats as tables.
+_CHART_ONLY = ("monthly", "weekly")
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -168,7 +171,7 @@ def page_context(data: dict) -> dict:
         for key, value in totals.items()
     ]
     tables = [_table(section, data[section]) for section in view.sections
-              if section in data and section not in _OWN_PARTS]
+              if section in data and section not in _OWN_PARTS + _CHART_ONLY]
     weekday_matrix = []
     if data.get("weekday_hourly") is not None:
         cells = {(r["weekday"], r["hour"]): r for r in data["weekday_hourly"]}
