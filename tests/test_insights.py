@@ -57,10 +57,28 @@ def test_wilson_by_hand():
     assert wilson_pct(5, 5)[1] == 100.0 and wilson_pct(0, 0) is None
 
 
-def test_wilson_against_statsmodels():
-    sm = pytest.importorskip("statsmodels.stats.proportion")
-    for x, n in ((0, 1), (2, 3), (58, 100), (871_000, 1_508_812)):
-        low, high = sm.proportion_confint(x, n, alpha=0.05, method="wilson")
+def test_wilson_is_the_score_test_inversion():
+    # Independent of the closed form: the Wilson interval is every p whose score test
+    # |x - n·p| <= z·sqrt(n·p·(1-p)) does not reject; find its two ends by bisection.
+    from statistics import NormalDist
+
+    z = NormalDist().inv_cdf(0.975)
+
+    def inside(x, n, p):
+        return abs(x - n * p) <= z * (n * p * (1 - p)) ** 0.5
+
+    def edge(x, n, lo, hi):  # lo is outside the interval, hi inside (or the other way round)
+        for _ in range(200):
+            mid = (lo + hi) / 2
+            if inside(x, n, mid) == inside(x, n, hi):
+                hi = mid
+            else:
+                lo = mid
+        return hi
+
+    for x, n in ((1, 3), (2, 3), (58, 100), (871_000, 1_508_812), (3, 1000)):
+        p = x / n
+        low, high = edge(x, n, 0.0, p), edge(x, n, 1.0, p)
         assert wilson_pct(x, n) == pytest.approx([100 * low, 100 * high], abs=1e-3)
 
 
