@@ -84,7 +84,7 @@ def test_csv_carries_the_same_numbers(as_json, case, tmp_path):
     assert run("report", "-a", archive, "-b", roster, "-o", f"{tmp_path}/tables/").stdout == ""
     params, blocks = _csv_blocks(tmp_path / "tables")
     assert sorted(p.name for p in (tmp_path / "tables").iterdir()) == [
-        "brands.csv", "caveats.csv", "coverage_months.csv", "hourly.csv", "parameters.csv", "parameters.json",
+        "brand_agents.csv", "brands.csv", "caveats.csv", "coverage_months.csv", "hourly.csv", "parameters.csv", "parameters.json",
         "response_times.csv", "sectors.csv", "totals.csv", "weekday_hourly.csv"]
     named = {r["name"]: r["value"] for r in blocks["parameters"]}
     assert named["tz"] == "Europe/Amsterdam" and named["roster_sha256"] == as_json["parameters"]["roster_sha256"]
@@ -187,7 +187,7 @@ def test_table_format(case):
         ("rush-hour", {"view", "parameters", "coverage", "caveats", "totals", "hourly", "weekday_hourly",
                        "opening_hours"}),
         ("response-times", {"view", "parameters", "coverage", "caveats", "totals", "response_times"}),
-        ("brands", {"view", "parameters", "coverage", "caveats", "brands"}),
+        ("brands", {"view", "parameters", "coverage", "caveats", "brands", "brand_agents"}),
     ],
 )
 def test_section_commands(case, as_json, command, keys):
@@ -451,7 +451,7 @@ def test_csv_section_chooses_the_table(case, as_json):
     result = run("report", "-a", archive, "-b", roster, "-f", "csv", "--section", "nope", ok=False)
     assert result.exit_code == 2
     assert ("--section nope: kwo report has the tables parameters, totals, response_times, hourly, weekday_hourly, "
-            "brands, sectors, caveats, coverage_months") in result.stderr
+            "brands, sectors, brand_agents, caveats, coverage_months") in result.stderr
     result = run("report", "-a", archive, "-b", roster, "-f", "json", "--section", "totals", ok=False)
     assert "--section and --csv-dialect go with --format csv" in result.stderr
 

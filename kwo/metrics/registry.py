@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from .rows import BrandRow, BucketRow, HourRow, SectorRow, WeekdayHourRow
+from .rows import AgentRow, BrandRow, BucketRow, HourRow, SectorRow, WeekdayHourRow
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,8 @@ register_metric(Metric(
              _c("replies_to_mentions", "to mentions"), _c("proactive_replies", "proactive"),
              _c("replies_parent_missing", "parent missing"), _c("replies_to_self", "to self"),
              _c("hours", "hours", "str"), _c("tz", "tz", "str"), _c("mentions_while_closed", "while closed"),
-             _c("closed_pct", "closed %", "pct")),
+             _c("closed_pct", "closed %", "pct"), _c("agents", "agents"), _c("signed_replies", "signed"),
+             _c("signed_pct", "signed %", "pct")),
 ))
 register_metric(Metric(
     "sectors", "metrics/sectors", SectorRow, "Per sector",
@@ -123,7 +124,15 @@ register_metric(Metric(
     columns=(_c("sector", "sector", "str"), _c("brands", "brands"), _c("mention_tweets", "mention tweets"),
              _c("answered", "answered"), _c("answered_pct", "answered %", "pct"), _c("mention_pairs", "pairs"),
              _c("answered_pairs", "answered pairs"), _c("median_response_minutes", "median (min)", "minutes"),
-             _c("proactive_replies", "proactive"), _c("replies_parent_missing", "parent missing")),
+             _c("proactive_replies", "proactive"), _c("replies_parent_missing", "parent missing"),
+             _c("agents", "agents"), _c("signed_replies", "signed"), _c("signed_pct", "signed %", "pct")),
+))
+register_metric(Metric(
+    "brand_agents", "metrics/brand_agents", AgentRow, "Agents per brand (signatures under replies)",
+    commands=("brands",), key=("handle", "agent"),
+    columns=(_c("handle", "brand", "str"), _c("agent", "agent", "str"), _c("replies", "replies"),
+             _c("replies_to_mentions", "to mentions"), _c("median_response_minutes", "median (min)", "minutes"),
+             _c("hours_active", "hours active")),
 ))
 
 

@@ -45,6 +45,9 @@ class Totals:
     median_response_minutes: float | None = None
     p90_response_minutes: float | None = None
     mean_response_minutes: float | None = None
+    agents: int = 0  # distinct signatures per brand, summed over the brands (issue 19)
+    signed_replies: int = 0
+    signed_pct: float | None = None
 
     @property
     def peak_hour_label(self) -> str | None:
@@ -106,6 +109,9 @@ class BrandRow:
     tz: str | None
     mentions_while_closed: int | None
     closed_pct: float | None
+    agents: int = 0  # distinct signatures under its replies (reply_signatures)
+    signed_replies: int = 0
+    signed_pct: float | None = None
 
 
 @dataclass
@@ -120,6 +126,21 @@ class SectorRow:
     median_response_minutes: float | None
     proactive_replies: int
     replies_parent_missing: int
+    agents: int = 0  # distinct signatures per brand of the sector, summed
+    signed_replies: int = 0
+    signed_pct: float | None = None
+
+
+@dataclass
+class AgentRow:
+    """One agent of a brand: a signature under its replies (kwo/sql/metrics/brand_agents.sql)."""
+
+    handle: str
+    agent: str  # the signature as written: '^AB', '-Sanne'
+    replies: int
+    replies_to_mentions: int
+    median_response_minutes: float | None
+    hours_active: int  # distinct clock hours (date and hour) with one of its replies
 
 
 @dataclass

@@ -88,6 +88,9 @@ TOTALS_LABELS: dict[str, tuple[str, str]] = {
     "proactive_replies": ("proactive replies", "int"),
     "replies_parent_missing": ("replies, parent not in archive", "int"),
     "replies_to_self": ("replies to own tweets", "int"),
+    "agents": ("agents (signatures, per brand)", "int"),
+    "signed_replies": ("signed brand replies", "int"),
+    "signed_pct": ("signed %", "pct"),
 }
 ALL_TOTALS = tuple(TOTALS_LABELS)
 
