@@ -178,11 +178,12 @@ def repair(archive):
 
 def _register_plugins() -> None:
     # Command groups that live in their own modules (reports, samples, benchmarks).
-    from . import bench, report, sample
+    from . import bench, report, sample, staffing
 
     report.register(cli)
     sample.register(cli)
     bench.register(cli)
+    staffing.register(cli)
 
 
 _register_plugins()

@@ -51,6 +51,7 @@ EXTERNAL = {
     "brands": "the roster (kwo.metrics.tables.register_roster)",
     "brand_handles": "the roster (kwo.metrics.tables.register_roster)",
     "brand_hours": "the roster (kwo.metrics.tables.register_roster)",
+    "staffing_hours": "the period's hours and their weekday-hours (kwo.staffing_report)",
     "staged": "the rows an ingest staged (kwo.ingest.merge)",
     "archive_rows": "the archive's rows with their part file, during an ingest (kwo.ingest.merge)",
     "upgrade_candidates": "the parts upgrade_files names, during an ingest (kwo.ingest.merge)",
