@@ -12,6 +12,8 @@ B(n) = A B(n-1) / (n + A B(n-1)); C = n B / (n - A (1 - B)); SL = 1 - C exp(-(n 
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 
 import pytest
 
@@ -88,3 +90,34 @@ def test_bad_parameters_are_clear_errors(sign_case, option, value, message):
     archive, roster = sign_case
     result = run_kwo("staffing", "-a", str(archive), "-b", str(roster), option, value, code=2)
     assert message in result.stderr and "Traceback" not in result.stderr
+
+
+# ---------------------------------------------------------------------------------------------
+# The committed sample's staffing is stable: a golden file (KWO_UPDATE_GOLDEN=1 rewrites it)
+
+GOLDEN = Path(__file__).resolve().parent / "golden" / "sample_staffing.tsv"
+SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
+
+
+def golden_text(data: dict, brand: str) -> str:
+    """The parameters, every brand's summary, the most understaffed hours and one brand's 168 rows."""
+    def line(d):
+        return "\t".join("" if v is None else str(v) for v in d.values())
+
+    p = data["staffing_parameters"]
+    out = ["# " + line({k: p[k] for k in ("aht_minutes", "target_pct", "within_minutes", "tz", "period_hours",
+                                          "period_start_utc", "period_end_utc")}),
+           "# summaries", *map(line, data["staffing_summary"]),
+           "# most understaffed", *map(line, data["most_understaffed"]),
+           f"# {brand}", *(line(r) for r in data["staffing"] if r["brand"] == brand)]
+    return "\n".join(out) + "\n"
+
+
+def test_sample_staffing_is_stable(tmp_path):
+    archive = tmp_path / "archive"
+    run_kwo("ingest", *sorted(str(p) for p in SAMPLE.glob("*.jsonl.gz")), "--archive", str(archive), "-q")
+    out = run_kwo("staffing", "-a", str(archive), "-b", str(SAMPLE / "brands.csv"), "-f", "json").stdout
+    text = golden_text(json.loads(out), "zeestroomhelp")
+    if os.environ.get("KWO_UPDATE_GOLDEN"):
+        GOLDEN.write_text(text, encoding="utf-8")
+    assert text == GOLDEN.read_text(encoding="utf-8")
