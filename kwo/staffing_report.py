@@ -186,8 +186,32 @@ def staffing(metrics, *, aht: float, target_pct: float, within: float, brand: st
     return Staffing(parameters=parameters, summaries=summaries, most_understaffed=worst, rows=rows)
 
 
+#: The parameters of the staffing section of ``kwo report`` (``kwo staffing`` chooses its own).
+REPORT_DEFAULTS = {"aht": 4.0, "target_pct": 80.0, "within": 60.0}
+
+
+def report_section(metrics) -> dict:
+    """The staffing section of ``kwo report`` (JSON ``staffing``, the HTML heatmap): the parameters,
+    every brand's summary, the most understaffed hours, and per weekday-hour the agents needed and
+    seen summed over the brands (``weekly``); the 168 rows per brand are ``kwo staffing``'s."""
+    result = staffing(metrics, **REPORT_DEFAULTS)
+    data = result.as_dict()
+    weekly = []
+    for c in range(CELLS):
+        cells = result.rows[c::CELLS]  # the rows are brand by brand, 168 each
+        known = [r for r in cells if r.agents_needed is not None]
+        weekly.append({
+            "weekday": c // 24 + 1, "hour": c % 24,
+            "mentions_per_hour": round(sum(r.mentions_per_hour for r in known), 3) if known else None,
+            "agents_needed": sum(r.agents_needed for r in known) if known else None,
+            "agents_seen": round(sum(r.agents_seen for r in known), 3) if known else None,
+        })
+    return {"parameters": data["staffing_parameters"], "summary": data["staffing_summary"],
+            "most_understaffed": data["most_understaffed"], "weekly": weekly}
+
+
 def _iso_hour(h: int) -> str:
     return (datetime(1970, 1, 1, tzinfo=UTC) + timedelta(hours=h)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-__all__ = ["CELLS", "Staffing", "StaffingRow", "StaffingSummary", "period_hours", "staffing"]
+__all__ = ["CELLS", "REPORT_DEFAULTS", "Staffing", "StaffingRow", "StaffingSummary", "period_hours", "report_section", "staffing"]

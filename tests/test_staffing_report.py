@@ -121,3 +121,22 @@ def test_sample_staffing_is_stable(tmp_path):
     if os.environ.get("KWO_UPDATE_GOLDEN"):
         GOLDEN.write_text(text, encoding="utf-8")
     assert text == GOLDEN.read_text(encoding="utf-8")
+
+
+def test_the_report_has_a_staffing_section(sign_case):
+    """kwo report's JSON carries the staffing summaries at the defaults (4 min, 80% within 60 min)
+    and the agents needed and seen per weekday-hour summed over the brands; the HTML its heatmap."""
+    archive, roster = sign_case
+    args = ("-a", str(archive), "-b", str(roster), "--since", "2016-03-07", "--until", "2016-03-20")
+    report = json.loads(run_kwo("report", *args, "-f", "json").stdout)["staffing"]
+    alone = json.loads(run_kwo("staffing", *args, "-f", "json").stdout)
+    assert report["summary"] == alone["staffing_summary"]
+    assert report["most_understaffed"] == alone["most_understaffed"]
+    assert (report["parameters"]["aht_minutes"], report["parameters"]["target_pct"],
+            report["parameters"]["within_minutes"]) == (4.0, 80.0, 60.0)
+    # Mon 09h: acme 3 an hour (load 0.2: one agent answers 80% within the hour), seen 1.5; bolt none
+    monday_9 = report["weekly"][9]
+    assert (monday_9["weekday"], monday_9["hour"], monday_9["mentions_per_hour"], monday_9["agents_needed"],
+            monday_9["agents_seen"]) == (1, 9, 3.0, 1, 1.5)
+    page = run_kwo("report", *args, "-f", "html").stdout
+    assert 'id="kwo-chart-staffing"' in page and 'id="staffing-table"' in page

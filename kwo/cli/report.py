@@ -334,7 +334,7 @@ _COMMANDS = {
 # The charts of the HTML report (kwo.report.charts.CHARTS; listed here so that building the CLI
 # does not import matplotlib; tests/test_charts.py keeps the two in step).
 CHART_NAMES = ("rush-hour", "response-by-hour", "closed-by-hour", "heatmap", "response-times",
-               "response-times-by-sector", "months")
+               "response-times-by-sector", "months", "staffing")
 
 
 def _chart_command(group: click.Group) -> None:
@@ -351,7 +351,8 @@ def _chart_command(group: click.Group) -> None:
         NAME is one of: rush-hour (mention tweets per hour, answered and not, and answered %),
         response-by-hour (median response time per hour of arrival), closed-by-hour (share of
         mentions arriving while the brand is closed), heatmap (weekday x hour), response-times
-        (the guideline buckets), response-times-by-sector, months (tweets per month).
+        (the guideline buckets), response-times-by-sector, months (tweets per month), staffing
+        (agents needed by Erlang C and seen, weekday x hour; kwo staffing has the figures).
         The same archive and options give the same bytes. The caveats that affect the chart
         (see kwo report) are its footnote.
 

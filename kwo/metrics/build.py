@@ -212,6 +212,10 @@ class Metrics:
         for name in METRICS:
             if name in wanted:
                 r.set_section(name, self.section(name))
+        if sections is None:  # the whole report: with its staffing section (issue 20)
+            from ..staffing_report import report_section
+
+            r.staffing = report_section(self)
         if details:
             r.details = self.details(peak_hour=r.totals.peak_hour)
         return r

@@ -464,4 +464,12 @@ def _bucket_label(bucket: str) -> str:
     return bucket.replace("<=", "≤ ").replace(">", "> ")
 
 
+@_chart("staffing", "Agents needed (Erlang C) and agents seen, per weekday and hour", 5.2,
+        figures=("mention_tweets", "hourly"))
+def _staffing(fig, data: dict) -> None:
+    from .staffing_chart import draw_staffing  # its own module (issue 20)
+
+    draw_staffing(fig, data, heat_colors=HEAT_COLORS, muted=MUTED, weekdays=WEEKDAYS, note=_note)
+
+
 __all__ = ["CHARTS", "chart_caveats", "chart_names", "figure", "inline_svg", "render_chart"]

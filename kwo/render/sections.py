@@ -232,6 +232,8 @@ def view_data(report: Report, view_name: str) -> dict:
             continue  # no roster hours: nothing to say
         else:
             out[s] = section_rows(full, s)
+    if "staffing" in full and v.name == "report":  # the whole report's (kwo.staffing_report)
+        out["staffing"] = full["staffing"]
     if "details" in full:  # asked for by the HTML report (Metrics.report(details=True))
         out["details"] = full["details"]
     return out
