@@ -23,7 +23,7 @@ the placing in weekdays and hours, the means and Erlang C are numpy here.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -32,6 +32,8 @@ import numpy as np
 from .errors import UsageError
 from .staffing import agents_needed_cells
 
+#: The report tables staffing reads (kwo staffing builds only these and what they read).
+TABLES = ("mention_answers", "reply_signatures", "tweet_hours")
 CELLS = 168  # 7 weekdays x 24 hours, Monday 00:00 first
 TOP = 10  # the most understaffed hours listed
 
@@ -72,11 +74,12 @@ class Staffing:
         def clean(d):
             return {k: (round(v, 3) if isinstance(v, float) else v) for k, v in d.items()}
 
+        # vars(), not dataclasses.asdict: 168 rows a brand, and asdict deep-copies each field
         return {
             "staffing_parameters": self.parameters,
-            "staffing_summary": [clean(asdict(s)) for s in self.summaries],
-            "most_understaffed": [clean(asdict(r)) for r in self.most_understaffed],
-            "staffing": [clean(asdict(r)) for r in self.rows],
+            "staffing_summary": [clean(vars(s)) for s in self.summaries],
+            "most_understaffed": [clean(vars(r)) for r in self.most_understaffed],
+            "staffing": [clean(vars(r)) for r in self.rows],
         }
 
 
@@ -195,7 +198,7 @@ def report_section(metrics) -> dict:
     every brand's summary, the most understaffed hours, and per weekday-hour the agents needed and
     seen summed over the brands (``weekly``); the 168 rows per brand are ``kwo staffing``'s."""
     result = staffing(metrics, **REPORT_DEFAULTS)
-    data = result.as_dict()
+    data = Staffing(result.parameters, result.summaries, result.most_understaffed).as_dict()  # rows aside
     weekly = []
     for c in range(CELLS):
         cells = result.rows[c::CELLS]  # the rows are brand by brand, 168 each

@@ -113,7 +113,7 @@ def output_options(fn):
     return fn
 
 
-def _open_metrics(archive, brands, tz, since, until, window, thread, thresholds=()):
+def _open_metrics(archive, brands, tz, since, until, window, thread, thresholds=(), tables=None):
     """The report library over ``archive``; its usage errors show this command's usage."""
     from ..caveats import Thresholds
     from ..errors import UsageError
@@ -123,7 +123,7 @@ def _open_metrics(archive, brands, tz, since, until, window, thread, thresholds=
     try:
         options = ReportOptions(tz=tz, since=since, until=until, window=window, thread=thread,
                                 thresholds=Thresholds.parse(thresholds))
-        metrics = open_metrics(archive, brands, options, settings=Settings.from_environ())
+        metrics = open_metrics(archive, brands, options, settings=Settings.from_environ(), tables=tables)
     except UsageError as exc:
         # Raised here, with this command's context, the message shows `kwo <command>` usage.
         raise click.UsageError(str(exc)) from None

@@ -101,13 +101,13 @@ def register(group: click.Group) -> None:
           kwo staffing -a kwo16 -b brands.csv --brand KPNwebcare --since 2016-10-01 -f json
         """
         from ..output import write_output
-        from ..staffing_report import staffing
+        from ..staffing_report import TABLES, staffing
 
         aht_min = parse_minutes(aht, "--aht", zero_ok=False)
         within_min = parse_minutes(within, "--within", zero_ok=True)
         target_pct = parse_target(target)
         target_file = _output_target(output, archive) if output else None
-        metrics = _open_metrics(archive, brands, tz, since, until, window, thread, thresholds)
+        metrics = _open_metrics(archive, brands, tz, since, until, window, thread, thresholds, tables=TABLES)
         try:
             result = staffing(metrics, aht=aht_min, target_pct=target_pct, within=within_min, brand=brand)
         except Exception:

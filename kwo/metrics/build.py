@@ -71,6 +71,7 @@ class Metrics:
         archive_fingerprint: str = "",
         manifest=None,
         spill_safe: bool = True,
+        tables: tuple[str, ...] | None = None,
     ):
         from ..roster import check_time_zone
         from ..version import __version__
@@ -92,7 +93,8 @@ class Metrics:
             raise UsageError(f"--since {options.since} is not before --until {options.until}")
         self.view_parameters = ViewParameters(tz=options.tz, since=since, until=until, window_ms=window_ms,
                                               mode=options.mode)
-        register_views(engine, roster, self.view_parameters, spill_safe=spill_safe)
+        # tables: only these report tables (and what they read); the report's methods need them all
+        register_views(engine, roster, self.view_parameters, spill_safe=spill_safe, only=tables)
         self.parameters = Parameters(
             tz=options.tz,
             mode=options.mode,
@@ -252,6 +254,7 @@ def open_metrics(
     *,
     threads: int | None = None,
     settings: Settings | None = None,
+    tables: tuple[str, ...] | None = None,
 ) -> Metrics:
     """Open the archive, load (or derive) the roster and build the report tables. The result is a
     context manager: ``with open_metrics(...) as m:`` closes its connection at the end."""
@@ -273,7 +276,7 @@ def open_metrics(
         raise
     # Tables in memory can afford quantile_cont (which keeps every value); a scratch file's cannot.
     return Metrics(engine, roster, options, archive_path=str(archive), archive_fingerprint=manifest.fingerprint,
-                   manifest=manifest, spill_safe=scratch)
+                   manifest=manifest, spill_safe=scratch, tables=tables)
 
 
 def build_report(

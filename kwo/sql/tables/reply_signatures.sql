@@ -14,13 +14,10 @@
 -- Parameters: none.
 -- depends: brand_reply_kinds, tweets
 CREATE TABLE reply_signatures AS
-SELECT tweet_id, brand_key, created_at, in_reply_to_tweet_id, kind, several, signature
-FROM (
-    SELECT r.tweet_id, r.brand_key, r.created_at, r.in_reply_to_tweet_id, r.kind, r.several,
-           regexp_extract(t.text,
-               '(?:^|\s)(\^[A-Za-zÀ-ÖØ-öø-ÿ]{1,4}|[-~/][A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]{1,14})(?:\s|https?://\S+|[\x{2600}-\x{27BF}\x{1F000}-\x{1FAFF}\x{FE0F}\x{200D}])*$',
-               1) AS signature
-    FROM brand_reply_kinds r
-    JOIN tweets t ON t.tweet_id = r.tweet_id
-) s
-WHERE signature <> '';
+SELECT r.tweet_id, r.brand_key, r.created_at, r.in_reply_to_tweet_id, r.kind, r.several,
+       regexp_extract(t.text, '(?:^|\s)(\^[A-Za-zÀ-ÖØ-öø-ÿ]{1,4}|[-~/][A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]{1,14})(?:\s|https?://\S+|[\x{2600}-\x{27BF}\x{1F000}-\x{1FAFF}\x{FE0F}\x{200D}])*$', 1) AS signature
+FROM brand_reply_kinds r
+JOIN tweets t ON t.tweet_id = r.tweet_id
+-- the test without the capture group first: three times cheaper, and the extraction then runs
+-- only on the signed replies (a filter on the extracted column would compute it twice)
+WHERE regexp_matches(t.text, '(?:^|\s)(\^[A-Za-zÀ-ÖØ-öø-ÿ]{1,4}|[-~/][A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]{1,14})(?:\s|https?://\S+|[\x{2600}-\x{27BF}\x{1F000}-\x{1FAFF}\x{FE0F}\x{200D}])*$');
