@@ -605,8 +605,8 @@ def test_kwo_sql_streams_rows_instead_of_gathering_them(hostile):
     # the table shows the first 1,000 rows and stops the query
     proc = kwo("sql", endless, "-a", hostile["archive"], timeout=120)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.endswith("│ 999 │\n└─────┘\nthe first 1,000 rows; add a LIMIT, or use --format csv or json for "
-                                "every row\n")
+    assert proc.stdout.endswith("│ 999 │\n└─────┘\nthe first 1,000 rows: --max-rows 0 shows all, --format csv or json "
+                                "streams them\n")
     # csv rows reach the reader as they come: it reads some and goes
     p = subprocess.Popen([sys.executable, "-m", "kwo", "sql", endless, "-a", str(hostile["archive"]), "--format",
                           "csv"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

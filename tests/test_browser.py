@@ -1,7 +1,10 @@
 """The HTML report in a real browser: headless Chromium (through chromedriver) with networking
 disabled opens the file from disk; no console error, no resource requested, every chart drawn
 with a size, the brand table sorts, the adversarial tweet text stays text; a PNG screenshot of
-the whole page is saved (KWO_SCREENSHOT=path copies it out of the test's tmp_path).
+the whole page is saved (KWO_SCREENSHOT=path copies it out of the test's tmp_path). On a phone
+(400 px wide) the page does not scroll sideways, the charts are their narrow forms with every
+label inside and 11 px or larger, and the brand table shows each brand's handle and answered %
+(KWO_SCREENSHOT_PHONE=path copies that screenshot out).
 
 Skipped only where Chromium is not installed; .ci/run installs the Debian packages chromium and
 chromium-driver.
@@ -110,15 +113,13 @@ def test_report_in_chromium(browser, report_file, tmp_path):
     assert errors == []
     assert browser.execute_script("return performance.getEntriesByType('resource').length") == 0
 
-    # every chart is drawn with a size
-    charts = browser.execute_script("""
-        return Array.from(document.querySelectorAll('svg.chart')).map(function (s) {
-            var r = s.getBoundingClientRect();
-            return [s.id, r.width, r.height, s.querySelectorAll('path').length];
-        });""")
-    assert len(charts) == 7
-    for name, width, height, paths in charts:
-        assert width > 300 and height > 100 and paths > 10, name
+    # every chart is drawn with a size, in its wide form, every label inside it
+    charts = visible_charts(browser)
+    assert len(charts) == 7 and all(c["form"] == "wide" for c in charts)
+    for c in charts:
+        assert c["width"] > 300 and c["height"] > 100 and c["paths"] > 10, c["id"]
+        assert c["texts"] > 3 and c["outside"] == [], c["id"]
+        assert c["smallest_px"] >= 10, c["id"]
 
     # the adversarial tweets are text: no image, no alert, the text as written
     assert browser.execute_script("return document.images.length") == 0
@@ -151,3 +152,78 @@ def test_report_in_chromium(browser, report_file, tmp_path):
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 50_000
     if os.environ.get("KWO_SCREENSHOT"):
         shutil.copyfile(shot, os.environ["KWO_SCREENSHOT"])
+
+
+# Per visible chart: its form, size, paths, and its text: how many, the ones whose box leaves
+# the chart's box (by more than a pixel), the smallest font size in CSS pixels as shown.
+_CHARTS_JS = """
+    return Array.from(document.querySelectorAll('svg.chart')).filter(function (s) {
+        return getComputedStyle(s).display !== 'none';
+    }).map(function (s) {
+        var r = s.getBoundingClientRect(), scale = r.width / s.viewBox.baseVal.width;
+        var texts = Array.from(s.querySelectorAll('text')), outside = [], smallest = 1e9;
+        texts.forEach(function (t) {
+            var b = t.getBoundingClientRect();
+            if (b.left < r.left - 1 || b.right > r.right + 1 || b.top < r.top - 1 || b.bottom > r.bottom + 1) {
+                outside.push(t.textContent);
+            }
+            smallest = Math.min(smallest, parseFloat(getComputedStyle(t).fontSize) * scale);
+        });
+        return {id: s.id, form: s.classList.contains('narrow') ? 'narrow' : 'wide', width: r.width,
+                height: r.height, paths: s.querySelectorAll('path').length, texts: texts.length,
+                outside: outside, smallest_px: smallest};
+    });"""
+
+
+def visible_charts(browser) -> list[dict]:
+    return browser.execute_script(_CHARTS_JS)
+
+
+def test_report_on_a_phone(browser, report_file, tmp_path):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.set_window_size(400, 900)
+    try:
+        browser.get(report_file.as_uri())
+        WebDriverWait(browser, 20).until(lambda b: b.execute_script("return document.readyState") == "complete")
+        assert browser.execute_script("return window.innerWidth") == 400
+
+        # no sideways scrolling of the page: wide tables scroll inside their own box
+        assert browser.execute_script("return document.documentElement.scrollWidth") <= 400
+
+        # the charts in their narrow forms: as wide as the column, every label inside, none under 11 px
+        charts = visible_charts(browser)
+        assert [c["id"] for c in charts] == [
+            "kwo-chart-rush-hour-narrow", "kwo-chart-response-by-hour-narrow", "kwo-chart-closed-by-hour-narrow",
+            "kwo-chart-heatmap-narrow", "kwo-chart-response-times-narrow", "kwo-chart-response-times-by-sector-narrow",
+            "kwo-chart-months-narrow"]
+        for c in charts:
+            assert 340 <= c["width"] <= 400 and c["paths"] > 10, c["id"]
+            assert c["texts"] > 3 and c["outside"] == [], c["id"]
+            assert c["smallest_px"] >= 11, (c["id"], c["smallest_px"])
+
+        # the brand table: in the first screen of every row, the brand's handle and its answered %
+        cells = browser.execute_script("""
+            return Array.from(document.querySelectorAll('#brand-table tbody tr')).map(function (tr) {
+                var h = tr.querySelector('.handle').getBoundingClientRect();
+                var p = tr.querySelector('td[data-key="answered_pct"] .pct').getBoundingClientRect();
+                return [tr.getAttribute('data-handle'), h.left, h.right, h.width, p.left, p.right, p.width,
+                        tr.querySelector('td[data-key="answered_pct"] .pct').textContent];
+            });""")
+        assert len(cells) == 100
+        for handle, h_left, h_right, h_width, p_left, p_right, p_width, pct in cells:
+            assert 0 <= h_left and h_right <= 400 and h_width > 0, handle
+            assert 0 <= p_left and p_right <= 400 and p_width > 0 and pct.endswith("%"), handle
+        data = browser.execute_script("return JSON.parse(document.getElementById('kwo-data').textContent)")
+        top = data["brands"][0]
+        assert cells[0][0] == top["handle"] == "nachtbusnl" and cells[0][7] == f"{top['answered_pct']:.1f}%"
+
+        shot = tmp_path / "phone.png"
+        height = browser.execute_script("return document.documentElement.scrollHeight")
+        browser.set_window_size(400, height)
+        assert browser.save_screenshot(str(shot))
+        assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        if os.environ.get("KWO_SCREENSHOT_PHONE"):
+            shutil.copyfile(shot, os.environ["KWO_SCREENSHOT_PHONE"])
+    finally:
+        browser.set_window_size(1280, 900)

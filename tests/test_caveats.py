@@ -282,8 +282,39 @@ def test_csv_states_coverage_and_caveats_in_its_parameters(partial, partial_json
     assert [(r["code"], r["severity"], r["brand"]) for r in rows] == [
         (c["code"], c["severity"], c["brand"] or "") for c in partial_json["caveats"]]
     assert rows[0]["message"] == partial_json["caveats"][0]["message"]
-    assert table("coverage_months").splitlines()[:3] == ["month,tweets,mention_tweets,answered", "2016-05,35,7,4",
-                                                         "2016-06,0,0,0"]
+    assert table("coverage_months").splitlines()[:3] == ["month,tweets,mention_tweets,answered,caveats",
+                                                         "2016-05,35,7,4,coverage_gap", "2016-06,0,0,0,coverage_gap"]
+
+
+def test_csv_rows_name_the_caveats_that_apply_to_them(partial, partial_json):
+    """The last column of every figure table: the brand's own caveat codes plus the archive-wide
+    ones that affect the table's figures (kwo.caveats.CODES), in the report's order. Archive-wide
+    here: threads_incomplete (answered %, response times, replies, hourly, brands), few_mentions
+    (answered %, response times, peak hour, hourly), coverage_gap (mentions, replies, hourly,
+    brands, months)."""
+    archive, roster = partial
+
+    def rows(name, command="report"):
+        return list(csv.DictReader(io.StringIO(run(command, "-a", archive, "-b", roster, "-f", "csv",
+                                                   "--section", name).stdout)))
+
+    assert {r["handle"]: r["caveats"] for r in rows("brands")} == {
+        "telco": "threads_incomplete;few_mentions;coverage_gap",
+        "bank": "threads_incomplete;anonymised_handles;few_mentions;coverage_gap",
+        "shop": "threads_incomplete;brand_silent;few_mentions;coverage_gap",
+        "ghost": "threads_incomplete;coverage_gap;roster_unmatched"}
+    totals = {r["metric"]: r["caveats"] for r in rows("totals")}
+    assert totals["mention_tweets"] == "coverage_gap"
+    assert totals["answered_pct"] == totals["median_response_minutes"] == "threads_incomplete;few_mentions"
+    assert totals["proactive_replies"] == "threads_incomplete;coverage_gap"
+    assert totals["peak_hour"] == "few_mentions"
+    assert {r["caveats"] for r in rows("hourly")} == {"threads_incomplete;few_mentions;coverage_gap"}
+    assert {r["caveats"] for r in rows("response_times")} == {"threads_incomplete;few_mentions"}
+    assert {r["caveats"] for r in rows("sectors")} == {"threads_incomplete;coverage_gap"}
+    # a brand's row carries every caveat about that brand, also in kwo proactive's table
+    assert {r["handle"]: r["caveats"] for r in rows("proactive", "proactive")} == {
+        "telco": "threads_incomplete;few_mentions;coverage_gap",
+        "bank": "threads_incomplete;anonymised_handles;few_mentions;coverage_gap"}
 
 
 def test_html_banner_and_notes_beside_the_figures(partial, partial_json, tmp_path):

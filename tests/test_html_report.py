@@ -267,7 +267,9 @@ def test_every_chart_is_inline_svg(sample_html):
 
     page = Page(sample_html)
     svgs = page.find_all("svg")
-    assert [s.attrs["id"] for s in svgs] == [f"kwo-chart-{n}" for n in chart_names()]
+    # each chart twice: its wide form and its narrow form for phones (the style sheet shows one)
+    assert [s.attrs["id"] for s in svgs] == [f"kwo-chart-{n}{form}" for n in chart_names() for form in ("", "-narrow")]
+    assert [s.attrs["class"] for s in svgs] == ["chart wide", "chart narrow"] * len(chart_names())
     for s in svgs:
         assert "viewbox" in s.attrs  # (the parser lowercases attribute names)
         assert "width" not in s.attrs and "height" not in s.attrs  # sized by CSS
@@ -404,7 +406,7 @@ def test_details_only_when_asked(main_case):
     page = Page(text)
     assert page.find_all("section", id="coverage")
     assert not page.find_all("ul", **{"class": "examples"})
-    assert [s.attrs["id"] for s in page.find_all("svg")] == [
+    assert [s.attrs["id"] for s in page.find_all("svg") if "wide" in s.attrs["class"]] == [
         "kwo-chart-rush-hour", "kwo-chart-response-by-hour", "kwo-chart-closed-by-hour", "kwo-chart-heatmap",
         "kwo-chart-response-times", "kwo-chart-months", "kwo-chart-staffing"]
     assert number(page.find("div", **{"data-key": "mention_tweets"}).attrs["data-value"]) == 10
@@ -421,6 +423,9 @@ def test_section_command_and_empty_period_as_html(main_case, tmp_path):
     # a period without mentions: the charts say so instead of failing
     text = run("report", "-a", archive, "-b", roster, "--since", "2020-01-01", "-f", "html").stdout
     assert "no mention tweets in this period" in text
+    # and the page says what is true: no mention tweets, not that every one was answered
+    assert "None: there are no mention tweets in this period." in text
+    assert "was answered" not in text and "(0 of 0)" not in text
     assert number(Page(text).find("div", **{"data-key": "mention_tweets"}).attrs["data-value"]) == 0
 
 

@@ -129,8 +129,10 @@ def test_markdown_carries_the_same_numbers(as_json, case):
         assert _num(row["parent missing"]) == b["replies_parent_missing"]
     hourly = tables["Mention tweets per hour of the day"]
     assert [_num(r[2]) for r in hourly] == [h["mentions"] for h in as_json["hourly"]]
-    buckets = {r[0]: _num(r[1]) for r in tables["Response times (mention pairs)"]}
-    assert buckets == {b["bucket"]: b["count"] for b in as_json["response_times"]}
+    bands = tables["Response times (mention pairs)"]
+    assert {r[0]: _num(r[1]) for r in bands} == {b["band"]: b["count"] for b in as_json["response_times"]}
+    assert [(r[4], _num(r[5])) for r in bands] == [(b["within"] or "–", None if b["within_pct"] is None else
+                                                    round(b["within_pct"], 1)) for b in as_json["response_times"]]
     matrix = tables["Mention tweets per weekday and hour"]
     assert sum(_num(r[-1]) for r in matrix) == t["mention_tweets"]
     assert _num(matrix[1][7]) == 1  # Sunday 01:00 (27 March, CET)
@@ -253,7 +255,7 @@ def test_environment_variables(case):
         (["--tz", "Mars/Olympus"], 2, "unknown time zone 'Mars/Olympus'"),
         (["--since", "2016-04-01", "--until", "2016-03-01"], 2, "is not before"),
         (["--since", "yesterday"], 2, "--since 'yesterday'"),
-        (["-f", "pdf"], 2, "--format 'pdf': choose one of table, json, csv, markdown, html"),
+        (["-f", "pdf"], 2, "--format 'pdf': choose one of table, json, csv, markdown, html, xlsx"),
     ],
 )
 def test_usage_errors(case, extra, code, message):
@@ -313,7 +315,8 @@ def test_sql_printer_formats(case):
     archive, _ = case
     q = "SELECT tweet_id, created_at, mentions, inbound FROM tweets WHERE tweet_id = 119"
     out = run("sql", q, "-a", archive, "--format", "json").stdout
-    assert json.loads(out) == [{"tweet_id": 119, "created_at": "2016-03-02T09:00:00+00:00",
+    # an id column is strings in JSON (tests/test_sql_command.py)
+    assert json.loads(out) == [{"tweet_id": "119", "created_at": "2016-03-02T09:00:00+00:00",
                                 "mentions": [{"user_id": None, "handle": "kpn"}], "inbound": None}]
     out = run("sql", q, "-a", archive, "--format", "csv").stdout
     assert out.splitlines() == ["tweet_id,created_at,mentions,inbound",
@@ -444,7 +447,7 @@ def test_csv_is_one_plain_table(case, as_json, command, header):
 def test_csv_section_chooses_the_table(case, as_json):
     archive, roster = case
     text = run("report", "-a", archive, "-b", roster, "-f", "csv", "--section", "totals").stdout
-    totals = dict(csv.reader(io.StringIO(text)))
+    totals = {metric: value for metric, value, _caveats in csv.reader(io.StringIO(text))}
     assert totals.pop("metric") == "value"
     assert totals["mention_tweets"] == "10" and totals["peak_hour"] == "11"
     assert set(totals) == set(as_json["totals"])
@@ -484,15 +487,24 @@ def test_csv_directory_refused_inside_the_archive(case):
 
 
 def test_one_csv_table_names_its_caveats_on_stderr(case, as_json, tmp_path):
-    """One CSV table cannot hold the caveats: kwo names them on standard error, never in the CSV."""
+    """A CSV table names each row's caveat codes in its last column; the headline (how many) goes
+    to standard error, never into the CSV a script reads."""
     archive, roster = case
     assert [c["severity"] for c in as_json["caveats"]] == ["info"] * 6  # 4 few_mentions, coverage_gap, roster_unmatched
-    notice = ("kwo: these figures carry caveats (6 info) that one CSV table cannot hold: --section caveats "
-              "writes them as a table, -o DIR/ writes every table with parameters.json\n")
+    notice = ("kwo: these figures carry caveats (6 info); the caveats column names them per row, --section caveats "
+              "writes what they mean, -o DIR/ every table with parameters.json\n")
     result = run("report", "-a", archive, "-b", roster, "-f", "csv")
     assert result.stderr == notice and result.stdout.startswith("handle,name,sector,")
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    # few_mentions of ing, kpn, ns_online (their own); coverage_gap (archive-wide, affects brands);
+    # roster_unmatched of kpnwebcare; the archive-wide few_mentions is not about the brand table
+    assert [(r["handle"], r["caveats"]) for r in rows] == [
+        ("ing", "few_mentions;coverage_gap"), ("kpn", "few_mentions;coverage_gap"),
+        ("ns_online", "few_mentions;coverage_gap"), ("kpnwebcare", "coverage_gap;roster_unmatched")]
     result = run("report", "-a", archive, "-b", roster, "-o", tmp_path / "brands.csv")
     assert result.stderr == notice
-    for quiet in (["--section", "caveats"], ["-o", f"{tmp_path}/tables/"]):
-        assert run("report", "-a", archive, "-b", roster, "-f", "csv", *quiet).stderr == ""
-    assert "caveat" not in (tmp_path / "brands.csv").read_text()
+    assert run("report", "-a", archive, "-b", roster, "-f", "csv", "--section", "caveats").stderr == ""
+    result = run("report", "-a", archive, "-b", roster, "-f", "csv", "-o", f"{tmp_path}/tables/")
+    assert result.stderr == (f"kwo: these figures carry caveats (6 info); the caveats column names them per row, "
+                             f"{tmp_path}/tables/caveats.csv says what they mean\n")
+    assert (tmp_path / "brands.csv").read_text().splitlines()[0].endswith(",answered_within_48h_pct,agents,signed_replies,signed_pct,caveats")

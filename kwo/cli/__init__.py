@@ -10,7 +10,7 @@ import click
 from ..errors import KwoError, UsageError
 from ..safe_text import visible
 from ..version import __version__
-from .options import Choice, FormatChoice, archive_option, stderr_is_terminal
+from .options import FormatChoice, archive_option, stderr_is_terminal
 
 
 class KwoGroup(click.Group):
@@ -112,50 +112,6 @@ def _say_waiting(archive: str):
 
 
 @cli.command()
-@click.argument("query")
-@archive_option()
-@click.option("--format", "fmt", type=Choice(["table", "csv", "json"]), default="table", show_default=True,
-              help="table shows at most 1,000 rows; csv and json stream every row.")
-@click.option("--output", "-o", "output", type=click.Path(dir_okay=False, path_type=str),
-              help="Write to this file instead of standard output (complete or not at all).")
-@click.option("--timeout", type=click.FloatRange(min=0), default=600, show_default=True, metavar="SECONDS",
-              help="Stop the query after this long (0: no limit).")
-@click.option("--temp-limit", "temp_limit", default="10GB", show_default=True, metavar="SIZE",
-              help="Disk the query may fill with temporary files when it does not fit in memory.")
-def sql(query, archive, fmt, output, timeout, temp_limit):
-    """Run a read-only SQL query over the archive's views (tweets, ...).
-
-    Rows stream out as DuckDB produces them; Ctrl-C stops the query at once. Memory is bounded
-    by KWO_MEMORY_LIMIT, temporary disk by --temp-limit, time by --timeout.
-
-    \b
-    Example:
-      kwo sql "SELECT lang, count(*) FROM tweets GROUP BY 1 ORDER BY 2 DESC" --archive arch
-      kwo sql "SELECT * FROM tweets" -a arch --format csv --output tweets.csv
-    """
-    from contextlib import ExitStack
-
-    from ..engine.sandbox import readonly_query
-    from ..output import check_output, open_output
-    from ..render.tables import print_relation
-    from ..settings import Settings
-
-    with ExitStack() as stack:
-        try:  # usage errors raised here show `kwo sql` usage
-            memory = Settings.from_environ().memory_limit
-            target = check_output(output, archives=[archive]) if output else None
-            result = stack.enter_context(readonly_query(archive, query, timeout=timeout or None,
-                                                        temp_limit=temp_limit, memory=memory))
-        except UsageError as exc:
-            raise click.UsageError(visible(str(exc))) from None
-        if target is None:
-            print_relation(result.columns, result.rows(), fmt)
-        else:
-            with open_output(target, archives=[archive]) as out:
-                print_relation(result.columns, result.rows(), fmt, out=out)
-
-
-@cli.command()
 @archive_option()
 def repair(archive):
     """Rebuild a lost or damaged manifest.json from the archive's parts.
@@ -178,12 +134,16 @@ def repair(archive):
 
 def _register_plugins() -> None:
     # Command groups that live in their own modules (reports, samples, benchmarks).
-    from . import bench, report, sample, staffing
+    from . import bench, report, sample, sql, staffing
 
     report.register(cli)
+    sql.register(cli)
     sample.register(cli)
     bench.register(cli)
     staffing.register(cli)
+    from .verbosity import add_verbosity
+
+    add_verbosity(cli)  # -q and -v, one meaning on every command
 
 
 _register_plugins()

@@ -33,6 +33,21 @@ def figure_options(fn):
             "May be left out for twcs archives: the company accounts (inbound = false) are the brands.",
         ),
         click.option(
+            "--brand",
+            "only_brands",
+            multiple=True,
+            metavar="HANDLE",
+            help="Only this brand of the roster (handle or alias; repeatable): the figures, totals included, "
+            "are those of the brands named, as if the roster held only them.",
+        ),
+        click.option(
+            "--sector",
+            "only_sectors",
+            multiple=True,
+            metavar="NAME",
+            help="Only the brands of this sector (repeatable); with --brand, the brands that meet both.",
+        ),
+        click.option(
             "--tz",
             default=DEFAULT_TZ,
             show_default=True,
@@ -108,12 +123,14 @@ def output_options(fn):
         "fmt",
         type=Choice(formats()),
         help="Output format; every format states the parameters the figures were computed with. "
-        "Default: from the --output suffix (.json .csv .md .html .txt), else table.",
+        "Default: from the --output suffix (.json .csv .md .html .xlsx .txt), else table. xlsx: an Excel "
+        "workbook, one sheet per table plus parameters and caveats (binary: to a file or a pipe, not a terminal).",
     )(fn)
     return fn
 
 
-def _open_metrics(archive, brands, tz, since, until, window, thread, thresholds=(), tables=None):
+def _open_metrics(archive, brands, tz, since, until, window, thread, thresholds=(), only_brands=(), only_sectors=(),
+                  tables=None):
     """The report library over ``archive``; its usage errors show this command's usage."""
     from ..caveats import Thresholds
     from ..errors import UsageError
@@ -122,20 +139,27 @@ def _open_metrics(archive, brands, tz, since, until, window, thread, thresholds=
 
     try:
         options = ReportOptions(tz=tz, since=since, until=until, window=window, thread=thread,
-                                thresholds=Thresholds.parse(thresholds))
+                                thresholds=Thresholds.parse(thresholds), only_brands=tuple(only_brands),
+                                only_sectors=tuple(only_sectors))
         metrics = open_metrics(archive, brands, options, settings=Settings.from_environ(), tables=tables)
     except UsageError as exc:
         # Raised here, with this command's context, the message shows `kwo <command>` usage.
         raise click.UsageError(str(exc)) from None
+    from .verbosity import is_quiet, say
+
     for notice in metrics.roster.notices:  # how the roster was read (Windows-1252): said, not an error
-        click.echo(f"Notice: {notice}", err=True)
+        if not is_quiet():
+            click.echo(f"Notice: {notice}", err=True)
+    p = metrics.parameters
+    say(f"kwo: archive {p.archive} (fingerprint {p.archive_fingerprint}); roster {p.roster}: "
+        f"{p.roster_brands:,} brand{'' if p.roster_brands == 1 else 's'} in the figures")
     return metrics
 
 
 def _run(view: str, sections: tuple[str, ...] | None, archive, brands, tz, since, until, window, thread, thresholds,
-         fail_on, fmt, output, section=None, csv_dialect="rfc4180"):
-    from ..output import write_output
-    from ..render import format_for_output, render
+         fail_on, fmt, output, section=None, csv_dialect="rfc4180", only_brands=(), only_sectors=()):
+    from ..output import check_output, write_output
+    from ..render import format_for_output, is_binary, render
     from ..render.sections import view_caveats, view_data
 
     if fmt is None:
@@ -145,6 +169,9 @@ def _run(view: str, sections: tuple[str, ...] | None, archive, brands, tz, since
             raise click.UsageError(str(exc)) from None
     if fmt != "csv" and (section or csv_dialect != "rfc4180"):
         raise click.UsageError("--section and --csv-dialect go with --format csv")
+    if is_binary(fmt) and output in (None, "-") and sys.stdout.isatty():
+        raise click.UsageError(f"--format {fmt} writes a binary workbook, not text for a terminal: give --output "
+                               f"FILE.{fmt}, or send standard output to a file or a pipe")
     directory = _csv_directory(output, fmt)
     # refused before minutes of computing, not after
     if directory and section:
@@ -152,7 +179,7 @@ def _run(view: str, sections: tuple[str, ...] | None, archive, brands, tz, since
     if directory:
         _check_csv_directory(directory, archive)
     target = None if directory else _output_target(output, archive)
-    metrics = _open_metrics(archive, brands, tz, since, until, window, thread, thresholds)
+    metrics = _open_metrics(archive, brands, tz, since, until, window, thread, thresholds, only_brands, only_sectors)
     try:
         # The HTML report also shows buckets per sector and example tweets.
         report = metrics.report(sections, details=fmt == "html")
@@ -167,27 +194,32 @@ def _run(view: str, sections: tuple[str, ...] | None, archive, brands, tz, since
             raise click.UsageError(f"--section {section}: kwo {view} has the tables {', '.join(names)}")
     if directory:
         _write_csv_directory(directory, view_data(report, view), csv_dialect, archive)
+    elif is_binary(fmt):
+        write_output(target or check_output("-"), render(report, fmt, view=view), archives=[archive])
     elif target:
         write_output(target, render(report, fmt, view=view, **options), archives=[archive])
     else:
         render(report, fmt, view=view, out=sys.stdout, **options)
         sys.stdout.flush()
     caveats = view_caveats(report.caveats, view)
-    if fmt == "csv" and not directory and section != "caveats":
-        _csv_caveats_notice(caveats)
+    if fmt == "csv" and section != "caveats":
+        _csv_caveats_notice(caveats, directory)
     _fail_on(fail_on, caveats)
 
 
-def _csv_caveats_notice(caveats: list) -> None:
-    """One CSV table holds no caveats, so they are named on standard error (never in the CSV a
-    script reads): every format carries the caveats of its figures, this one beside it."""
-    if not caveats:
+def _csv_caveats_notice(caveats: list, directory: str | None) -> None:
+    """The caveat headline on standard error (never in the CSV a script reads): a CSV table names
+    each row's caveat codes in its ``caveats`` column; what they mean is elsewhere."""
+    from .verbosity import is_quiet
+
+    if not caveats or is_quiet():
         return
     from ..caveat_messages import headline
 
     counted = headline([{"severity": c.severity} for c in caveats])
-    click.echo(f"kwo: these figures carry caveats ({counted}) that one CSV table cannot hold: "
-               "--section caveats writes them as a table, -o DIR/ writes every table with parameters.json",
+    where = (f"{os.path.join(directory, 'caveats.csv')} says what they mean" if directory else
+             "--section caveats writes what they mean, -o DIR/ every table with parameters.json")
+    click.echo(f"kwo: these figures carry caveats ({counted}); the caveats column names them per row, {where}",
                err=True)
 
 
@@ -314,8 +346,10 @@ _COMMANDS = {
         Example:
           kwo rush-hour --archive kwo16 --brands brands.csv --tz Europe/Amsterdam
         """,
-    "response-times": """Response times of the mention pairs: median, p90 and the buckets <=30 min, <=1 h,
-        <=4 h, <=8 h, <=24 h, <=48 h, >48 h and unanswered.
+    "response-times": """Response times of the mention pairs: median, p90, the bands of the survey's
+        guidelines (up to 30 min, 30 min to 1 h, 1 h to 4 h, ... more than 48 h, unanswered) with
+        the cumulative share of each (within 30 min, within 1 h, ...), and the share answered
+        within 30 min, 1 h, 4 h, 8 h, 24 h and 48 h.
 
         \b
         Example:
@@ -345,7 +379,11 @@ def _chart_command(group: click.Group) -> None:
                   type=click.Path(dir_okay=False, writable=True, path_type=str),
                   help="The file to write: .svg or .png (the suffix picks the format).")
     @click.option("--no-title", "no_title", is_flag=True, help="Leave the title out (when the slide has one).")
-    def chart(name, archive, brands, tz, since, until, window, thread, thresholds, fail_on, output, no_title):
+    @click.option("--narrow", is_flag=True,
+                  help="The chart's narrow form, as the HTML report shows it on a phone (3.6 in wide; the hours "
+                       "run down the page).")
+    def chart(name, archive, brands, only_brands, only_sectors, tz, since, until, window, thread, thresholds, fail_on,
+              output, no_title, narrow):
         """Write one chart of the HTML report as SVG or PNG, for slides.
 
         NAME is one of: rush-hour (mention tweets per hour, answered and not, and answered %),
@@ -358,8 +396,9 @@ def _chart_command(group: click.Group) -> None:
 
         \b
         Examples:
-          kwo chart rush-hour --archive kwo16 --brands brands.csv --output rush-hour.svg
+          kwo chart rush-hour --archive kwo16 --brands brands.csv -o rush-hour.svg
           kwo chart heatmap -a kwo16 -b brands.csv --since 2016-10-01 -o heatmap.png
+          kwo chart heatmap -a kwo16 -b brands.csv --narrow -o heatmap-phone.png
         """
         from ..caveats import affects
         from ..output import write_output
@@ -370,12 +409,13 @@ def _chart_command(group: click.Group) -> None:
         if fmt not in ("svg", "png"):
             raise click.BadParameter(f"{output!r}: the file name must end in .svg or .png", param_hint="--output")
         target = _output_target(output, archive)
-        metrics = _open_metrics(archive, brands, tz, since, until, window, thread, thresholds)
+        metrics = _open_metrics(archive, brands, tz, since, until, window, thread, thresholds, only_brands,
+                                only_sectors)
         try:
             report = metrics.report(details=True)
         finally:
             metrics.close()
-        write_output(target, render_chart(name, view_data(report, "report"), fmt, title=not no_title),
+        write_output(target, render_chart(name, view_data(report, "report"), fmt, title=not no_title, narrow=narrow),
                      archives=[archive])
         _fail_on(fail_on, [c for c in report.caveats if affects(c, CHARTS[name].figures)])
 

@@ -74,7 +74,6 @@ def _table(data: dict) -> str:
 def register(group: click.Group) -> None:
     @group.command("staffing")
     @figure_options
-    @click.option("--brand", metavar="HANDLE", help="Only this brand of the roster (default: every brand).")
     @click.option("--aht", default="4m", show_default=True, metavar="DURATION",
                   help="Average handling time of one mention: 4m, 90s, 1h30m (agent time per arriving mention).")
     @click.option("--target", default="80", show_default=True, metavar="PCT",
@@ -85,8 +84,8 @@ def register(group: click.Group) -> None:
                   help="Output format.")
     @click.option("--output", "-o", "output", type=click.Path(dir_okay=False, writable=True, path_type=str),
                   help="Write to this file instead of standard output.")
-    def staffing_command(archive, brands, tz, since, until, window, thread, thresholds, fail_on, brand, aht, target,
-                         within, fmt, output):
+    def staffing_command(archive, brands, only_brands, only_sectors, tz, since, until, window, thread, thresholds,
+                         fail_on, aht, target, within, fmt, output):
         """Agents needed per weekday and hour (Erlang C) against the agents seen replying.
 
         For each brand and each of the 168 weekday-hours (report time zone): the mean mentions
@@ -107,9 +106,11 @@ def register(group: click.Group) -> None:
         within_min = parse_minutes(within, "--within", zero_ok=True)
         target_pct = parse_target(target)
         target_file = _output_target(output, archive) if output else None
-        metrics = _open_metrics(archive, brands, tz, since, until, window, thread, thresholds, tables=TABLES)
+        # --brand/--sector narrow the roster (kwo.roster_filter), so the rows are those brands'
+        metrics = _open_metrics(archive, brands, tz, since, until, window, thread, thresholds, only_brands,
+                                only_sectors, tables=TABLES)
         try:
-            result = staffing(metrics, aht=aht_min, target_pct=target_pct, within=within_min, brand=brand)
+            result = staffing(metrics, aht=aht_min, target_pct=target_pct, within=within_min)
         except Exception:
             metrics.close()
             raise

@@ -22,7 +22,7 @@ import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 
@@ -54,6 +54,11 @@ def sandboxed_connection(archive: str | os.PathLike, *, temp_limit: str = DEFAUL
     except duckdb.Error:
         con.close()
         raise UsageError(f"--temp-limit {temp_limit!r}: expected a size such as 500MB or 10GB") from None
+    from .sql_views import VIEWS
+
+    for view in VIEWS:  # before the lock: a view is kwo's own SQL over the tweets view
+        if view.sql is not None:
+            con.execute(f"CREATE VIEW {view.name} AS {view.sql}")
     con.execute("SET allowed_directories = $1", [allowed])
     con.execute("SET enable_external_access = false")
     con.execute("SET autoinstall_known_extensions = false")
@@ -69,6 +74,7 @@ class QueryResult:
     columns: list[str]
     _cursor: duckdb.DuckDBPyConnection | None
     _errors: _Translate
+    types: list[str] = field(default_factory=list)  # DuckDB's type of each column (BIGINT, VARCHAR[], ...)
 
     def batches(self, size: int = FETCH_ROWS) -> Iterator[list[tuple]]:
         if self._cursor is None:
@@ -99,7 +105,8 @@ def readonly_query(archive: str | os.PathLike, query: str, *, timeout: float | N
                 check_readonly(con, query)
                 cursor = con.execute(query)
             columns = [d[0] for d in cursor.description] if cursor.description else []
-            yield QueryResult(columns, cursor if cursor.description else None, errors)
+            types = [str(d[1]) for d in cursor.description] if cursor.description else []
+            yield QueryResult(columns, cursor if cursor.description else None, errors, types)
     finally:
         con.close()
 

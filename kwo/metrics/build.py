@@ -10,6 +10,7 @@ from ..caveats import Caveat, Thresholds, find_caveats
 from ..engine.base import Engine, as_engine
 from ..errors import UsageError
 from ..settings import Settings
+from .bands import add_bands, within_by_brand, within_shares
 from .options import DEFAULT_TZ, ReportOptions, parse_local_bound, parse_window
 from .registry import METRICS
 from .results import Report
@@ -74,14 +75,17 @@ class Metrics:
         tables: tuple[str, ...] | None = None,
     ):
         from ..roster import check_time_zone
+        from ..roster_filter import narrow_roster
         from ..version import __version__
         from .tables import ViewParameters, register_views
 
         self.engine = engine = as_engine(engine)
         self.con = getattr(engine, "con", None)
-        self.roster = roster
         self.manifest = manifest  # kwo.archive.Manifest, for the ingest accounting of details()
         self.options = options = options or ReportOptions()
+        self._within = None  # _answered_within, once per report
+        # --brand/--sector: narrowed before any table is built, so every figure is those brands'
+        self.roster = roster = narrow_roster(roster, options.only_brands, options.only_sectors)
         check_time_zone(options.tz)
         window_ms = parse_window(options.window) if options.window else None
         since = until = None
@@ -111,6 +115,8 @@ class Metrics:
             archive_fingerprint=archive_fingerprint,
             kwo_version=__version__,
             caveat_thresholds=options.thresholds.as_dict(),
+            brand_filter=list(dict.fromkeys(roster.get(h.strip()).handle for h in options.only_brands)),
+            sector_filter=sorted({b.sector for b in roster.brands}) if options.only_sectors else [],
         )
 
     def __enter__(self) -> Metrics:
@@ -134,9 +140,26 @@ class Metrics:
         """The rows of registered metric ``name`` (kwo.metrics.registry)."""
         metric = METRICS[name]
         if isinstance(metric.sql, str):
-            return row_objects(metric.row, self.query(metric.sql))
-        return row_objects(metric.row, self.engine.query_text(str(metric.sql), metric.text(),
-                                                              self.view_parameters.bindings()))
+            rows = row_objects(metric.row, self.query(metric.sql))
+        else:
+            rows = row_objects(metric.row, self.engine.query_text(str(metric.sql), metric.text(),
+                                                                  self.view_parameters.bindings()))
+        if name == "response_times":
+            add_bands(rows)  # the bands in words and the cumulative shares
+        elif name == "brands":
+            per_brand, _ = self._answered_within()
+            keys = {b.handle: k for k, b in enumerate(self.roster.brands)}
+            for row in rows:
+                for field, value in (per_brand.get(keys.get(row.handle)) or within_shares({})).items():
+                    setattr(row, field, value)
+        return rows
+
+    def _answered_within(self):
+        """The "answered within" shares of the guideline thresholds per brand_key and over all
+        pairs (kwo.metrics.bands), computed once."""
+        if self._within is None:
+            self._within = within_by_brand(self.query("metrics/answered_within"))
+        return self._within
 
     def totals(self) -> Totals:
         (row,) = self.query("metrics/totals")
@@ -148,6 +171,8 @@ class Metrics:
         t.median_response_minutes = rs["median_minutes"]
         t.p90_response_minutes = rs["p90_minutes"]
         t.mean_response_minutes = rs["mean_minutes"]
+        for field, value in self._answered_within()[1].items():
+            setattr(t, field, value)
         return t
 
     def hourly(self) -> list[HourRow]:

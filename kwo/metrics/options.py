@@ -72,6 +72,8 @@ class ReportOptions:
     window: str | None = None  # "7d", "48h", ...
     thread: bool = False
     thresholds: Thresholds = Thresholds()  # when a caveat is raised (kwo.caveats)
+    only_brands: tuple[str, ...] = ()  # --brand: the roster narrowed to these handles (kwo.roster_filter)
+    only_sectors: tuple[str, ...] = ()  # --sector: ... and to the brands of these sectors
 
     @property
     def mode(self) -> str:

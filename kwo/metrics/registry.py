@@ -87,8 +87,9 @@ def unregister_metric(name: str) -> None:
 register_metric(Metric(
     "response_times", "metrics/response_times", BucketRow, "Response times (mention pairs)",
     commands=("response-times",), key=("bucket",),
-    columns=(_c("bucket", "response time", "str"), _c("count", "pairs"), _c("pct", "% of pairs", "pct"),
-             _c("answered_pct", "% of answered", "pct")),
+    columns=(_c("band", "response time", "str"), _c("count", "pairs"), _c("pct", "% of pairs", "pct"),
+             _c("answered_pct", "% of answered", "pct"), _c("within", "cumulative", "str"),
+             _c("within_pct", "% of pairs", "pct"), _c("within_answered_pct", "% of answered", "pct")),
 ))
 register_metric(Metric(
     "hourly", "metrics/hourly", HourRow, "Mention tweets per hour of the day",

@@ -25,6 +25,8 @@ class Parameters:
     archive_fingerprint: str
     kwo_version: str
     caveat_thresholds: dict = field(default_factory=dict)  # kwo.caveats.Thresholds as a dict
+    brand_filter: list = field(default_factory=list)  # --brand: the handles kept (empty: every brand)
+    sector_filter: list = field(default_factory=list)  # --sector: the sectors kept (empty: every sector)
 
 
 @dataclass
@@ -45,6 +47,13 @@ class Totals:
     median_response_minutes: float | None = None
     p90_response_minutes: float | None = None
     mean_response_minutes: float | None = None
+    # kwo.metrics.bands: the share of all mention pairs answered within each guideline threshold
+    answered_within_30m_pct: float | None = None
+    answered_within_1h_pct: float | None = None
+    answered_within_4h_pct: float | None = None
+    answered_within_8h_pct: float | None = None
+    answered_within_24h_pct: float | None = None
+    answered_within_48h_pct: float | None = None
     agents: int = 0  # distinct signatures per brand, summed over the brands (issue 19)
     signed_replies: int = 0
     signed_pct: float | None = None
@@ -88,6 +97,11 @@ class BucketRow:
     count: int
     pct: float | None
     answered_pct: float | None
+    # kwo.metrics.bands: the band in words, and the cumulative share up to its upper bound
+    band: str | None = None
+    within: str | None = None
+    within_pct: float | None = None  # of all pairs
+    within_answered_pct: float | None = None  # of the answered pairs
 
 
 @dataclass
@@ -109,6 +123,13 @@ class BrandRow:
     tz: str | None
     mentions_while_closed: int | None
     closed_pct: float | None
+    # kwo.metrics.bands: the share of the brand's mention pairs answered within each guideline threshold
+    answered_within_30m_pct: float | None = None
+    answered_within_1h_pct: float | None = None
+    answered_within_4h_pct: float | None = None
+    answered_within_8h_pct: float | None = None
+    answered_within_24h_pct: float | None = None
+    answered_within_48h_pct: float | None = None
     agents: int = 0  # distinct signatures under its replies (reply_signatures)
     signed_replies: int = 0
     signed_pct: float | None = None

@@ -7,7 +7,8 @@
 Formats are plug-ins: :data:`RENDERERS` maps a format name to ``fn(data, out)`` where ``data`` is
 :func:`kwo.report.sections.view_data` (parameters, totals, sections) and ``out`` a text stream.
 An HTML renderer registers itself with :func:`register_renderer` (``kwo/report/html.py``, its own
-issue); the CLI offers every registered format.
+issue); the CLI offers every registered format. A binary format (:data:`BINARY_FORMATS`: xlsx)
+is ``fn(data) -> bytes`` instead; :func:`render` returns its bytes.
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ RENDERERS: dict[str, Renderer] = _builtin()
 #: Optional renderers loaded on first use when their module exists (name -> module).
 OPTIONAL_RENDERERS = {"html": "kwo.render.html"}
 
+#: Formats whose output is bytes, not text (name -> "module:function" taking the view's data).
+BINARY_FORMATS = {"xlsx": "kwo.render.xlsx:render_xlsx"}
+
 
 def register_renderer(name: str, fn: Renderer) -> None:
     RENDERERS[name] = fn
@@ -45,7 +49,12 @@ def formats() -> list[str]:
     for name, module in OPTIONAL_RENDERERS.items():
         if name not in RENDERERS and importlib.util.find_spec(module) is not None:
             names.append(name)
-    return names
+    return names + [n for n in BINARY_FORMATS if n not in names]
+
+
+def is_binary(fmt: str) -> bool:
+    """Whether ``fmt`` writes bytes (a workbook) rather than text."""
+    return fmt in BINARY_FORMATS
 
 
 def get_renderer(fmt: str) -> Renderer:
@@ -62,12 +71,20 @@ def get_renderer(fmt: str) -> Renderer:
         raise ValueError(f"unknown format {fmt!r} (available: {', '.join(formats())})") from None
 
 
-def render(report, fmt: str, *, view: str = "report", out: TextIO | None = None, **options) -> str | None:
+def render(report, fmt: str, *, view: str = "report", out: TextIO | None = None, **options) -> str | bytes | None:
     """Render ``view`` of ``report`` as ``fmt`` to ``out`` (or return it as a string when None).
-    ``options`` go to the renderer (csv: ``section``, ``dialect``)."""
+    ``options`` go to the renderer (csv: ``section``, ``dialect``). A binary format returns its
+    bytes (and takes no ``out``)."""
     if view not in VIEWS:
         raise ValueError(f"unknown view {view!r} (available: {', '.join(VIEWS)})")
     data = view_data(report, view)
+    if fmt in BINARY_FORMATS:
+        import importlib
+
+        module, _, function = BINARY_FORMATS[fmt].partition(":")
+        if out is not None:
+            raise ValueError(f"--format {fmt} is binary: render() returns its bytes, it takes no text stream")
+        return getattr(importlib.import_module(module), function)(data, **options)
     fn = get_renderer(fmt)
     if out is None:
         buf = io.StringIO()
@@ -79,7 +96,7 @@ def render(report, fmt: str, *, view: str = "report", out: TextIO | None = None,
 
 #: The format an --output file name asks for when --format is not given (by its suffix).
 SUFFIX_FORMATS = {".json": "json", ".csv": "csv", ".md": "markdown", ".markdown": "markdown",
-                  ".html": "html", ".htm": "html", ".txt": "table"}
+                  ".html": "html", ".htm": "html", ".txt": "table", ".xlsx": "xlsx"}
 
 
 def is_directory_output(path: str | None) -> bool:
@@ -111,5 +128,5 @@ def format_for_output(path: str | None) -> str:
     return fmt
 
 
-__all__ = ["RENDERERS", "SUFFIX_FORMATS", "VIEWS", "format_for_output", "formats", "get_renderer", "is_directory_output",
+__all__ = ["BINARY_FORMATS", "RENDERERS", "SUFFIX_FORMATS", "VIEWS", "format_for_output", "formats", "get_renderer", "is_binary", "is_directory_output",
            "register_renderer", "render", "view_data"]

@@ -21,52 +21,31 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..safe_text import svg_text
-
-# A restrained palette: one blue for answered, greys for the rest, one accent.
-INK = "#1f2933"
-MUTED = "#616e7c"
-GRID = "#e4e7eb"
-ANSWERED = "#1d4e89"
-UNANSWERED = "#c9d1da"
-ACCENT = "#c2571a"
-LIGHT = "#b7cbe2"
-#: Response-time buckets: fast is dark, slow is light; unanswered is grey.
-BUCKET_COLORS = ("#0b3558", "#1d5b8c", "#3b7db3", "#6b9fcb", "#9cc0df", "#c8dcee", "#e6eff8", "#d5d5d5")
-HEAT_COLORS = ("#f4f7fb", "#c8dcee", "#7eaad3", "#2f6ca6", "#0b3558")
-
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+from .chart_style import (
+    ACCENT,
+    ANSWERED,
+    BUCKET_COLORS,
+    HEAT_COLORS,
+    INK,
+    LIGHT,
+    MUTED,
+    RC,
+    UNANSWERED,
+    WEEKDAYS,
+    bucket_label,
+    duration_unit,
+    hour_axis,
+    hourly,
+    month_ticks,
+    note,
+    percent,
+    thousands,
+    wrap_to,
+)
 
 WIDTH = 9.0  # inches; the HTML scales the SVG to its column, PNGs are WIDTH x PNG_DPI pixels wide
 PNG_DPI = 200
 
-_RC = {
-    "svg.hashsalt": "kwo",
-    "svg.fonttype": "path",
-    "text.parse_math": False,
-    "font.family": "sans-serif",
-    "font.sans-serif": ["DejaVu Sans"],
-    "font.size": 9,
-    "axes.edgecolor": GRID,
-    "axes.labelcolor": MUTED,
-    "axes.titlecolor": INK,
-    "axes.titlesize": 11,
-    "axes.titleweight": "bold",
-    "axes.titlelocation": "left",
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.grid": True,
-    "axes.grid.axis": "y",
-    "axes.axisbelow": True,
-    "grid.color": GRID,
-    "grid.linewidth": 0.8,
-    "xtick.color": MUTED,
-    "ytick.color": MUTED,
-    "xtick.major.size": 0,
-    "ytick.major.size": 0,
-    "legend.frameon": False,
-    "figure.facecolor": "white",
-    "savefig.facecolor": "white",
-}
 _NO_METADATA = {"svg": {"Date": None, "Creator": None, "Format": None, "Type": None},
                 "png": {"Software": None}}
 
@@ -102,29 +81,54 @@ def chart_names() -> list[str]:
 # Rendering
 
 
-def figure(name: str, data: dict, *, title: bool = True, caveats: bool = True):
+def figure(name: str, data: dict, *, title: bool = True, caveats: bool = True, narrow: bool = False):
     """The chart ``name`` as a matplotlib Figure (no pyplot: no global state is touched);
-    ``caveats``: the caveats of ``data`` that affect the chart as a footnote."""
+    ``caveats``: the caveats of ``data`` that affect the chart as a footnote; ``narrow``: its
+    form for a phone (kwo.render.charts_narrow)."""
     import matplotlib
 
+    from .charts_narrow import NARROW, SMALL
+
     chart = _get(name)
+    width = _width(chart, narrow)
     notes = chart_caveats(name, data) if caveats else []
-    footnote = _footnote(notes, chart.width)
-    height = _height(chart, data) + (0.16 * (footnote.count("\n") + 1) + 0.1 if footnote else 0)
-    with matplotlib.rc_context(_RC):
+    note_size = SMALL if narrow else 7.5
+    footnote = _footnote(notes, width, note_size)
+    heading = chart_title(name, data, narrow=narrow) if title else ""
+    height = NARROW[name][1](data) if narrow else _height(chart, data)
+    height += (0.16 * (footnote.count("\n") + 1) + 0.1 if footnote else 0) + 0.21 * heading.count("\n")
+    with matplotlib.rc_context(RC):
         from matplotlib.figure import Figure
 
-        fig = Figure(figsize=(chart.width, height), layout="constrained")
-        chart.draw(fig, data)
-        if title:
-            suffix = _title_suffix(data) if chart.local_time else ""
-            fig.suptitle(chart.title + suffix, x=0.01, ha="left", fontsize=12, fontweight="bold",
-                         color=INK)
+        fig = Figure(figsize=(width, height), layout="constrained")
+        (NARROW[name][0] if narrow else chart.draw)(fig, data)
+        if heading:
+            fig.suptitle(heading, x=0.01, ha="left", fontsize=TITLE_SIZE, fontweight="bold", color=INK,
+                         linespacing=1.15)
         if footnote:
             warning = any(c["severity"] == "warning" for c in notes)
-            fig.supxlabel(footnote, x=0.01, ha="left", fontsize=7.5, color=ACCENT if warning else MUTED,
+            fig.supxlabel(footnote, x=0.01, ha="left", fontsize=note_size, color=ACCENT if warning else MUTED,
                           linespacing=1.3)
     return fig
+
+
+#: The standalone chart's title, in points (bold).
+TITLE_SIZE = 12
+
+
+def chart_title(name: str, data: dict, *, narrow: bool = False) -> str:
+    """The standalone chart's title (with the time zone of a chart over local hours), wrapped
+    to the chart's width: a narrow chart's title takes two lines rather than being cut."""
+    chart = _get(name)
+    text = chart.title + (_title_suffix(data) if chart.local_time else "")
+    # the title starts at 1% of the width and keeps 2% free on the right
+    return "\n".join(wrap_to(text, _width(chart, narrow) * 72 * 0.97, TITLE_SIZE, bold=True))
+
+
+def _width(chart: Chart, narrow: bool) -> float:
+    from .charts_narrow import NARROW_WIDTH
+
+    return NARROW_WIDTH if narrow else chart.width
 
 
 def chart_caveats(name: str, data: dict) -> list[dict]:
@@ -135,36 +139,35 @@ def chart_caveats(name: str, data: dict) -> list[dict]:
     return [c for c in shown_caveats(data) if affects(c, _get(name).figures)]
 
 
-def _footnote(caveats: list[dict], width: float) -> str:
+def _footnote(caveats: list[dict], width: float, size: float = 7.5) -> str:
     """``Caveat (warning) threads_incomplete: ...`` per caveat, wrapped to the chart's width."""
-    import textwrap
-
     from ..caveat_messages import EFFECTS, named_brands
 
-    chars = int(width * 72 / (7.5 * 0.55))  # 7.5 pt DejaVu Sans: about 0.55 em a character
     lines = []
     for c in caveats:
         who = f" ({named_brands(c['brands'])})" if c.get("brands") else ""
         text = f"Caveat ({c['severity']}) {c['code']}{who}: {EFFECTS[c['code']]}."
-        lines.extend(textwrap.wrap(text, chars, subsequent_indent="    "))
+        lines.extend(wrap_to(text, width * 72 * 0.97, size, indent="    "))
     if caveats:
         lines.append("kwo report --format json gives each caveat in full.")
     return "\n".join(lines)
 
 
 def render_chart(name: str, data: dict, fmt: str = "svg", *, title: bool = True, text_as_paths: bool = True,
-                 caveats: bool = True) -> bytes:
+                 caveats: bool = True, narrow: bool = False) -> bytes:
     """The chart as SVG or PNG bytes. ``text_as_paths`` draws SVG text as glyph outlines (the
     same look in every viewer); off, it stays text in the page's fonts (for inline HTML).
     ``caveats``: a footnote with the caveats that affect the chart (off for the HTML report,
-    which shows them beside the chart)."""
+    which shows them beside the chart). ``narrow``: the form for a phone (its id ends in
+    ``-narrow``)."""
     import matplotlib
 
     if fmt not in ("svg", "png"):
         raise ValueError(f"chart format must be svg or png, not {fmt!r}")
-    fig = figure(name, data, title=title, caveats=caveats)
-    rc = dict(_RC, **{"svg.hashsalt": f"kwo-{name}", "svg.fonttype": "path" if text_as_paths else "none"})
-    rc["svg.id"] = f"kwo-chart-{name}"
+    fig = figure(name, data, title=title, caveats=caveats, narrow=narrow)
+    key = f"{name}-narrow" if narrow else name
+    rc = dict(RC, **{"svg.hashsalt": f"kwo-{key}", "svg.fonttype": "path" if text_as_paths else "none"})
+    rc["svg.id"] = f"kwo-chart-{key}"
     buf = io.BytesIO()
     with matplotlib.rc_context(rc):
         fig.savefig(buf, format=fmt, dpi=PNG_DPI if fmt == "png" else 72, metadata=_NO_METADATA[fmt])
@@ -175,17 +178,20 @@ _PROLOG_RE = re.compile(r"\A<\?xml[^>]*\?>\s*(<!DOCTYPE[^>]*>\s*)?", re.S)
 _SIZE_RE = re.compile(r'\s(width|height)="[\d.]+pt"')
 
 
-def inline_svg(name: str, data: dict) -> str:
+def inline_svg(name: str, data: dict, *, narrow: bool = False) -> str:
     """The chart as an ``<svg>`` element to put inside HTML: no XML prolog or DOCTYPE (the DTD
     reference is a URL), no fixed size (CSS sizes it from the viewBox), text as text, and
-    matplotlib's ``*{...}`` style rule scoped to this chart."""
-    svg = render_chart(name, data, "svg", title=False, text_as_paths=False, caveats=False).decode("utf-8")
+    matplotlib's ``*{...}`` style rule scoped to this chart. ``narrow``: the form for a phone,
+    with the class ``chart narrow`` (the wide one has ``chart wide``)."""
+    svg = render_chart(name, data, "svg", title=False, text_as_paths=False, caveats=False,
+                       narrow=narrow).decode("utf-8")
     svg = _PROLOG_RE.sub("", svg)
     head, sep, rest = svg.partition(">")
     head = _SIZE_RE.sub("", head)
     label = _escape_attr(CHARTS[name].title)
-    svg = f'{head} class="chart" role="img" aria-label="{label}"{sep}{rest}'
-    return svg.replace("<style type=\"text/css\">*{", f"<style type=\"text/css\">#kwo-chart-{name} *{{", 1).strip()
+    form, key = ("narrow", f"{name}-narrow") if narrow else ("wide", name)
+    svg = f'{head} class="chart {form}" role="img" aria-label="{label}"{sep}{rest}'
+    return svg.replace("<style type=\"text/css\">*{", f"<style type=\"text/css\">#kwo-chart-{key} *{{", 1).strip()
 
 
 def _escape_attr(text: str) -> str:
@@ -214,50 +220,6 @@ def _title_suffix(data: dict) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# Helpers
-
-
-def _thousands(ax, axis: str = "y") -> None:
-    from matplotlib.ticker import FuncFormatter, MaxNLocator
-
-    target = ax.yaxis if axis == "y" else ax.xaxis
-    target.set_major_locator(MaxNLocator(nbins=5, integer=True))
-    target.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.0f}"))
-
-
-def _percent(ax, axis: str = "y", top: float = 100) -> None:
-    from matplotlib.ticker import FuncFormatter, MultipleLocator
-
-    target = ax.yaxis if axis == "y" else ax.xaxis
-    target.set_major_locator(MultipleLocator(25 if top >= 50 else 10))
-    target.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:.0f}%"))
-
-
-def _hour_axis(ax, step: int = 1) -> None:
-    ax.set_xticks(range(0, 24, step), [f"{h:02d}" for h in range(0, 24, step)])
-    ax.set_xlim(-0.6, 23.6)
-    ax.set_xlabel("hour of the day (local time)")
-
-
-def _note(ax, text: str) -> None:
-    ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center", color=MUTED, fontsize=10)
-    ax.set_xticks([])
-    ax.set_yticks([])
-    for spine in ax.spines.values():
-        spine.set_visible(False)
-
-
-def _hourly(data: dict) -> list[dict]:
-    rows = {r["hour"]: r for r in data.get("hourly", [])}
-    return [rows.get(h, {"hour": h, "mentions": 0, "answered": 0}) for h in range(24)]
-
-
-def _duration_unit(values: list[float]) -> tuple[float, str]:
-    top = max(values, default=0)
-    return (60.0, "hours") if top > 180 else (1.0, "minutes")
-
-
-# ---------------------------------------------------------------------------------------------
 # The charts
 
 
@@ -265,50 +227,59 @@ def _duration_unit(values: list[float]) -> tuple[float, str]:
         figures=("mention_tweets", "answered_pct", "peak_hour", "hourly"))
 def _rush_hour(fig, data: dict) -> None:
     ax = fig.add_subplot()
-    rows = _hourly(data)
+    rows = hourly(data)
     if not any(r["mentions"] for r in rows):
-        _note(ax, "no mention tweets in this period")
+        note(ax, "no mention tweets in this period")
         return
     hours = list(range(24))
     answered = [r["answered"] for r in rows]
     unanswered = [r["mentions"] - r["answered"] for r in rows]
     ax.bar(hours, answered, width=0.72, color=ANSWERED, label="answered")
     ax.bar(hours, unanswered, width=0.72, bottom=answered, color=UNANSWERED, label="not answered")
-    _hour_axis(ax)
-    _thousands(ax)
+    hour_axis(ax)
+    thousands(ax)
     ax.set_ylabel("mention tweets")
     peak = data.get("totals", {}).get("peak_hour")
     if peak is not None:
         top = rows[peak]["mentions"]
-        ax.annotate(f"peak {top:,}", (peak, top), xytext=(0, 4), textcoords="offset points", ha="center",
+        # Centred over the bar, except near the ends, where it leans inwards: it never reaches
+        # the axis of answered % on the right nor the first hours' labels.
+        ha = "left" if peak <= 1 else "right" if peak >= 22 else "center"
+        x = {"left": peak - 0.36, "right": peak + 0.36, "center": peak}[ha]
+        ax.annotate(f"peak {top:,}", (x, top), xytext=(0, 4), textcoords="offset points", ha=ha,
                     va="bottom", color=ACCENT, fontsize=8.5, fontweight="bold")
         ax.set_ylim(0, max(r["mentions"] for r in rows) * 1.12)
     pct = ax.twinx()
     pct.plot(hours, [r.get("answered_pct") for r in rows], color=ACCENT, linewidth=1.6, marker="o", markersize=3,
              label="answered %")
     pct.set_ylim(0, 105)
-    _percent(pct)
+    percent(pct)
     pct.grid(False)
     pct.spines["right"].set_visible(False)
     pct.set_ylabel("answered %", color=ACCENT)
     pct.tick_params(axis="y", colors=ACCENT)
     handles = ax.get_legend_handles_labels()[0] + pct.get_legend_handles_labels()[0]
-    ax.legend(handles=handles, loc="upper left", ncols=3, fontsize=8.5)
+    # above the plot, where no bar, line or peak label can be
+    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncols=3, fontsize=8.5,
+              borderaxespad=0.3)
 
 
 @_chart("response-by-hour", "Median response time by hour of arrival", 2.7, width=WIDTH / 2,
         figures=("response_times", "hourly"))
 def _response_by_hour(fig, data: dict) -> None:
     ax = fig.add_subplot()
-    rows = _hourly(data)
+    rows = hourly(data)
     medians = [r.get("median_response_minutes") for r in rows]
     known = [m for m in medians if m is not None]
-    if not known:
-        _note(ax, "no answered mentions in this period")
+    if not any(r["mentions"] for r in rows):
+        note(ax, "no mention tweets in this period")
         return
-    scale, unit = _duration_unit(known)
+    if not known:
+        note(ax, "no answered mentions in this period")
+        return
+    scale, unit = duration_unit(known)
     ax.bar(range(24), [(m or 0) / scale for m in medians], width=0.72, color=ANSWERED)
-    _hour_axis(ax, step=3)
+    hour_axis(ax, step=3)
     ax.set_ylabel(f"median ({unit})")
 
 
@@ -316,15 +287,18 @@ def _response_by_hour(fig, data: dict) -> None:
         figures=("hourly", "brands"))
 def _closed_by_hour(fig, data: dict) -> None:
     ax = fig.add_subplot()
-    rows = _hourly(data)
+    rows = hourly(data)
     shares = [r.get("closed_pct") for r in rows]
+    if not any(r["mentions"] for r in rows):
+        note(ax, "no mention tweets in this period")
+        return
     if all(s is None for s in shares):
-        _note(ax, "the roster gives no opening hours")
+        note(ax, "the roster gives no opening hours")
         return
     ax.bar(range(24), [s or 0 for s in shares], width=0.72, color=MUTED)
-    _hour_axis(ax, step=3)
+    hour_axis(ax, step=3)
     ax.set_ylim(0, 105)
-    _percent(ax)
+    percent(ax)
     ax.set_ylabel("share of mentions")
 
 
@@ -338,7 +312,7 @@ def _heatmap(fig, data: dict) -> None:
     for r in data.get("weekday_hourly", []):
         grid[r["weekday"] - 1, r["hour"]] = r["mentions"]
     if not grid.any():
-        _note(ax, "no mention tweets in this period")
+        note(ax, "no mention tweets in this period")
         return
     cmap = LinearSegmentedColormap.from_list("kwo", HEAT_COLORS)
     mesh = ax.pcolormesh(grid, cmap=cmap, vmin=0, edgecolors="white", linewidth=1.0)
@@ -352,7 +326,7 @@ def _heatmap(fig, data: dict) -> None:
     bar = fig.colorbar(mesh, ax=ax, fraction=0.025, pad=0.01)
     bar.outline.set_visible(False)
     bar.ax.tick_params(size=0, colors=MUTED)
-    _thousands(bar.ax)
+    thousands(bar.ax)
     bar.set_label("mention tweets", color=MUTED)
 
 
@@ -363,18 +337,18 @@ def _response_times(fig, data: dict) -> None:
     rows = data.get("response_times", [])
     total = sum(r["count"] for r in rows)
     if not total:
-        _note(ax, "no mention pairs in this period")
+        note(ax, "no mention pairs in this period")
         return
     y = list(range(len(rows)))
     pcts = [r["pct"] or 0 for r in rows]
     ax.barh(y, pcts, height=0.68, color=BUCKET_COLORS[: len(rows)])
-    ax.set_yticks(y, [_bucket_label(r["bucket"]) for r in rows])
+    ax.set_yticks(y, [bucket_label(r["bucket"]) for r in rows])
     ax.invert_yaxis()
     ax.grid(axis="x")
     ax.grid(axis="y", visible=False)
     top = max(pcts)
     ax.set_xlim(0, top * 1.22)
-    _percent(ax, "x", top)
+    percent(ax, "x", top)
     ax.set_xlabel("share of mention pairs")
     for yi, r in zip(y, rows):
         ax.text((r["pct"] or 0) + top * 0.01, yi, f"{r['count']:,}  ({(r['pct'] or 0):.1f}%)", va="center",
@@ -387,7 +361,7 @@ def _response_times_by_sector(fig, data: dict) -> None:
     ax = fig.add_subplot()
     details = data.get("details")
     if not details:
-        _note(ax, "not computed (Metrics.report(details=True))")
+        note(ax, "not computed (Metrics.report(details=True))")
         return
     by_sector: dict[str, list[dict]] = {}
     for r in details["sector_response_times"]:
@@ -400,14 +374,14 @@ def _response_times_by_sector(fig, data: dict) -> None:
         # A sector name is data: XML 1.0 forbids its control characters even escaped.
         rows.append((svg_text(sector), [b["pct"] or 0 for b in buckets], [b["bucket"] for b in buckets]))
     if not rows:
-        _note(ax, "no mention pairs in this period")
+        note(ax, "no mention pairs in this period")
         return
     buckets = rows[0][2]
     y = list(range(len(rows)))
     left = [0.0] * len(rows)
     for i, bucket in enumerate(buckets):
         widths = [r[1][i] for r in rows]
-        ax.barh(y, widths, left=left, height=0.7, color=BUCKET_COLORS[i], label=_bucket_label(bucket),
+        ax.barh(y, widths, left=left, height=0.7, color=BUCKET_COLORS[i], label=bucket_label(bucket),
                 edgecolor="white", linewidth=0.6)
         for yi, (x0, w) in enumerate(zip(left, widths)):
             if w >= 7:
@@ -420,7 +394,7 @@ def _response_times_by_sector(fig, data: dict) -> None:
         ax.get_yticklabels()[0].set_fontweight("bold")
     ax.invert_yaxis()
     ax.set_xlim(0, 100)
-    _percent(ax, "x")
+    percent(ax, "x")
     ax.grid(False)
     for spine in ax.spines.values():
         spine.set_visible(False)
@@ -434,34 +408,20 @@ def _months(fig, data: dict) -> None:
     ax = fig.add_subplot()
     coverage = data.get("coverage")
     if not coverage:
-        _note(ax, "not computed (Metrics.report() gives every report its coverage)")
+        note(ax, "not computed (Metrics.report() gives every report its coverage)")
         return
     months = coverage["months"]
     if not months:
-        _note(ax, "the archive holds no tweets")
+        note(ax, "the archive holds no tweets")
         return
     x = list(range(len(months)))
     ax.bar(x, [m["tweets"] for m in months], width=0.8, color=LIGHT, label="collected tweets")
     ax.bar(x, [m["mention_tweets"] for m in months], width=0.5, color=ANSWERED, label="mention tweets")
-    step = max(1, -(-len(months) // 18))  # at most 18 labels
-    labels = [_month_label(m["month"], first=i == 0) for i, m in enumerate(months)]
-    ax.set_xticks(x[::step], labels[::step])
+    ticks, labels = month_ticks([m["month"] for m in months], most=18)
+    ax.set_xticks(ticks, labels)
     ax.set_xlim(-0.6, len(months) - 0.4)
-    _thousands(ax)
+    thousands(ax)
     ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=2, fontsize=8.5, borderaxespad=0.3)
-
-
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def _month_label(month: str, *, first: bool = False) -> str:
-    year, mm = month.split("-")
-    name = _MONTHS[int(mm) - 1]
-    return f"{name}\n{year}" if mm == "01" or first else name
-
-
-def _bucket_label(bucket: str) -> str:
-    return bucket.replace("<=", "≤ ").replace(">", "> ")
 
 
 @_chart("staffing", "Agents needed (Erlang C) and agents seen, per weekday and hour", 5.2,
@@ -469,7 +429,7 @@ def _bucket_label(bucket: str) -> str:
 def _staffing(fig, data: dict) -> None:
     from .staffing_chart import draw_staffing  # its own module (issue 20)
 
-    draw_staffing(fig, data, heat_colors=HEAT_COLORS, muted=MUTED, weekdays=WEEKDAYS, note=_note)
+    draw_staffing(fig, data)
 
 
-__all__ = ["CHARTS", "chart_caveats", "chart_names", "figure", "inline_svg", "render_chart"]
+__all__ = ["CHARTS", "chart_caveats", "chart_title", "chart_names", "figure", "inline_svg", "render_chart"]

@@ -88,7 +88,11 @@ def render_html(data: dict) -> str:
     from . import charts
 
     context = page_context(data)
-    context["charts"] = {name: Markup(charts.inline_svg(name, data)) for name in context["chart_names"]}
+    # Each chart twice: its wide form and its narrow form for phones; the style sheet shows one.
+    context["charts"] = {
+        name: Markup(charts.inline_svg(name, data) + "\n" + charts.inline_svg(name, data, narrow=True))
+        for name in context["chart_names"]
+    }
     return _environment().get_template("report.html.j2").render(**context)
 
 

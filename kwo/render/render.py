@@ -16,6 +16,7 @@ from .sections import (
     COLUMNS,
     SECTION_TITLES,
     TABLE_BRAND_COLUMNS,
+    TABLE_DROP_ORDER,
     TABLE_HEADERS,
     TOTALS_LABELS,
     VIEWS,
@@ -167,6 +168,7 @@ def _table_body(console, data: dict) -> None:
     for section in _list_sections(data):
         rows = data[section]
         t = Table(title=SECTION_TITLES[section], title_justify="left")
+        left_out: list[str] = []
         if section == "weekday_hourly":
             headers, matrix, kinds = _weekday_matrix(rows)
             for h, k in zip(headers, kinds):
@@ -174,13 +176,12 @@ def _table_body(console, data: dict) -> None:
             for r in matrix:
                 t.add_row(*(terminal_text(fmt_value(v, k)) for v, k in zip(r, kinds)))
         else:
-            cols = _table_columns(section, rows)
+            cols, bars, left_out = fit_columns(section, _table_columns(section, rows), rows, console.width)
             for c in cols:
                 header = TABLE_HEADERS.get((section, c.key), c.header)
                 t.add_column(header, justify="left" if c.kind == "str" else "right",
-                             no_wrap=c.kind != "str" or c.key in ("label", "handle", "bucket"),
+                             no_wrap=c.kind != "str" or c.key in NO_WRAP, overflow="fold",
                              min_width=min(len(header), 8))
-            bars = section == "hourly"
             if bars:
                 t.add_column("", justify="left", no_wrap=True)
                 peak = max((r["mentions"] for r in rows), default=0)
@@ -199,6 +200,9 @@ def _table_body(console, data: dict) -> None:
                 "  (--format json, csv or markdown add: replies, to mentions, to self, hours, tz, while closed)",
                 style="dim",
             )
+        if left_out and rows:
+            console.print(Text(f"  (left out at this width: {', '.join(left_out)}; a wider terminal, or --format "
+                               "json, csv or markdown, shows them)", style="dim"))
     if VIEWS[data["view"]].months and data.get("coverage"):
         t = Table(title=SECTION_TITLES["months"], title_justify="left")
         for c in COLUMNS["months"]:
@@ -240,6 +244,45 @@ def _table_coverage_and_caveats(console, data: dict) -> None:
     console.print(t)
     if len(shown) < len(caveats):
         console.print(Text(f"  {GROUPED_NOTE}", style="dim"))
+
+
+#: Text columns that never wrap (short, and what a row is read by).
+NO_WRAP = ("label", "handle", "bucket", "band")
+#: The widest a text column counts when fitting a table (wider text wraps within it).
+TEXT_WIDTH = 20
+BARS = "bars"  # the hourly table's bar column, in TABLE_DROP_ORDER
+
+
+def fit_columns(section: str, cols: tuple, rows: list[dict], width: int) -> tuple[tuple, bool, list[str]]:
+    """The columns of ``section`` that fit ``width`` terminal columns without squeezing any:
+    dropped in the order of TABLE_DROP_ORDER (a section not named there: from the right, never its
+    first column). Returns (the columns kept, whether the hourly bars are kept, the headers left
+    out)."""
+    bars = section == "hourly"
+
+    def need(c) -> int:
+        header = TABLE_HEADERS.get((section, c.key), c.header)
+        cells = [len(fmt_value(r.get(c.key), c.kind)) for r in rows]
+        text = max([len(header), *cells])
+        return (min(text, TEXT_WIDTH) if c.kind == "str" and c.key not in NO_WRAP else text) + 3
+
+    kept = list(cols)
+    order = list(TABLE_DROP_ORDER.get(section, ())) or [c.key for c in reversed(cols[1:])]
+    left_out: list[str] = []
+    for key in [None, *order]:
+        if key == BARS:
+            bars = False
+        elif key is not None:
+            drop = [c for c in kept if c.key == key]
+            if not drop or len(kept) <= 2:
+                continue
+            kept.remove(drop[0])
+            left_out.append(TABLE_HEADERS.get((section, key), drop[0].header))
+        if sum(need(c) for c in kept) + (19 if bars else 0) + 1 <= width:
+            break
+    if bars is False and section == "hourly" and rows:
+        left_out.insert(0, "bars")
+    return tuple(kept), bars, left_out
 
 
 def _table_columns(section: str, rows: list[dict]):

@@ -14,8 +14,10 @@ from dataclasses import dataclass
 
 from ..caveat_messages import grouped
 from ..caveats import FIGURES, Thresholds, affects
+from ..metrics.bands import THRESHOLD_WORDS, THRESHOLDS, WITHIN_FIELDS, within_field
 from ..metrics.registry import METRICS, Column, Metric, metrics_shown_by
 from ..metrics.results import Report
+from ..roster_filter import filter_text
 
 # Column kinds decide the formatting: int (thousands separators), pct (one decimal, %),
 # minutes (one decimal), str. The metrics' columns and titles are in kwo.metrics.registry.
@@ -88,6 +90,8 @@ TOTALS_LABELS: dict[str, tuple[str, str]] = {
     "proactive_replies": ("proactive replies", "int"),
     "replies_parent_missing": ("replies, parent not in archive", "int"),
     "replies_to_self": ("replies to own tweets", "int"),
+    # kwo.metrics.bands: the survey's guideline thresholds, of all mention pairs
+    **{within_field(k): (f"answered within {THRESHOLD_WORDS[k]} (% of pairs)", "pct") for k in THRESHOLDS},
     "agents": ("agents (signatures, per brand)", "int"),
     "signed_replies": ("signed brand replies", "int"),
     "signed_pct": ("signed %", "pct"),
@@ -119,7 +123,8 @@ VIEWS: dict[str, View] = {
     "response-times": View(
         "response-times",
         "Response times",
-        ("mention_pairs", "answered_pairs", "median_response_minutes", "p90_response_minutes", "mean_response_minutes"),
+        ("mention_pairs", "answered_pairs", "median_response_minutes", "p90_response_minutes", "mean_response_minutes",
+         *WITHIN_FIELDS),
         figures=("mention_tweets", "answered_pct", "response_times"),
     ),
     "brands": View("brands", "Brands", (), figures=("brands",)),
@@ -186,6 +191,23 @@ TABLE_HEADERS = {
     ("brands", "p90_response_minutes"): "p90 min",
     ("brands", "replies_parent_missing"): "no parent",
     ("proactive", "replies_parent_missing"): "no parent",
+    ("response_times", "answered_pct"): "% of answ.",
+    ("response_times", "within_pct"): "within %",
+    ("response_times", "within_answered_pct"): "within % of answ.",
+}
+
+#: The columns a terminal table narrower than its text leaves out, first to last (kwo.render.render.
+#: fit_columns; "bars": the hourly bars). What a row is read by (handle, answered %) stays.
+TABLE_DROP_ORDER = {
+    "brands": ("closed_pct", "replies_parent_missing", "p90_response_minutes", "proactive_replies", "answered",
+               "sector", "median_response_minutes", "name"),
+    "sectors": ("replies_parent_missing", "proactive_replies", "answered_pairs", "mention_pairs", "brands",
+                "median_response_minutes", "answered"),
+    "hourly": ("bars", "p90_response_minutes", "closed_pct", "mentions_while_closed", "median_response_minutes",
+               "answered"),
+    "response_times": ("within_answered_pct", "answered_pct", "pct"),
+    "proactive": ("name", "replies_to_self", "replies_parent_missing", "replies_to_mentions"),
+    "opening_hours": ("name", "tz", "hours", "mentions"),
 }
 
 #: The brand columns the terminal table keeps (the other formats carry them all).
@@ -226,8 +248,8 @@ def view_data(report: Report, view_name: str) -> dict:
     if v.totals:
         out["totals"] = {k: full["totals"].get(k) for k in v.totals}
     for s in v.sections:
-        if s == "brands":
-            out[s] = full["brands"]  # every brand column
+        if s in ("brands", "response_times"):
+            out[s] = full[s]  # every column (response_times: the bucket as well as its band)
         elif s == "opening_hours" and not any(b["hours"] for b in full["brands"]):
             continue  # no roster hours: nothing to say
         else:
@@ -269,6 +291,11 @@ def parameter_lines(params: dict) -> list[tuple[str, str]]:
         out.append(("period (UTC)", f"[{params['since_utc'] or '-inf'}, {params['until_utc'] or '+inf'})"))
     out += [
         ("roster", f"{params['roster']} ({params['roster_brands']} brand{'s' if params['roster_brands'] != 1 else ''})"),
+    ]
+    narrowed = filter_text(params.get("brand_filter") or (), params.get("sector_filter") or ())
+    if narrowed:
+        out.append(("only", narrowed))
+    out += [
         ("roster sha256", params["roster_sha256"] or "–"),
         ("archive", params["archive"]),
         ("archive fingerprint", params["archive_fingerprint"]),

@@ -52,9 +52,27 @@ def csv_cell(value) -> str:
     return csv_text(_text(value))
 
 
+#: The largest integer a JSON reader that uses doubles (JavaScript, jq) reads exactly.
+JSON_SAFE_INT = 2**53 - 1
+#: DuckDB's integer types: a column of one of these named ``id`` or ``*_id`` is written as strings.
+_INT_TYPES = frozenset({"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER",
+                        "UBIGINT", "UHUGEINT"})
+
+
+def is_id_column(name: str, type_name: str) -> bool:
+    """Whether ``kwo sql --format json`` writes the column's values as strings: an integer column
+    named ``id`` or ending in ``_id`` (tweet_id, author_id, ...), so that every value of an id
+    column has one JSON type, whatever its size."""
+    lowered = str(name).lower()
+    return type_name in _INT_TYPES and (lowered == "id" or lowered.endswith("_id"))
+
+
 def _jsonable(value):
     """A scalar query value as JSON can hold it: NaN and ±Infinity (not JSON) become null, as in
-    JavaScript's JSON.stringify; times as ISO text; bytes as hex."""
+    JavaScript's JSON.stringify; times as ISO text; bytes as hex; an integer beyond 2^53 as a
+    string (a reader with doubles would round it: 972473092814589952 became ...590000)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if -JSON_SAFE_INT <= value <= JSON_SAFE_INT else str(value)
     if isinstance(value, float):
         return value if math.isfinite(value) else None
     if isinstance(value, (dt.datetime, dt.date, dt.time)):
@@ -120,28 +138,32 @@ def _text(value) -> str:
     return str(value)
 
 
-#: The terminal table shows at most this many rows (it needs them all before it can print the
-#: first); csv and json stream every row.
+#: The terminal table shows at most this many rows by default (it needs them all before it can
+#: print the first; kwo sql --max-rows); csv and json stream every row.
 TABLE_MAX_ROWS = 1000
 
 
 def print_relation(columns: Sequence[str], rows: Iterable[Sequence], fmt: str = "table",
-                   out: TextIO | None = None) -> None:
+                   out: TextIO | None = None, *, types: Sequence[str] = (), max_rows: int = TABLE_MAX_ROWS) -> None:
     """Print a query result as its rows come. ``fmt``: table (rich, NULL shown dim, at most
-    TABLE_MAX_ROWS rows), csv, or json (an array of objects)."""
+    ``max_rows`` rows, 0 for all), csv, or json (an array of objects; the columns that
+    :func:`is_id_column` names by their ``types`` as strings)."""
     out = out or sys.stdout
     if fmt == "json":
         names = [json.dumps(c, ensure_ascii=False) for c in _unique(columns)]
+        ids = [is_id_column(c, t) for c, t in zip(columns, types)] or [False] * len(columns)
         out.write("[")
         for i, row in enumerate(rows):
-            out.write((", {" if i else "{") + ", ".join(f"{n}: {json_text(v)}" for n, v in zip(names, row)) + "}")
+            cells = (json.dumps(str(v)) if is_id and v is not None else json_text(v)
+                     for is_id, v in zip(ids, row))
+            out.write((", {" if i else "{") + ", ".join(f"{n}: {c}" for n, c in zip(names, cells)) + "}")
         out.write("]\n")
     elif fmt == "csv":
         out.write(csv_line([csv_text(str(c)) for c in columns]))
         for row in rows:
             out.write(csv_line([csv_cell(v) for v in row]))
     elif fmt == "table":
-        _print_table(columns, rows, out)
+        _print_table(columns, rows, out, max_rows)
     else:
         raise ValueError(f"unknown format {fmt!r} (use one of {', '.join(FORMATS)})")
 
@@ -161,7 +183,12 @@ def _unique(columns: Sequence[str]) -> list[str]:
     return out
 
 
-def _print_table(columns: Sequence[str], rows: Iterable[Sequence], out: TextIO) -> None:
+#: A column of the terminal table gets at least this many characters (or its widest cell, when
+#: less); a result whose columns cannot all have that is printed one record at a time instead.
+MIN_COLUMN_CHARS = 10
+
+
+def _print_table(columns: Sequence[str], rows: Iterable[Sequence], out: TextIO, max_rows: int) -> None:
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
@@ -171,28 +198,52 @@ def _print_table(columns: Sequence[str], rows: Iterable[Sequence], out: TextIO) 
     shown: list[Sequence] = []
     more = False
     for row in rows:
-        if len(shown) == TABLE_MAX_ROWS:
+        if max_rows and len(shown) == max_rows:
             more = True  # the rest is not fetched: the query stops here
             break
         shown.append(row)
     console = Console(file=out, highlight=False, soft_wrap=False)
-    t = Table(show_lines=False)
-    for i, c in enumerate(columns):
-        numeric = bool(shown) and all(
-            isinstance(r[i], (int, float, decimal.Decimal)) and not isinstance(r[i], bool)
-            for r in shown if r[i] is not None
-        ) and any(r[i] is not None for r in shown)
-        # a column name is data too (an alias): Text, never markup
-        t.add_column(terminal_text(str(c), keep=""), justify="right" if numeric else "left", overflow="fold")
-    for row in shown:
-        t.add_row(*(Text("NULL", style="dim") if v is None else terminal_text(_text(v)) for v in row))
-    console.print(t)
+    # a column name is data too (an alias): Text, never markup
+    headers = [terminal_text(str(c), keep="") for c in columns]
+    cells = [[Text("NULL", style="dim") if v is None else terminal_text(_text(v)) for v in row] for row in shown]
+    widest = [max([h.cell_len, *(r[i].cell_len for r in cells)]) for i, h in enumerate(headers)]
+    needed = sum(min(w, MIN_COLUMN_CHARS) for w in widest) + 3 * len(headers) + 1
+    if needed > console.width and len(headers) > 1:
+        _print_records(console, headers, cells)
+    else:
+        t = Table(show_lines=False)
+        for i, h in enumerate(headers):
+            numeric = bool(shown) and all(
+                isinstance(r[i], (int, float, decimal.Decimal)) and not isinstance(r[i], bool)
+                for r in shown if r[i] is not None
+            ) and any(r[i] is not None for r in shown)
+            t.add_column(h, justify="right" if numeric else "left", overflow="fold")
+        for row in cells:
+            t.add_row(*row)
+        console.print(t)
     n = len(shown)
     if more:
-        console.print(f"the first {n:,} rows; add a LIMIT, or use --format csv or json for every row",
+        console.print(f"the first {n:,} rows: --max-rows 0 shows all, --format csv or json streams them",
                       style="dim", markup=False)
     else:
         console.print(f"{n:,} row{'s' if n != 1 else ''}", style="dim", markup=False)
 
 
-__all__ = ["FORMATS", "TABLE_MAX_ROWS", "csv_cell", "csv_line", "csv_text", "json_text", "print_relation"]
+def _print_records(console, headers: list, cells: list[list]) -> None:
+    """Each row as a block of ``column  value`` lines (psql's expanded display), for results with
+    more columns than the terminal has room for: no column is squeezed to a few characters."""
+    from rich.rule import Rule
+    from rich.table import Table
+
+    name_width = min(24, max(h.cell_len for h in headers))
+    for i, row in enumerate(cells, 1):
+        console.print(Rule(f"row {i:,}", align="left", style="dim"))
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(width=name_width, overflow="fold", style="bold")
+        grid.add_column(overflow="fold")
+        for h, v in zip(headers, row):
+            grid.add_row(h, v)
+        console.print(grid)
+
+
+__all__ = ["FORMATS", "JSON_SAFE_INT", "TABLE_MAX_ROWS", "csv_cell", "csv_line", "csv_text", "is_id_column", "json_text", "print_relation"]
