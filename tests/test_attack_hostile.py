@@ -254,7 +254,8 @@ def test_markdown_report_keeps_every_row_and_shows_names_as_written(hostile):
     code, out, err = run("brands", "-a", hostile["archive"], "-b", hostile["roster"], "--format", "markdown")
     assert code == 0, err
     assert not RAW_CONTROLS.search(out)
-    (table,) = _markdown_tables(out)
+    table, agents = _markdown_tables(out)  # the brands, and their agents (none signs here)
+    assert agents == [["brand", "agent", "replies", "to mentions", "median (min)", "hours active"]]
     header, *rows = table
     assert header[:3] == ["handle", "name", "sector"]
     assert all(len(r) == len(header) for r in rows)  # no row broken, no cell split by a pipe
@@ -268,7 +269,7 @@ def test_markdown_full_report_tables_keep_their_shape(hostile):
     code, out, err = run("report", "-a", hostile["archive"], "-b", hostile["roster"], "--format", "markdown")
     assert code == 0, err
     tables = _markdown_tables(out)
-    assert len(tables) == 7  # totals, response times, hourly, weekday x hour, brands, sectors, tweets per month
+    assert len(tables) == 8  # totals, response times, hourly, weekday x hour, brands, sectors, agents, tweets per month
     for table in tables:
         assert len({len(r) for r in table}) == 1
     sectors = {r[0] for r in tables[5][1:]}  # the sectors table
@@ -310,7 +311,7 @@ def test_html_report_has_no_raw_controls_and_its_charts_parse(hostile, tmp_path)
     html = out.read_text(encoding="utf-8")
     assert not RAW_CONTROLS.search(html)
     svgs = re.findall(r"<svg\b.*?</svg>", html, re.S)
-    assert len(svgs) == 7
+    assert len(svgs) == 8  # the staffing heatmap too
     for svg in svgs:
         ElementTree.fromstring(svg)
     assert "fin\\x00ance\\x1b[31m" in html

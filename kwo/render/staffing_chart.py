@@ -22,10 +22,10 @@ def draw_staffing(fig, data: dict, *, narrow: bool = False, small: float = 8.0) 
     from matplotlib.colors import LinearSegmentedColormap
 
     needed, seen = _grids(data)
-    axes = fig.subplots(1, 2, sharey=True) if narrow else fig.subplots(2, 1, sharex=True)
-    if not needed.any() and not seen.any():
-        note(axes[0], "no mentions and no signed replies in this period")
+    if not needed.any() and not seen.any():  # one empty axis: two would collapse the layout
+        note(fig.add_subplot(), "no mentions and no signed replies in this period")
         return
+    axes = fig.subplots(1, 2, sharey=True) if narrow else fig.subplots(2, 1, sharex=True)
     cmap = LinearSegmentedColormap.from_list("kwo", HEAT_COLORS)
     top = max(float(needed.max()), float(seen.max()), 1.0)  # one colour scale for both
     for ax, grid, label in ((axes[0], needed, "needed"), (axes[1], seen, "seen (signatures)")):
