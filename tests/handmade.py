@@ -388,3 +388,61 @@ def build_archive(root: Path, rows: list[Row], roster_csv: str | None = None) ->
         roster = root / "brands.csv"
         roster.write_text(roster_csv, encoding="utf-8")
     return archive, roster
+
+
+# ---------------------------------------------------------------------------------------------
+# Case set: agents (signatures under replies) and staffing (issues 19 and 20)
+#
+# Two weeks of March 2016 before daylight saving: Amsterdam is UTC+1, 2016-03-07 is a Monday.
+# Report with --since 2016-03-07 --until 2016-03-20: 14 days, so every weekday-hour of the week
+# occurs exactly twice in the period. Local times in the comments.
+#
+# acme (hours mon-fri 09:00-17:00):
+#   Mon 09h (7 and 14 Mar): 4 + 2 = 6 mentions; on the 7th ^AB and -Sanne sign replies in that
+#     hour (2 agents), on the 14th only ^AB (1; -sanne is not capitalised): seen (2 + 1) / 2 = 1.5
+#   Thu 15h (10 and 17 Mar): 1 + 1 mention, each answered by ^AB and by ^CD: seen (2 + 2) / 2 = 2
+#   Sat 11h (12 Mar): 1 mention, closed, unanswered
+#   replies: 10 (one, "e-mail ... T-Mobile", is no signature; nor "-sanne"); signed 8
+#   agents ^AB (4 replies: 10, 10, 10, 20 min: median 10; 4 clock hours), -Sanne (2: 20 and 30
+#   min, median 25; 1 clock hour: URL and emoji after the signature), ^CD (2: 30 and 40, median
+#   35; 2 clock hours)
+# bolt (no hours): Tue 10h (8 Mar): 1 mention, answered after 45 min signed "/Piet"
+SIGN_ROSTER_CSV = """handle,name,sector,user_id,hours,tz
+acme,Acme,telecom,1,mon-fri 09:00-17:00,
+bolt,Bolt,energy,2,,
+"""
+
+_A = ("1", "acme")
+_B = ("2", "bolt")
+
+SIGN_ROWS = [
+    # Mon 7 Mar, 09h local (08h UTC): four mentions, four replies
+    Row(1001, "2016-03-07 08:05", "201", "c1", [_A]),
+    Row(1002, "2016-03-07 08:10", "202", "c2", [_A]),
+    Row(1003, "2016-03-07 08:20", "203", "c3", [_A]),
+    Row(1004, "2016-03-07 08:40", "204", "c4", [_A]),
+    Row(1101, "2016-03-07 08:15", "1", "acme", [("201", "c1")], reply_to=1001, text="@c1 Hoi, we kijken mee. ^AB"),
+    Row(1102, "2016-03-07 08:30", "1", "acme", [("202", "c2")], reply_to=1002,
+        text="@c2 Stuur ons een DM. -Sanne https://t.co/abc123"),
+    Row(1103, "2016-03-07 08:50", "1", "acme", [("203", "c3")], reply_to=1003, text="@c3 Dat is fijn! -Sanne \U0001F600"),
+    # 10h local, not signed: hyphenated words only
+    Row(1104, "2016-03-07 09:10", "1", "acme", [("204", "c4")], reply_to=1004,
+        text="@c4 Stuur je e-mail naar T-Mobile"),
+    # Mon 14 Mar, 09h local: two mentions
+    Row(1005, "2016-03-14 08:10", "205", "c5", [_A]),
+    Row(1006, "2016-03-14 08:15", "206", "c6", [_A]),
+    Row(1105, "2016-03-14 08:20", "1", "acme", [("205", "c5")], reply_to=1005, text="@c5 Opgelost  ^AB  "),
+    Row(1106, "2016-03-14 08:30", "1", "acme", [("206", "c6")], reply_to=1006, text="@c6 Graag gedaan -sanne"),
+    # Thu 10 and 17 Mar, 15h local: one mention each, two agents answer it
+    Row(1007, "2016-03-10 14:10", "207", "c7", [_A]),
+    Row(1107, "2016-03-10 14:20", "1", "acme", [("207", "c7")], reply_to=1007, text="@c7 Klopt ^AB"),
+    Row(1108, "2016-03-10 14:40", "1", "acme", [("207", "c7")], reply_to=1007, text="@c7 Aanvulling ^CD"),
+    Row(1008, "2016-03-17 14:10", "208", "c8", [_A]),
+    Row(1109, "2016-03-17 14:30", "1", "acme", [("208", "c8")], reply_to=1008, text="@c8 Klopt ^AB"),
+    Row(1110, "2016-03-17 14:50", "1", "acme", [("208", "c8")], reply_to=1008, text="@c8 Aanvulling ^CD"),
+    # Sat 12 Mar, 11h local: closed, never answered
+    Row(1009, "2016-03-12 10:00", "209", "c9", [_A]),
+    # bolt: Tue 8 Mar 10h local
+    Row(2001, "2016-03-08 09:00", "301", "d1", [_B]),
+    Row(2101, "2016-03-08 09:45", "2", "bolt", [("301", "d1")], reply_to=2001, text="@d1 Is gemeld /Piet"),
+]

@@ -254,7 +254,9 @@ def test_markdown_report_keeps_every_row_and_shows_names_as_written(hostile):
     code, out, err = run("brands", "-a", hostile["archive"], "-b", hostile["roster"], "--format", "markdown")
     assert code == 0, err
     assert not RAW_CONTROLS.search(out)
-    table, *trend_and_ranking = _markdown_tables(out)  # brands, then monthly, weekly, the ranking
+    table, *more = _markdown_tables(out)  # brands, their agents (none signs here), monthly, weekly, the ranking
+    agents, *trend_and_ranking = more
+    assert agents == [["brand", "agent", "replies", "to mentions", "median (min)", "hours active"]]
     assert len(trend_and_ranking) == 3 and all(len({len(r) for r in t}) == 1 for t in trend_and_ranking)
     header, *rows = table
     assert header[:3] == ["handle", "name", "sector"]
@@ -269,8 +271,9 @@ def test_markdown_full_report_tables_keep_their_shape(hostile):
     code, out, err = run("report", "-a", hostile["archive"], "-b", hostile["roster"], "--format", "markdown")
     assert code == 0, err
     tables = _markdown_tables(out)
-    # totals, response times, hourly, weekday x hour, brands, sectors, monthly, weekly, ranking, tweets per month
-    assert len(tables) == 10
+    # totals, response times, hourly, weekday x hour, brands, sectors, agents, monthly, weekly, ranking,
+    # tweets per month
+    assert len(tables) == 11
     for table in tables:
         assert len({len(r) for r in table}) == 1
     (sector_table,) = [t for t in tables if t[0][0] == "sector"]
@@ -313,7 +316,7 @@ def test_html_report_has_no_raw_controls_and_its_charts_parse(hostile, tmp_path)
     html = out.read_text(encoding="utf-8")
     assert not RAW_CONTROLS.search(html)
     svgs = re.findall(r"<svg\b.*?</svg>", html, re.S)
-    assert len(svgs) == 16  # each of the 8 charts wide and narrow
+    assert len(svgs) == 18  # each of the 9 charts (the staffing heatmap too) wide and narrow
     for svg in svgs:
         ElementTree.fromstring(svg)
     assert "fin\\x00ance\\x1b[31m" in html

@@ -115,7 +115,7 @@ def test_report_in_chromium(browser, report_file, tmp_path):
 
     # every chart is drawn with a size, in its wide form, every label inside it
     charts = visible_charts(browser)
-    assert len(charts) == 8 and all(c["form"] == "wide" for c in charts)
+    assert len(charts) == 9 and all(c["form"] == "wide" for c in charts)  # with the staffing heatmap
     for c in charts:
         assert c["width"] > 300 and c["height"] > 100 and c["paths"] > 10, c["id"]
         assert c["texts"] > 3 and c["outside"] == [], c["id"]
@@ -196,7 +196,7 @@ def test_report_on_a_phone(browser, report_file, tmp_path):
         assert [c["id"] for c in charts] == [
             "kwo-chart-rush-hour-narrow", "kwo-chart-response-by-hour-narrow", "kwo-chart-closed-by-hour-narrow",
             "kwo-chart-heatmap-narrow", "kwo-chart-response-times-narrow", "kwo-chart-response-times-by-sector-narrow",
-            "kwo-chart-trend-narrow", "kwo-chart-months-narrow"]
+            "kwo-chart-trend-narrow", "kwo-chart-months-narrow", "kwo-chart-staffing-narrow"]
         for c in charts:
             assert 340 <= c["width"] <= 400 and c["paths"] > 10, c["id"]
             assert c["texts"] > 3 and c["outside"] == [], c["id"]

@@ -408,7 +408,7 @@ def test_details_only_when_asked(main_case):
     assert not page.find_all("ul", **{"class": "examples"})
     assert [s.attrs["id"] for s in page.find_all("svg") if "wide" in s.attrs["class"]] == [
         "kwo-chart-rush-hour", "kwo-chart-response-by-hour", "kwo-chart-closed-by-hour", "kwo-chart-heatmap",
-        "kwo-chart-response-times", "kwo-chart-trend", "kwo-chart-months"]
+        "kwo-chart-response-times", "kwo-chart-trend", "kwo-chart-months", "kwo-chart-staffing"]
     assert number(page.find("div", **{"data-key": "mention_tweets"}).attrs["data-value"]) == 10
 
 

@@ -110,7 +110,8 @@ def test_a_toy_metric_joins_its_cli_command_and_the_demo_comparison(case, toy):
 
 
 def test_the_registry_is_what_the_readers_use():
-    assert list(METRICS) == ["response_times", "hourly", "weekday_hourly", "brands", "sectors", "monthly", "weekly"]
+    assert list(METRICS) == ["response_times", "hourly", "weekday_hourly", "brands", "sectors", "brand_agents",
+                             "monthly", "weekly"]
     assert VIEWS["report"].sections == (*METRICS, "answered_ranking")  # a projection of brands
     for name, metric in METRICS.items():
         assert SECTION_TITLES[name] == metric.title

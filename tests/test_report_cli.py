@@ -84,9 +84,9 @@ def test_csv_carries_the_same_numbers(as_json, case, tmp_path):
     assert run("report", "-a", archive, "-b", roster, "-o", f"{tmp_path}/tables/").stdout == ""
     params, blocks = _csv_blocks(tmp_path / "tables")
     assert sorted(p.name for p in (tmp_path / "tables").iterdir()) == [
-        "answered_ranking.csv", "brands.csv", "caveats.csv", "coverage_months.csv", "hourly.csv", "monthly.csv",
-        "parameters.csv", "parameters.json", "response_times.csv", "sectors.csv", "totals.csv", "weekday_hourly.csv",
-        "weekly.csv"]
+        "answered_ranking.csv", "brand_agents.csv", "brands.csv", "caveats.csv", "coverage_months.csv", "hourly.csv",
+        "monthly.csv", "parameters.csv", "parameters.json", "response_times.csv", "sectors.csv", "totals.csv",
+        "weekday_hourly.csv", "weekly.csv"]
     named = {r["name"]: r["value"] for r in blocks["parameters"]}
     assert named["tz"] == "Europe/Amsterdam" and named["roster_sha256"] == as_json["parameters"]["roster_sha256"]
     assert named["coverage_collected_tweets"] == "24" and named["caveats"] == "6 info"
@@ -201,7 +201,8 @@ def test_table_format(case):
         ("rush-hour", {"view", "parameters", "coverage", "caveats", "totals", "hourly", "weekday_hourly",
                        "opening_hours"}),
         ("response-times", {"view", "parameters", "coverage", "caveats", "totals", "response_times"}),
-        ("brands", {"view", "parameters", "coverage", "caveats", "brands", "monthly", "weekly", "answered_ranking"}),
+        ("brands", {"view", "parameters", "coverage", "caveats", "brands", "brand_agents", "monthly", "weekly",
+                    "answered_ranking"}),
     ],
 )
 def test_section_commands(case, as_json, command, keys):
@@ -466,7 +467,7 @@ def test_csv_section_chooses_the_table(case, as_json):
     result = run("report", "-a", archive, "-b", roster, "-f", "csv", "--section", "nope", ok=False)
     assert result.exit_code == 2
     assert ("--section nope: kwo report has the tables parameters, totals, response_times, hourly, weekday_hourly, "
-            "brands, sectors, monthly, weekly, answered_ranking, caveats, coverage_months") in result.stderr
+            "brands, sectors, brand_agents, monthly, weekly, answered_ranking, caveats, coverage_months") in result.stderr
     result = run("report", "-a", archive, "-b", roster, "-f", "json", "--section", "totals", ok=False)
     assert "--section and --csv-dialect go with --format csv" in result.stderr
 
@@ -520,4 +521,5 @@ def test_one_csv_table_names_its_caveats_on_stderr(case, as_json, tmp_path):
     assert result.stderr == (f"kwo: these figures carry caveats (6 info); the caveats column names them per row, "
                              f"{tmp_path}/tables/caveats.csv says what they mean\n")
     header = (tmp_path / "brands.csv").read_text().splitlines()[0].split(",")
-    assert header[-1] == "caveats" and "answered_within_48h_pct" in header and "answered_pct_ci_low" in header
+    assert header[-1] == "caveats" and {"answered_within_48h_pct", "agents", "signed_pct"} <= set(header)
+    assert header.index("answered_pct_ci_low") + 1 == header.index("answered_pct_ci_high")

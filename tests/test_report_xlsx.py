@@ -63,7 +63,8 @@ def _flat(row: dict) -> dict:
 
 def test_sheets_and_figures_are_those_of_the_json(workbook, as_json):
     assert workbook.sheetnames == ["parameters", "totals", "response_times", "hourly", "weekday_hourly", "brands",
-                                   "sectors", "monthly", "weekly", "answered_ranking", "coverage_months"]
+                                   "sectors", "brand_agents", "monthly", "weekly", "answered_ranking",
+                                   "coverage_months"]
     totals = {r["metric"]: r["value"] for r in _table(workbook["totals"])}
     assert totals == _flat(as_json["totals"])
     assert totals["mention_tweets"] == 10 and totals["answered_pct"] == 60.0  # hm.EXPECTED_TOTALS
@@ -125,7 +126,8 @@ def test_same_report_same_bytes(case, tmp_path):
     for name in ("a.xlsx", "b.xlsx"):
         run_kwo("brands", "-a", archive, "-b", roster, "-f", "xlsx", "-o", tmp_path / name)
     assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
-    assert openpyxl.load_workbook(tmp_path / "a.xlsx").sheetnames == ["parameters", "brands", "monthly", "weekly", "answered_ranking"]
+    assert openpyxl.load_workbook(tmp_path / "a.xlsx").sheetnames == ["parameters", "brands", "brand_agents", "monthly",
+                                                                      "weekly", "answered_ranking"]
 
 
 def _kwo(args, **kw):

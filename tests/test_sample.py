@@ -375,3 +375,12 @@ def test_unwritable_out_is_a_clean_error(tmp_path, monkeypatch):
     result = run("sample", "--out", out, "--tweets", 200, code=1)
     assert "cannot write" in result.output and "Traceback" not in result.output
     assert list(out.iterdir()) == []
+
+
+def test_agents_work_shifts():
+    from kwo.sample.shifts import on_shift
+
+    # weekdays: even agents early (06-15), odd agents late (15-24); weekends one each; nights the last
+    assert [on_shift(5, 0, h) for h in (5, 6, 14, 15, 23)] == [[4], [0, 2, 4], [0, 2, 4], [1, 3], [1, 3]]
+    assert [on_shift(3, 6, h) for h in (3, 10, 20)] == [[2], [0], [1]]
+    assert on_shift(1, 2, 20) == [0]  # a lone agent works every shift

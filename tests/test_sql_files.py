@@ -73,7 +73,7 @@ def test_depends_line_is_what_the_statement_reads(name):
 
 
 def test_the_parser_finds_what_the_files_read():
-    assert reads(load_query("metrics/brands")) == {"brands", "brand_counts", "mention_answers", "mention_closed",
+    assert reads(load_query("metrics/brands")) == {"brands", "brand_counts", "mention_answers", "mention_closed", "reply_signatures",
                                                    "kwo_quantiles"}
     assert reads(load_query("tables/mentioned_once")) == {"mentioned"}
     assert reads(load_query("tables/conversation_roots")) == {"tweets", "mentions", "brand_replies"}

@@ -134,12 +134,13 @@ def repair(archive):
 
 def _register_plugins() -> None:
     # Command groups that live in their own modules (reports, samples, benchmarks).
-    from . import bench, report, sample, sql
+    from . import bench, report, sample, sql, staffing
 
     report.register(cli)
     sql.register(cli)
     sample.register(cli)
     bench.register(cli)
+    staffing.register(cli)
     from .verbosity import add_verbosity
 
     add_verbosity(cli)  # -q and -v, one meaning on every command

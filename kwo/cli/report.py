@@ -129,7 +129,8 @@ def output_options(fn):
     return fn
 
 
-def _open_metrics(archive, brands, tz, since, until, window, thread, thresholds=(), only_brands=(), only_sectors=()):
+def _open_metrics(archive, brands, tz, since, until, window, thread, thresholds=(), only_brands=(), only_sectors=(),
+                  tables=None):
     """The report library over ``archive``; its usage errors show this command's usage."""
     from ..caveats import Thresholds
     from ..errors import UsageError
@@ -140,7 +141,7 @@ def _open_metrics(archive, brands, tz, since, until, window, thread, thresholds=
         options = ReportOptions(tz=tz, since=since, until=until, window=window, thread=thread,
                                 thresholds=Thresholds.parse(thresholds), only_brands=tuple(only_brands),
                                 only_sectors=tuple(only_sectors))
-        metrics = open_metrics(archive, brands, options, settings=Settings.from_environ())
+        metrics = open_metrics(archive, brands, options, settings=Settings.from_environ(), tables=tables)
     except UsageError as exc:
         # Raised here, with this command's context, the message shows `kwo <command>` usage.
         raise click.UsageError(str(exc)) from None
@@ -367,7 +368,7 @@ _COMMANDS = {
 # The charts of the HTML report (kwo.report.charts.CHARTS; listed here so that building the CLI
 # does not import matplotlib; tests/test_charts.py keeps the two in step).
 CHART_NAMES = ("rush-hour", "response-by-hour", "closed-by-hour", "heatmap", "response-times",
-               "response-times-by-sector", "trend", "months")
+               "response-times-by-sector", "trend", "months", "staffing")
 
 
 def _chart_command(group: click.Group) -> None:
@@ -388,7 +389,8 @@ def _chart_command(group: click.Group) -> None:
         NAME is one of: rush-hour (mention tweets per hour, answered and not, and answered %),
         response-by-hour (median response time per hour of arrival), closed-by-hour (share of
         mentions arriving while the brand is closed), heatmap (weekday x hour), response-times
-        (the guideline buckets), response-times-by-sector, months (tweets per month).
+        (the guideline buckets), response-times-by-sector, months (tweets per month), staffing
+        (agents needed by Erlang C and seen, weekday x hour; kwo staffing has the figures).
         The same archive and options give the same bytes. The caveats that affect the chart
         (see kwo report) are its footnote.
 

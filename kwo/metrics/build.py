@@ -72,6 +72,7 @@ class Metrics:
         archive_fingerprint: str = "",
         manifest=None,
         spill_safe: bool = True,
+        tables: tuple[str, ...] | None = None,
     ):
         from ..roster import check_time_zone
         from ..roster_filter import narrow_roster
@@ -96,7 +97,8 @@ class Metrics:
             raise UsageError(f"--since {options.since} is not before --until {options.until}")
         self.view_parameters = ViewParameters(tz=options.tz, since=since, until=until, window_ms=window_ms,
                                               mode=options.mode)
-        register_views(engine, roster, self.view_parameters, spill_safe=spill_safe)
+        # tables: only these report tables (and what they read); the report's methods need them all
+        register_views(engine, roster, self.view_parameters, spill_safe=spill_safe, only=tables)
         self.parameters = Parameters(
             tz=options.tz,
             mode=options.mode,
@@ -244,6 +246,10 @@ class Metrics:
         for name in METRICS:
             if name in wanted:
                 r.set_section(name, self.section(name))
+        if sections is None:  # the whole report: with its staffing section (issue 20)
+            from ..staffing_report import report_section
+
+            r.staffing = report_section(self)
         if details:
             r.details = self.details(peak_hour=r.totals.peak_hour)
         return r
@@ -280,6 +286,7 @@ def open_metrics(
     *,
     threads: int | None = None,
     settings: Settings | None = None,
+    tables: tuple[str, ...] | None = None,
 ) -> Metrics:
     """Open the archive, load (or derive) the roster and build the report tables. The result is a
     context manager: ``with open_metrics(...) as m:`` closes its connection at the end."""
@@ -301,7 +308,7 @@ def open_metrics(
         raise
     # Tables in memory can afford quantile_cont (which keeps every value); a scratch file's cannot.
     return Metrics(engine, roster, options, archive_path=str(archive), archive_fingerprint=manifest.fingerprint,
-                   manifest=manifest, spill_safe=scratch)
+                   manifest=manifest, spill_safe=scratch, tables=tables)
 
 
 def build_report(

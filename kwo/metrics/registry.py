@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from .rows import BrandMonthRow, BrandRow, BrandWeekRow, BucketRow, HourRow, SectorRow, WeekdayHourRow
+from .rows import AgentRow, BrandMonthRow, BrandRow, BrandWeekRow, BucketRow, HourRow, SectorRow, WeekdayHourRow
 
 
 @dataclass(frozen=True)
@@ -133,7 +133,8 @@ register_metric(Metric(
              _c("hours", "hours", "str"), _c("tz", "tz", "str"), _c("mentions_while_closed", "while closed"),
              _c("closed_pct", "closed %", "pct"), *_INSIGHT_COLUMNS,
              _c("median_business_response_minutes", "business median (min)", "minutes"),
-             _c("p90_business_response_minutes", "business p90 (min)", "minutes")),
+             _c("p90_business_response_minutes", "business p90 (min)", "minutes"),
+             _c("agents", "agents"), _c("signed_replies", "signed"), _c("signed_pct", "signed %", "pct")),
 ))
 register_metric(Metric(
     "sectors", "metrics/sectors", SectorRow, "Per sector",
@@ -144,7 +145,15 @@ register_metric(Metric(
              _c("answered_pct_ci", "95% interval", "ci"), _c("mention_pairs", "pairs"),
              _c("answered_pairs", "answered pairs"), _c("median_response_minutes", "median (min)", "minutes"),
              _c("proactive_replies", "proactive"), _c("replies_parent_missing", "parent missing"),
-             *_INSIGHT_COLUMNS, _c("median_business_response_minutes", "business median (min)", "minutes")),
+             *_INSIGHT_COLUMNS, _c("median_business_response_minutes", "business median (min)", "minutes"),
+             _c("agents", "agents"), _c("signed_replies", "signed"), _c("signed_pct", "signed %", "pct")),
+))
+register_metric(Metric(
+    "brand_agents", "metrics/brand_agents", AgentRow, "Agents per brand (signatures under replies)",
+    commands=("brands",), key=("handle", "agent"),
+    columns=(_c("handle", "brand", "str"), _c("agent", "agent", "str"), _c("replies", "replies"),
+             _c("replies_to_mentions", "to mentions"), _c("median_response_minutes", "median (min)", "minutes"),
+             _c("hours_active", "hours active")),
 ))
 
 register_metric(Metric(

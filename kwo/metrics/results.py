@@ -33,6 +33,7 @@ class Report:
     coverage: Coverage | None = None  # what the archive holds (Metrics.report always fills it)
     caveats: list[Caveat] = field(default_factory=list)  # what the archive cannot support (kwo.caveats)
     details: Details | None = None  # only when asked for (report(details=True))
+    staffing: dict | None = None  # the whole report's staffing section (kwo.staffing_report.report_section)
     #: the rows of registered metrics without a field of their own (kwo.metrics.registry)
     more: dict[str, list] = field(default_factory=dict)
 
@@ -65,6 +66,8 @@ class Report:
                 row.update({p: getattr(r, p) for p in metric.derived})
                 rows.append(row)
             out[name] = rows
+        if self.staffing is not None:
+            out["staffing"] = self.staffing
         if self.details is not None:
             d = asdict(self.details)
             d["sector_response_times"] = [clean_values(r) for r in d["sector_response_times"]]

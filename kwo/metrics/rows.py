@@ -63,6 +63,9 @@ class Totals:
     dm_handoff_pct: float | None = None  # ... of the replies to mentions
     median_business_response_minutes: float | None = None
     p90_business_response_minutes: float | None = None
+    agents: int = 0  # distinct signatures per brand, summed over the brands (issue 19)
+    signed_replies: int = 0
+    signed_pct: float | None = None
 
     @property
     def answered_pct_ci(self) -> list[float] | None:
@@ -157,6 +160,9 @@ class BrandRow:
     dm_handoff_pct: float | None = None  # ... of the replies to mentions
     median_business_response_minutes: float | None = None  # the clock stops while closed (roster hours)
     p90_business_response_minutes: float | None = None
+    agents: int = 0  # distinct signatures under its replies (reply_signatures)
+    signed_replies: int = 0
+    signed_pct: float | None = None
 
     @property
     def answered_pct_ci(self) -> list[float] | None:
@@ -187,6 +193,9 @@ class SectorRow:
     dm_handoff_pct: float | None = None  # ... of the replies to mentions
     median_business_response_minutes: float | None = None
     p90_business_response_minutes: float | None = None
+    agents: int = 0  # distinct signatures per brand of the sector, summed
+    signed_replies: int = 0
+    signed_pct: float | None = None
 
     @property
     def answered_pct_ci(self) -> list[float] | None:
@@ -225,6 +234,18 @@ class BrandWeekRow:
     @property
     def answered_pct_ci(self) -> list[float] | None:
         return wilson_pct(self.answered, self.mentions)
+
+
+@dataclass
+class AgentRow:
+    """One agent of a brand: a signature under its replies (kwo/sql/metrics/brand_agents.sql)."""
+
+    handle: str
+    agent: str  # the signature as written: '^AB', '-Sanne'
+    replies: int
+    replies_to_mentions: int
+    median_response_minutes: float | None
+    hours_active: int  # distinct clock hours (date and hour) with one of its replies
 
 
 @dataclass

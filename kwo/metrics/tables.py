@@ -93,17 +93,32 @@ def register_roster(engine: Engine, roster: Roster) -> None:
     engine.create_columns_table("brand_hours", roster.hour_columns(), HOUR_TYPES)
 
 
+def needed_statements(order: list[str], wanted: tuple[str, ...]) -> list[str]:
+    """The statements of ``order`` that build ``wanted`` and what they read, in the same order."""
+    need = set(wanted)
+    keep = []
+    for name in reversed(order):
+        s = statement(name)
+        if s.provides in need or (s.refines and s.refines in need):
+            keep.append(name)
+            need.update(s.depends)
+    return keep[::-1]
+
+
 def register_views(engine: Engine, roster: Roster, params: ViewParameters, *,
-                   spill_safe: bool = True) -> None:
+                   spill_safe: bool = True, only: tuple[str, ...] | None = None) -> None:
     """Build every table of the report on ``engine`` (kwo.engine.base.Engine, or a DuckDB
     connection; it must have the ``tweets`` view).
 
     ``spill_safe=False`` (tables that fit in memory) lets the medians and p90s of the queries be
     DuckDB's quantile_cont itself, which holds every value in memory; the default's macro gives the
     same values from a hash aggregate that spills (kwo/sql/tables/kwo_quantiles.*.sql).
+    ``only``: build just these tables and what they read (kwo staffing needs a few).
     """
     engine = as_engine(engine)
     order = statements(params.mode, spill_safe=spill_safe)
+    if only is not None:
+        order = needed_statements(order, only)
     # Only the statements (timezone($tz, ...)) should ever turn instants into wall-clock time.
     engine.set_time_zone("UTC")
     register_roster(engine, roster)
@@ -115,4 +130,4 @@ def register_views(engine: Engine, roster: Roster, params: ViewParameters, *,
         engine.run(name, bindings)
 
 
-__all__ = ["MODES", "ROSTER_TABLES", "ViewParameters", "register_roster", "register_views", "statements", "tables"]
+__all__ = ["MODES", "ROSTER_TABLES", "ViewParameters", "needed_statements", "register_roster", "register_views", "statements", "tables"]

@@ -431,4 +431,12 @@ def _months(fig, data: dict) -> None:
     ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=2, fontsize=8.5, borderaxespad=0.3)
 
 
+@_chart("staffing", "Agents needed (Erlang C) and agents seen, per weekday and hour", 5.2,
+        figures=("mention_tweets", "hourly"))
+def _staffing(fig, data: dict) -> None:
+    from .staffing_chart import draw_staffing  # its own module (issue 20)
+
+    draw_staffing(fig, data)
+
+
 __all__ = ["CHARTS", "chart_caveats", "chart_title", "chart_names", "figure", "inline_svg", "render_chart"]

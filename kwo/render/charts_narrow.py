@@ -254,4 +254,11 @@ def _months(fig, data: dict) -> None:
     ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=2, fontsize=SMALL, borderaxespad=0.3)
 
 
+@_narrow("staffing", 7.4)
+def _staffing(fig, data: dict) -> None:
+    from .staffing_chart import draw_staffing  # its own module (issue 20)
+
+    draw_staffing(fig, data, narrow=True, small=SMALL)
+
+
 __all__ = ["NARROW", "NARROW_WIDTH", "SMALL"]

@@ -140,6 +140,8 @@ def page_context(data: dict) -> dict:
         chart_names.append("trend")
     if data.get("coverage"):
         chart_names.append("months")
+    if data.get("staffing"):
+        chart_names.append("staffing")
 
     # With opening hours in the roster: the share of the pairs of those brands that arrived while
     # the brand was closed (the brands table carries the counts per brand).
@@ -204,6 +206,7 @@ def page_context(data: dict) -> dict:
         "hourly": hourly,
         "brands": brands,
         "sectors": data.get("sectors"),
+        "staffing": data.get("staffing"),
         "response_times": data.get("response_times"),
         "opening_hours": data.get("opening_hours"),
         "brands_have_hours": bool(brands) and any(b.get("hours") for b in brands),

@@ -102,6 +102,9 @@ TOTALS_LABELS: dict[str, tuple[str, str]] = {
     "dm_handoff_pct": ("DM hand-off % of replies to mentions", "pct"),
     "median_business_response_minutes": ("median response, business hours (min)", "minutes"),
     "p90_business_response_minutes": ("p90 response, business hours (min)", "minutes"),
+    "agents": ("agents (signatures, per brand)", "int"),
+    "signed_replies": ("signed brand replies", "int"),
+    "signed_pct": ("signed %", "pct"),
 }
 ALL_TOTALS = tuple(TOTALS_LABELS)
 
@@ -296,6 +299,8 @@ def view_data(report: Report, view_name: str) -> dict:
             continue  # no roster hours: nothing to say
         else:
             out[s] = section_rows(full, s)
+    if "staffing" in full and v.name == "report":  # the whole report's (kwo.staffing_report)
+        out["staffing"] = full["staffing"]
     if "details" in full:  # asked for by the HTML report (Metrics.report(details=True))
         out["details"] = full["details"]
     return out

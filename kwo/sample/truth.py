@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from ..errors import KwoError
@@ -45,6 +47,21 @@ def _median(x: np.ndarray):
 
 def _p90(x: np.ndarray):
     return r3(np.percentile(x, 90)) if len(x) else None  # linear, like DuckDB's quantile_cont
+
+
+#: The signature rule of docs/methodology.md ("Agents"), written again here for a signature as the
+#: generator appends it (" ^JK" after the body): kwo's SQL must recover these, not borrow them.
+_SIGNATURE = re.compile(r"\^[A-Za-zÀ-ÖØ-öø-ÿ]{1,4}|[-~/][A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]{1,14}")
+
+
+def is_signature(text: str) -> bool:
+    return _SIGNATURE.fullmatch(text) is not None
+
+
+def _agent_index(brands: list[SampleBrand]) -> tuple[np.ndarray, int]:
+    """The first flattened agent index of each brand, and the number of agents in all."""
+    sizes = [len(b.agents) for b in brands]
+    return np.cumsum([0] + sizes)[:-1], sum(sizes)
 
 
 def _generator_info() -> dict:
@@ -91,7 +108,7 @@ _ADDITIVE = ("n_mentions", "n_answered", "per_hour", "ans_hour", "closed_hour", 
              "buckets", "n_pairs", "n_ans_pairs", "per_brand", "ans_brand", "closed_brand", "brand_replies",
              "replies_to_mentions", "proactive_replies", "replies_parent_missing", "replies_to_self",
              "sector_mentions", "sector_answered", "sector_pairs", "sector_ans_pairs", "sector_proactive",
-             "sector_missing", "kinds")
+             "sector_missing", "kinds", "agent_replies", "agent_to_mention", "sector_signed")
 
 
 def add_figures(a: dict | None, b: dict) -> dict:
@@ -149,6 +166,12 @@ def count_figures(world: World, clock: Clock, open_mask: np.ndarray, resp) -> di
     to_mention = ~missing & ~to_self & ((m1[p_ok] == rb) | (m2[p_ok] == rb))
     proactive = ~missing & ~to_self & ~to_mention
 
+    # Agents: every brand reply carries one of its brand's agents' signatures (kwo.sample.brands).
+    sig_base, n_sig = _agent_index(world.brands)
+    flat_agent = sig_base[rb] + ev["agent"][ridx].astype(np.int64)
+    signs = np.array([is_signature(a) for b in world.brands for a in b.agents], dtype=bool)
+    signed = signs[flat_agent] if n_sig else np.zeros(len(rb), dtype=bool)
+
     n_mentions, n_answered = len(mt), int(mt_answered.sum())
     expected = {"mention tweets": (n_mentions, plan.mention_tweets), "answered": (n_answered, plan.answered),
                 "proactive replies": (int(proactive.sum()), plan.proactive),
@@ -185,6 +208,9 @@ def count_figures(world: World, clock: Clock, open_mask: np.ndarray, resp) -> di
         "sector_proactive": np.bincount(rs[proactive], minlength=n_s),
         "sector_missing": np.bincount(rs[missing], minlength=n_s),
         "kinds": np.bincount(kind, minlength=len(KIND_NAMES)),
+        "agent_replies": np.bincount(flat_agent, minlength=n_sig),
+        "agent_to_mention": np.bincount(flat_agent[to_mention], minlength=n_sig),
+        "sector_signed": np.bincount(rs[signed], minlength=n_s),
     }
 
 
@@ -218,6 +244,21 @@ def truth_json(figs: dict, resp, brand_list: list[SampleBrand], seed: int, tweet
     per_brand, ans_brand, closed_brand = figs["per_brand"], figs["ans_brand"], figs["closed_brand"]
     reply_names = ("brand_replies", "replies_to_mentions", "proactive_replies", "replies_parent_missing",
                    "replies_to_self")
+    # Agents: the replies of each signature of each brand (two agents may sign alike: ^JK twice)
+    sig_base, _ = _agent_index(brand_list)
+    agents_of: list[dict[str, list[int]]] = []
+    for i, br in enumerate(brand_list):
+        per: dict[str, list[int]] = {}
+        for j, sig in enumerate(br.agents):
+            if is_signature(sig):
+                c = per.setdefault(sig, [0, 0])
+                c[0] += int(figs["agent_replies"][sig_base[i] + j])
+                c[1] += int(figs["agent_to_mention"][sig_base[i] + j])
+        agents_of.append({sig: c for sig, c in per.items() if c[0]})
+    brand_agents = sorted(({"handle": br.handle.lower(), "agent": sig, "replies": c[0], "replies_to_mentions": c[1]}
+                           for br, per in zip(brand_list, agents_of, strict=True) for sig, c in per.items()),
+                          key=lambda r: (r["handle"], -r["replies"], r["agent"]))
+    signed_brand = [sum(c[0] for c in per.values()) for per in agents_of]
     brands = []
     for i, br in enumerate(brand_list):
         med, p90 = resp.stats("brand", i)
@@ -227,7 +268,9 @@ def truth_json(figs: dict, resp, brand_list: list[SampleBrand], seed: int, tweet
                "median_response_minutes": med, "p90_response_minutes": p90}
         row.update({name: int(figs[name][i]) for name in reply_names})
         row.update({"hours": br.hours, "tz": br.tz, "mentions_while_closed": int(closed_brand[i]),
-                    "closed_pct": _pct(closed_brand[i], per_brand[i])})
+                    "closed_pct": _pct(closed_brand[i], per_brand[i]),
+                    "agents": len(agents_of[i]), "signed_replies": signed_brand[i],
+                    "signed_pct": _pct(signed_brand[i], figs["brand_replies"][i])})
         brands.append(row)
     brands.sort(key=lambda r: (-r["mentions"], r["handle"]))
 
@@ -243,6 +286,9 @@ def truth_json(figs: dict, resp, brand_list: list[SampleBrand], seed: int, tweet
             "median_response_minutes": resp.stats("sector", si)[0],
             "proactive_replies": int(figs["sector_proactive"][si]),
             "replies_parent_missing": int(figs["sector_missing"][si]),
+            "agents": sum(len(agents_of[i]) for i in np.flatnonzero(sector_of == si)),
+            "signed_replies": int(figs["sector_signed"][si]),
+            "signed_pct": _pct(figs["sector_signed"][si], figs["brand_replies"][sector_of == si].sum()),
         })
     sectors.sort(key=lambda r: (-r["mention_tweets"], r["sector"]))
 
@@ -264,12 +310,16 @@ def truth_json(figs: dict, resp, brand_list: list[SampleBrand], seed: int, tweet
             "peak_hour": peak, "peak_hour_mentions": int(per_hour[peak]),
             "median_response_minutes": med, "p90_response_minutes": p90,
             "mean_response_minutes": resp.mean(),
+            "agents": sum(len(per) for per in agents_of),
+            "signed_replies": sum(signed_brand),
+            "signed_pct": _pct(sum(signed_brand), figs["brand_replies"].sum()),
         },
         "hourly": hourly,
         "weekday_hourly": weekday_hourly,
         "response_times": response_times,
         "brands": brands,
         "sectors": sectors,
+        "brand_agents": brand_agents,
         "kinds": kinds,
         "kwo16": {"mention_tweets": KWO16_MENTION_TWEETS, "answered_pct": KWO16_ANSWERED_PCT,
                   "proactive_replies": KWO16_PROACTIVE, "peak_hour": KWO16_PEAK_HOUR,

@@ -111,6 +111,7 @@ class WorldGenerator:
     def __init__(self, plan: Plan, k: int, seed: int, shard: tuple[int, int] | None = None):
         self.plan = plan
         self.k = k
+        self.seed = seed
         self.rng = np.random.default_rng(np.random.SeedSequence([seed, 0x4B574F16]))
         self.clock = Clock()
         self.brands = build_roster(k, self.rng)
@@ -479,6 +480,12 @@ def finish_events(gen: WorldGenerator, ev: dict[str, np.ndarray], fmt: str) -> d
         gone_id = np.zeros(n, dtype=np.int64)
         gone_id[kind == MP] = rank[int(in_csv.sum()):] + 1
         out["twcs_pid"] = np.where(has_parent, twcs_id[np.maximum(parent, 0)], gone_id)
+    # Agents work shifts: who signs a reply is drawn from a stream of its own (kwo.sample.shifts).
+    from .shifts import shift_agents
+
+    n_agents = np.array([len(b.agents) for b in gen.brands])
+    out["agent"] = shift_agents(kind, out["t"], out["author"], out["agent"], n_agents, gen.clock, gen.seed,
+                                gen.shard).astype(out["agent"].dtype)
     return out
 
 

@@ -55,6 +55,7 @@ EXTERNAL = {
                         "(kwo.metrics.business_hours)",
     "brand_clocks": "the clock (zone and hours) of each brand with hours, made with brand_open_spans "
                     "(kwo.metrics.business_hours)",
+    "staffing_hours": "the period's hours and their weekday-hours (kwo.staffing_report)",
     "staged": "the rows an ingest staged (kwo.ingest.merge)",
     "archive_rows": "the archive's rows with their part file, during an ingest (kwo.ingest.merge)",
     "upgrade_candidates": "the parts upgrade_files names, during an ingest (kwo.ingest.merge)",

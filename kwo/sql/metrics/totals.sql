@@ -10,10 +10,14 @@
 --   proactive_replies       ... whose parent is in the archive, not by the brand, not mentioning it
 --   replies_parent_missing  ... whose parent is not in the archive (never counted as proactive)
 --   replies_to_self         ... whose parent is by the same brand
+--   agents                  distinct signatures per brand, summed over the brands (an agent who
+--                           signs for two brands counts twice: each brand's team separately)
+--   signed_replies, signed_pct  brand replies with a signature (reply_signatures; distinct tweets)
+--                           and their share of brand_replies
 -- Reply counts are distinct tweets (a reply by two roster accounts at once counts once, under
 -- the first of its kinds in the order listed above).
 -- Parameters: none.
--- depends: mention_tweets, mention_answers, brand_reply_kinds
+-- depends: mention_tweets, mention_answers, brand_reply_kinds, reply_signatures
 WITH ranked AS NOT MATERIALIZED (
     SELECT tweet_id, several,
            CASE kind WHEN 'to_mention' THEN 1 WHEN 'proactive' THEN 2 WHEN 'parent_missing' THEN 3 ELSE 4 END AS k
@@ -42,9 +46,16 @@ p AS (
     SELECT count(*) AS mention_pairs, count(first_reply_at) AS answered_pairs,
            count(DISTINCT brand_key) AS brands_mentioned
     FROM mention_answers
+),
+sg AS (
+    SELECT (SELECT coalesce(sum(n), 0) FROM (SELECT count(DISTINCT signature) AS n FROM reply_signatures
+                                             GROUP BY brand_key) per_brand)::BIGINT AS agents,
+           count(DISTINCT tweet_id) AS signed_replies
+    FROM reply_signatures
 )
 SELECT t.mention_tweets, p.mention_pairs, t.answered,
        100.0 * t.answered / nullif(t.mention_tweets, 0) AS answered_pct,
        p.answered_pairs, p.brands_mentioned,
-       r.brand_replies, r.replies_to_mentions, r.proactive_replies, r.replies_parent_missing, r.replies_to_self
-FROM t, p, r;
+       r.brand_replies, r.replies_to_mentions, r.proactive_replies, r.replies_parent_missing, r.replies_to_self,
+       sg.agents, sg.signed_replies, 100.0 * sg.signed_replies / nullif(r.brand_replies, 0) AS signed_pct
+FROM t, p, r, sg;

@@ -1,0 +1,19 @@
+-- arrivals (staffing): the mention pairs of the period per brand and clock hour (UTC), for the
+-- staffing figures (kwo.staffing_report): each brand is its own team, so a tweet naming two
+-- brands arrives at both.
+--   brand_key, cell (0 = Monday 00h .. 167), mentions: summed over the period's hours of that weekday-hour
+-- (staffing_hours: each UTC hour of the period, hours since 1970, and its weekday-hour in the
+-- report time zone; an hour outside the period finds no row there)
+-- The hour is counted on the UTC wall clock (the report sets the session time zone to UTC):
+-- date_diff over TIMESTAMPTZ goes through the ICU calendar, two to three times slower.
+-- Parameters: none.
+-- depends: mention_answers, staffing_hours
+WITH per_hour AS (
+    SELECT brand_key, date_diff('hour', TIMESTAMP '1970-01-01 00:00:00', CAST(created_at AS TIMESTAMP)) AS utc_hour, count(*) AS n
+    FROM mention_answers
+    GROUP BY brand_key, date_diff('hour', TIMESTAMP '1970-01-01 00:00:00', CAST(created_at AS TIMESTAMP))
+)
+SELECT p.brand_key, h.cell, sum(p.n) AS mentions
+FROM per_hour p JOIN staffing_hours h ON h.utc_hour = p.utc_hour
+GROUP BY p.brand_key, h.cell
+ORDER BY p.brand_key, h.cell;
