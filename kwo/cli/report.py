@@ -61,6 +61,15 @@ def figure_options(fn):
             "threads_incomplete_pct=10, min_brand_replies=10, anonymised_handles_pct=50.",
         ),
         click.option(
+            "--engine",
+            type=click.Choice(["duckdb", "spark"]),
+            envvar="KWO_ENGINE",
+            help="SQL engine: duckdb (default, embedded) or spark (Apache Spark, pip install 'kwo[spark]' "
+            "and Java 17; SPARK_REMOTE=sc://host for Spark Connect). The same figures.",
+        ),
+        click.option("--spark-master", "spark_master", metavar="URL",
+                     help="With --engine spark: the master (local[4], spark://host:7077, yarn; default local[*])."),
+        click.option(
             "--fail-on",
             "fail_on",
             type=click.Choice(["warning", "info"]),
@@ -113,7 +122,7 @@ def output_options(fn):
     return fn
 
 
-def _open_metrics(archive, brands, tz, since, until, window, thread, thresholds=()):
+def _open_metrics(archive, brands, tz, since, until, window, thread, thresholds=(), engine=None, spark_master=None):
     """The report library over ``archive``; its usage errors show this command's usage."""
     from ..caveats import Thresholds
     from ..errors import UsageError
@@ -123,7 +132,10 @@ def _open_metrics(archive, brands, tz, since, until, window, thread, thresholds=
     try:
         options = ReportOptions(tz=tz, since=since, until=until, window=window, thread=thread,
                                 thresholds=Thresholds.parse(thresholds))
-        metrics = open_metrics(archive, brands, options, settings=Settings.from_environ())
+        if spark_master and engine != "spark":
+            raise UsageError("--spark-master goes with --engine spark")
+        settings = Settings.from_environ(engine=engine, spark_master=spark_master)
+        metrics = open_metrics(archive, brands, options, settings=settings)
     except UsageError as exc:
         # Raised here, with this command's context, the message shows `kwo <command>` usage.
         raise click.UsageError(str(exc)) from None
@@ -133,7 +145,7 @@ def _open_metrics(archive, brands, tz, since, until, window, thread, thresholds=
 
 
 def _run(view: str, sections: tuple[str, ...] | None, archive, brands, tz, since, until, window, thread, thresholds,
-         fail_on, fmt, output, section=None, csv_dialect="rfc4180"):
+         fail_on, fmt, output, section=None, csv_dialect="rfc4180", engine=None, spark_master=None):
     from ..output import write_output
     from ..render import format_for_output, render
     from ..render.sections import view_caveats, view_data
@@ -152,7 +164,7 @@ def _run(view: str, sections: tuple[str, ...] | None, archive, brands, tz, since
     if directory:
         _check_csv_directory(directory, archive)
     target = None if directory else _output_target(output, archive)
-    metrics = _open_metrics(archive, brands, tz, since, until, window, thread, thresholds)
+    metrics = _open_metrics(archive, brands, tz, since, until, window, thread, thresholds, engine, spark_master)
     try:
         # The HTML report also shows buckets per sector and example tweets.
         report = metrics.report(sections, details=fmt == "html")
@@ -345,7 +357,8 @@ def _chart_command(group: click.Group) -> None:
                   type=click.Path(dir_okay=False, writable=True, path_type=str),
                   help="The file to write: .svg or .png (the suffix picks the format).")
     @click.option("--no-title", "no_title", is_flag=True, help="Leave the title out (when the slide has one).")
-    def chart(name, archive, brands, tz, since, until, window, thread, thresholds, fail_on, output, no_title):
+    def chart(name, archive, brands, tz, since, until, window, thread, thresholds, fail_on, output, no_title,
+              engine=None, spark_master=None):
         """Write one chart of the HTML report as SVG or PNG, for slides.
 
         NAME is one of: rush-hour (mention tweets per hour, answered and not, and answered %),
@@ -369,7 +382,7 @@ def _chart_command(group: click.Group) -> None:
         if fmt not in ("svg", "png"):
             raise click.BadParameter(f"{output!r}: the file name must end in .svg or .png", param_hint="--output")
         target = _output_target(output, archive)
-        metrics = _open_metrics(archive, brands, tz, since, until, window, thread, thresholds)
+        metrics = _open_metrics(archive, brands, tz, since, until, window, thread, thresholds, engine, spark_master)
         try:
             report = metrics.report(details=True)
         finally:
