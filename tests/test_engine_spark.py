@@ -11,7 +11,6 @@ it, its own temporary views). Skipped only without pyspark or without a Java run
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 
@@ -64,7 +63,7 @@ def test_handmade_report_equals_duckdb(spark, handmade_archive, options):
     archive, roster = handmade_archive
     out = _same_report(spark, archive, roster, *options)
     if not options:  # the figures counted by hand (the metric tests check them all)
-        assert '"mention_tweets": %d' % hm.EXPECTED_TOTALS["mention_tweets"] in out
+        assert f'"mention_tweets": {hm.EXPECTED_TOTALS["mention_tweets"]}' in out
         assert '"mentions_while_closed": 3' in out  # opening hours, in the brand's own time zone
 
 
