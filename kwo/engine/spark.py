@@ -88,13 +88,13 @@ def spark_session(master: str | None = None, remote: str | None = None, conf: di
     active = SparkSession.getActiveSession()
     if active is not None:
         return active, False
+    if not remote and not (os.environ.get("JAVA_HOME") or shutil.which("java")):
+        raise UsageError("--engine spark needs a Java runtime (17 or later; Debian: apt-get install "
+                         "openjdk-17-jre-headless), and none was found (no java on PATH, no JAVA_HOME)")
     builder = SparkSession.builder.appName("kwo")
     if remote:
         builder = builder.remote(remote)
     else:
-        if not (os.environ.get("JAVA_HOME") or shutil.which("java")):
-            raise UsageError("--engine spark needs a Java runtime (17 or later; Debian: apt-get install "
-                             "openjdk-17-jre-headless), and none was found (no java on PATH, no JAVA_HOME)")
         master = master or DEFAULT_MASTER
         builder = builder.master(master).config("spark.ui.enabled", "false") \
             .config("spark.ui.showConsoleProgress", "false")
