@@ -9,7 +9,9 @@ Environment variables (read by the CLI only):
 
 * ``KWO_MEMORY_LIMIT``: DuckDB's memory cap (``800MB``, ``4GB``; 32MB to 1024TB);
 * ``KWO_SCRATCH``: ``1``/``0`` forces the report tables into a scratch database file / memory;
-* ``KWO_WORKERS``: parsing processes of an ingest.
+* ``KWO_WORKERS``: parsing processes of an ingest;
+* ``KWO_ENGINE``: the engine of the report, ``duckdb`` (the default) or ``spark`` (kwo[spark]);
+* ``SPARK_REMOTE``: with the spark engine, the Spark Connect server (``sc://host:15002``).
 """
 
 from __future__ import annotations
@@ -44,10 +46,15 @@ class Settings:
     memory_limit: str | None = None  # DuckDB's memory_limit, validated: see check_memory_limit
     scratch: bool | None = None  # report tables in a scratch file (True), in memory (False), or by size
     workers: int | None = None  # ingest's parsing processes
+    engine: str | None = None  # the report's SQL engine: "duckdb" (default) or "spark" (ENGINES)
+    spark_master: str | None = None  # spark engine: the master URL (local[*] when None)
+    spark_remote: str | None = None  # spark engine: a Spark Connect URL (sc://...), instead of a master
 
     def __post_init__(self) -> None:
         if self.memory_limit is not None:
             check_memory_limit(self.memory_limit, "memory_limit")
+        if self.engine is not None and self.engine not in ENGINES:
+            raise UsageError(f"engine={self.engine!r}: expected one of {', '.join(ENGINES)}")
         if self.workers is not None and self.workers < 1:
             raise UsageError(f"workers={self.workers}: expected 1 or more")
 
@@ -65,8 +72,18 @@ class Settings:
         workers = env.get("KWO_WORKERS", "").strip()
         if workers.isdigit() and int(workers) > 0:
             values["workers"] = int(workers)
+        engine = env.get("KWO_ENGINE", "").strip()
+        if engine:
+            values["engine"] = engine
+        remote = env.get("SPARK_REMOTE", "").strip()
+        if remote:
+            values["spark_remote"] = remote
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
+
+
+#: The report's engines (kwo.engine): DuckDB embedded, the default; Apache Spark (kwo[spark]).
+ENGINES = ("duckdb", "spark")
 
 
 def check_memory_limit(text: str, name: str) -> str:
@@ -80,4 +97,4 @@ def check_memory_limit(text: str, name: str) -> str:
     return text
 
 
-__all__ = ["MAX_MEMORY_LIMIT_MB", "MIN_MEMORY_LIMIT_MB", "Settings", "check_memory_limit", "size_mb"]
+__all__ = ["ENGINES", "MAX_MEMORY_LIMIT_MB", "MIN_MEMORY_LIMIT_MB", "Settings", "check_memory_limit", "size_mb"]

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from kwo.engine.duckdb import connect, connection_config, memory_limit, spill_directory
+from kwo.engine.duckdb import PRELUDE, connect, connection_config, memory_limit, spill_directory
 from kwo.errors import UsageError
 from kwo.metrics import build_report, open_metrics
 from kwo.settings import Settings
@@ -201,6 +201,10 @@ def test_local_time_per_utc_hour_equals_icu_conversion(tz):
     from kwo.engine.duckdb_sql import run_statement
 
     con = duckdb.connect()
+
+    for sql in PRELUDE:  # the engine functions the statements call (kwo_isodow, ...)
+
+        con.execute(sql)
     con.execute("SET TimeZone = 'UTC'")
     con.execute(
         "CREATE TEMP TABLE mentioned AS SELECT i AS tweet_id, 0 AS brand_key, "
@@ -245,6 +249,8 @@ def test_roster_tables_keep_their_types_and_rows(case, roster_csv):
     path = case[1] if roster_csv == "case" else Path(__file__).resolve().parent.parent / "sample_data" / "brands.csv"
     roster = load_roster(path)
     con = duckdb.connect()
+    for sql in PRELUDE:  # the engine functions the statements call (kwo_isodow, ...)
+        con.execute(sql)
     register_roster(con, roster)
     for table, columns, types in (("brands", roster.brand_columns(), BRAND_TYPES),
                                   ("brand_hours", roster.hour_columns(), HOUR_TYPES)):
@@ -276,6 +282,8 @@ def test_closed_equals_the_slot_definition_also_for_overlapping_slots(tmp_path):
         "c,C,s,3,,\n"
     )
     con = duckdb.connect()
+    for sql in PRELUDE:  # the engine functions the statements call (kwo_isodow, ...)
+        con.execute(sql)
     con.execute("SET TimeZone = 'UTC'")
     register_roster(con, load_roster(csv))
     tz = "Europe/Amsterdam"

@@ -76,6 +76,15 @@ def figure_options(fn):
             "threads_incomplete_pct=10, min_brand_replies=10, anonymised_handles_pct=50.",
         ),
         click.option(
+            "--engine",
+            type=click.Choice(["duckdb", "spark"]),
+            envvar="KWO_ENGINE",
+            help="SQL engine: duckdb (default, embedded) or spark (Apache Spark, pip install 'kwo[spark]' "
+            "and Java 17; SPARK_REMOTE=sc://host for Spark Connect). The same figures.",
+        ),
+        click.option("--spark-master", "spark_master", metavar="URL",
+                     help="With --engine spark: the master (local[4], spark://host:7077, yarn; default local[*])."),
+        click.option(
             "--fail-on",
             "fail_on",
             type=click.Choice(["warning", "info"]),
@@ -130,7 +139,7 @@ def output_options(fn):
 
 
 def _open_metrics(archive, brands, tz, since, until, window, thread, thresholds=(), only_brands=(), only_sectors=(),
-                  tables=None):
+                  tables=None, engine=None, spark_master=None):
     """The report library over ``archive``; its usage errors show this command's usage."""
     from ..caveats import Thresholds
     from ..errors import UsageError
@@ -141,7 +150,10 @@ def _open_metrics(archive, brands, tz, since, until, window, thread, thresholds=
         options = ReportOptions(tz=tz, since=since, until=until, window=window, thread=thread,
                                 thresholds=Thresholds.parse(thresholds), only_brands=tuple(only_brands),
                                 only_sectors=tuple(only_sectors))
-        metrics = open_metrics(archive, brands, options, settings=Settings.from_environ(), tables=tables)
+        if spark_master and engine != "spark":
+            raise UsageError("--spark-master goes with --engine spark")
+        settings = Settings.from_environ(engine=engine, spark_master=spark_master)
+        metrics = open_metrics(archive, brands, options, settings=settings, tables=tables)
     except UsageError as exc:
         # Raised here, with this command's context, the message shows `kwo <command>` usage.
         raise click.UsageError(str(exc)) from None
@@ -157,7 +169,8 @@ def _open_metrics(archive, brands, tz, since, until, window, thread, thresholds=
 
 
 def _run(view: str, sections: tuple[str, ...] | None, archive, brands, tz, since, until, window, thread, thresholds,
-         fail_on, fmt, output, section=None, csv_dialect="rfc4180", only_brands=(), only_sectors=()):
+         fail_on, fmt, output, section=None, csv_dialect="rfc4180", only_brands=(), only_sectors=(), engine=None,
+         spark_master=None):
     from ..output import check_output, write_output
     from ..render import format_for_output, is_binary, render
     from ..render.sections import view_caveats, view_data
@@ -179,7 +192,8 @@ def _run(view: str, sections: tuple[str, ...] | None, archive, brands, tz, since
     if directory:
         _check_csv_directory(directory, archive)
     target = None if directory else _output_target(output, archive)
-    metrics = _open_metrics(archive, brands, tz, since, until, window, thread, thresholds, only_brands, only_sectors)
+    metrics = _open_metrics(archive, brands, tz, since, until, window, thread, thresholds, only_brands, only_sectors,
+                            engine=engine, spark_master=spark_master)
     try:
         # The HTML report also shows buckets per sector and example tweets.
         report = metrics.report(sections, details=fmt == "html")
@@ -383,7 +397,7 @@ def _chart_command(group: click.Group) -> None:
                   help="The chart's narrow form, as the HTML report shows it on a phone (3.6 in wide; the hours "
                        "run down the page).")
     def chart(name, archive, brands, only_brands, only_sectors, tz, since, until, window, thread, thresholds, fail_on,
-              output, no_title, narrow):
+              output, no_title, narrow, engine=None, spark_master=None):
         """Write one chart of the HTML report as SVG or PNG, for slides.
 
         NAME is one of: rush-hour (mention tweets per hour, answered and not, and answered %),
@@ -410,7 +424,7 @@ def _chart_command(group: click.Group) -> None:
             raise click.BadParameter(f"{output!r}: the file name must end in .svg or .png", param_hint="--output")
         target = _output_target(output, archive)
         metrics = _open_metrics(archive, brands, tz, since, until, window, thread, thresholds, only_brands,
-                                only_sectors)
+                                only_sectors, engine=engine, spark_master=spark_master)
         try:
             report = metrics.report(details=True)
         finally:

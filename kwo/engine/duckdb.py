@@ -106,6 +106,23 @@ def _remove_quietly(path: str) -> None:
             pass
 
 
+#: The engine functions kwo's statements call, DuckDB's text (kwo.engine.spark.PRELUDE: Spark's).
+#: Macros are expanded where they are called, so they cost DuckDB nothing; they keep the shared SQL
+#: free of functions that sqlglot transpiles wrongly or not at all (tests/test_sql_portable.py).
+#: kwo_handle(h): a stored handle in the roster's form (lowercase); a plain alias, as parts store
+#: handles lowercase, which spares the report a lower() per mention. kwo_isodow: ISO weekday 1-7;
+#: kwo_epoch_ms/us: an instant as epoch milli/microseconds; kwo_timestamptz_us/kwo_timestamp_us:
+#: epoch microseconds as an instant / as a wall-clock time.
+PRELUDE = (
+    "CREATE OR REPLACE TEMP MACRO kwo_handle(h) AS h",
+    "CREATE OR REPLACE TEMP MACRO kwo_isodow(t) AS isodow(t)",
+    "CREATE OR REPLACE TEMP MACRO kwo_epoch_ms(t) AS epoch_ms(t)",
+    "CREATE OR REPLACE TEMP MACRO kwo_epoch_us(t) AS epoch_us(t)",
+    "CREATE OR REPLACE TEMP MACRO kwo_timestamptz_us(us) AS make_timestamptz(us)",
+    "CREATE OR REPLACE TEMP MACRO kwo_timestamp_us(us) AS make_timestamp(us)",
+)
+
+
 def connection_config(threads: int | None = None, limit: str | None = None) -> dict:
     limit = limit or memory_limit()
     return {
@@ -131,8 +148,8 @@ def connect_archive(arch: Archive, *, threads: int | None = None, memory_limit: 
     directory under the system temp dir, so a report on an archive larger than memory runs
     slower instead of failing (see :func:`connection_config`).
 
-    The connection also has the macro ``kwo_handle(h)``: a handle as stored (lowercase, as
-    every part stores them).
+    The connection also has the macros of :data:`PRELUDE` (``kwo_handle(h)``: a handle as stored,
+    lowercase as every part stores them; ``kwo_isodow``, ...).
 
     ``largest_part_first`` lists the part with the most rows first in the view (the others in
     manifest order): DuckDB estimates the rows of a scan over several Parquet files as the
@@ -151,9 +168,8 @@ def connect_archive(arch: Archive, *, threads: int | None = None, memory_limit: 
     if largest_part_first and parts:
         biggest = max(range(len(parts)), key=lambda i: manifest.parts[i].get("rows", 0))
         parts.insert(0, parts.pop(biggest))
-    # kwo_handle(h): a stored handle in the roster's form (lowercase). A plain alias, as parts
-    # store handles lowercase, which spares the report a lower() per mention.
-    con.execute("CREATE OR REPLACE TEMP MACRO kwo_handle(h) AS h")
+    for sql in PRELUDE:
+        con.execute(sql)
     if parts:
         try:
             con.read_parquet(parts, hive_partitioning=False).create_view("tweets")
@@ -253,5 +269,5 @@ def open_archive(arch: Archive, *, manifest: Manifest, threads: int | None = Non
     return DuckDBEngine(con)
 
 
-__all__ = ["DEFAULT_MEMORY_LIMIT_MB", "DuckDBEngine", "connect", "connect_archive", "connection_config", "memory_limit",
+__all__ = ["DEFAULT_MEMORY_LIMIT_MB", "PRELUDE", "DuckDBEngine", "connect", "connect_archive", "connection_config", "memory_limit",
            "open_archive", "scratch_database", "spill_directory", "wants_scratch"]

@@ -291,16 +291,22 @@ def open_metrics(
     """Open the archive, load (or derive) the roster and build the report tables. The result is a
     context manager: ``with open_metrics(...) as m:`` closes its connection at the end."""
     from ..archive import Archive
-    from ..engine.duckdb import memory_limit, open_archive, wants_scratch
 
     settings = settings or Settings()
 
     arch = Archive(archive)
-    manifest = arch.read_manifest()
-    # The snapshot whose fingerprint is printed; tables that may not fit in memory go to a file.
-    limit = memory_limit(settings.memory_limit)
-    scratch = wants_scratch(sum(p.get("rows", 0) for p in manifest.parts), limit, settings.scratch)
-    engine = open_archive(arch, manifest=manifest, threads=threads, memory_limit=limit, scratch=scratch)
+    manifest = arch.read_manifest()  # the snapshot whose fingerprint is printed
+    if settings.engine == "spark":
+        from ..engine.spark import open_archive as open_spark
+
+        engine, scratch = open_spark(arch, manifest=manifest, settings=settings), True
+    else:
+        from ..engine.duckdb import memory_limit, open_archive, wants_scratch
+
+        # Tables that may not fit in memory go to a scratch file.
+        limit = memory_limit(settings.memory_limit)
+        scratch = wants_scratch(sum(p.get("rows", 0) for p in manifest.parts), limit, settings.scratch)
+        engine = open_archive(arch, manifest=manifest, threads=threads, memory_limit=limit, scratch=scratch)
     try:
         roster = resolve_roster(engine, brands)
     except BaseException:

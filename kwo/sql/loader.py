@@ -47,7 +47,12 @@ DEFAULT_ENGINE = "duckdb"
 #: Names the statements read that no SQL file creates, and who creates them.
 EXTERNAL = {
     "tweets": "the archive's view (kwo.engine.duckdb.connect_archive)",
-    "kwo_handle": "macro of the archive connection (kwo.engine.duckdb.connect_archive)",
+    "kwo_handle": "function of the engine's prelude (kwo.engine.duckdb.PRELUDE, kwo.engine.spark.PRELUDE)",
+    "kwo_isodow": "function of the engine's prelude (kwo.engine.duckdb.PRELUDE, kwo.engine.spark.PRELUDE)",
+    "kwo_epoch_ms": "function of the engine's prelude (kwo.engine.duckdb.PRELUDE, kwo.engine.spark.PRELUDE)",
+    "kwo_epoch_us": "function of the engine's prelude (kwo.engine.duckdb.PRELUDE, kwo.engine.spark.PRELUDE)",
+    "kwo_timestamptz_us": "function of the engine's prelude (kwo.engine.duckdb.PRELUDE, kwo.engine.spark.PRELUDE)",
+    "kwo_timestamp_us": "function of the engine's prelude (kwo.engine.duckdb.PRELUDE, kwo.engine.spark.PRELUDE)",
     "brands": "the roster (kwo.metrics.tables.register_roster)",
     "brand_handles": "the roster (kwo.metrics.tables.register_roster)",
     "brand_hours": "the roster (kwo.metrics.tables.register_roster)",

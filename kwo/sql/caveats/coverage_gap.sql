@@ -8,8 +8,8 @@
 -- Parameters: $since, $until (TIMESTAMPTZ or NULL), $tz.
 -- depends: tweet_months
 WITH period AS (
-    SELECT date_trunc('month', timezone($tz, $since::TIMESTAMPTZ)) AS lo,
-           date_trunc('month', timezone($tz, $until::TIMESTAMPTZ - INTERVAL 1 MICROSECOND)) AS hi
+    SELECT date_trunc('month', $since::TIMESTAMPTZ AT TIME ZONE $tz) AS lo,
+           date_trunc('month', ($until::TIMESTAMPTZ - INTERVAL 1 MICROSECOND) AT TIME ZONE $tz) AS hi
 ),
 held AS (
     SELECT t.month FROM tweet_months t, period p

@@ -8,7 +8,7 @@
 WITH m AS (
     SELECT tweet_id, kwo_handle(unnest(mentions).handle) AS handle
     FROM tweets
-    WHERE collected AND NOT coalesce(is_retweet, false) AND len(mentions) > 0
+    WHERE collected AND NOT coalesce(is_retweet, false) AND array_length(mentions) > 0
 )
 SELECT handle, count(DISTINCT tweet_id) AS tweets
 FROM m

@@ -4,20 +4,20 @@
 -- The collected tweets come from tweet_hours (one scan for the whole coverage); min and max of
 -- the mention times are taken over microseconds, which DuckDB aggregates faster than timestamps.
 -- Parameters: $tz.
--- depends: tweet_hours, tweets, mention_tweets
+-- depends: tweet_hours, tweets, mention_tweets, kwo_epoch_us, kwo_timestamp_us, kwo_timestamptz_us
 WITH t AS (
-    SELECT make_timestamptz(min(first_us)) AS first_tweet, make_timestamptz(max(last_us)) AS last_tweet,
+    SELECT kwo_timestamptz_us(min(first_us)) AS first_tweet, kwo_timestamptz_us(max(last_us)) AS last_tweet,
            coalesce(sum(tweets), 0)::BIGINT AS collected_tweets,
            (SELECT count(*) FROM tweets WHERE NOT collected) AS context_tweets
     FROM tweet_hours
 ),
 m AS (
-    SELECT make_timestamp(min(epoch_us(local_time))) AS first_mention,
-           make_timestamp(max(epoch_us(local_time))) AS last_mention
+    SELECT kwo_timestamp_us(min(kwo_epoch_us(local_time))) AS first_mention,
+           kwo_timestamp_us(max(kwo_epoch_us(local_time))) AS last_mention
     FROM mention_tweets
 )
-SELECT strftime(timezone($tz, t.first_tweet), '%Y-%m-%d %H:%M') AS first_tweet,
-       strftime(timezone($tz, t.last_tweet), '%Y-%m-%d %H:%M') AS last_tweet,
+SELECT strftime(t.first_tweet AT TIME ZONE $tz, '%Y-%m-%d %H:%M') AS first_tweet,
+       strftime(t.last_tweet AT TIME ZONE $tz, '%Y-%m-%d %H:%M') AS last_tweet,
        strftime(m.first_mention, '%Y-%m-%d %H:%M') AS first_mention,
        strftime(m.last_mention, '%Y-%m-%d %H:%M') AS last_mention,
        t.collected_tweets, t.context_tweets

@@ -8,16 +8,16 @@
 -- by a million days so that the division floors before 1970 too) and the few hundred days then
 -- put in their months: cheaper than truncating 1.5M timestamps to months.
 -- Parameters: none.
--- depends: tweet_months, mention_tweets
+-- depends: tweet_months, mention_tweets, kwo_epoch_us, kwo_timestamp_us
 WITH d AS (
-    SELECT (epoch_us(local_time) + 86400000000000000) // 86400000000 - 1000000 AS day,
+    SELECT (kwo_epoch_us(local_time) + 86400000000000000) // 86400000000 - 1000000 AS day,
            count(*) AS mention_tweets, count(*) FILTER (WHERE answered) AS answered
     FROM mention_tweets
     WHERE local_time IS NOT NULL
     GROUP BY 1
 ),
 m AS (
-    SELECT date_trunc('month', make_timestamp(day * 86400000000)) AS month,
+    SELECT date_trunc('month', kwo_timestamp_us(day * 86400000000)) AS month,
            sum(mention_tweets)::BIGINT AS mention_tweets, sum(answered)::BIGINT AS answered
     FROM d GROUP BY 1
 ),

@@ -7,7 +7,7 @@
 -- as __lo, __hi, __frac and kwo.engine.duckdb_sql.run_query interpolates).
 -- Parameters: none.
 -- depends: mention_tweets, mention_answers, mention_closed, kwo_quantiles
-WITH hours AS (SELECT range::INTEGER AS hour FROM range(24)),
+WITH hours AS (SELECT h::INTEGER AS hour FROM (SELECT unnest(generate_series(0, 23)) AS h)),
 mt AS (
     SELECT hour, count(*) AS mentions, count(*) FILTER (WHERE answered) AS answered
     FROM mention_tweets GROUP BY hour

@@ -3,8 +3,9 @@
 -- Parameters: none.
 -- depends: mention_tweets
 WITH cells AS (
-    SELECT d.range::INTEGER AS weekday, h.range::INTEGER AS hour
-    FROM range(1, 8) d CROSS JOIN range(24) h
+    SELECT d.weekday, h.hour
+    FROM (SELECT w::INTEGER AS weekday FROM (SELECT unnest(generate_series(1, 7)) AS w)) d
+    CROSS JOIN (SELECT h::INTEGER AS hour FROM (SELECT unnest(generate_series(0, 23)) AS h)) h
 ),
 mt AS (
     SELECT weekday, hour, count(*) AS mentions, count(*) FILTER (WHERE answered) AS answered

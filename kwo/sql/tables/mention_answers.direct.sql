@@ -7,7 +7,7 @@
 -- above, so when the earliest reply is outside it every later one is too.
 -- Parameters: $window_ms (BIGINT or NULL for no window).
 -- when: mode=direct
--- depends: mentions, brand_replies
+-- depends: mentions, brand_replies, kwo_epoch_ms
 CREATE OR REPLACE TABLE mention_answers AS
 WITH first_replies AS (
     SELECT in_reply_to_tweet_id AS tweet_id, brand_key, min(created_at) AS first_reply_at
@@ -17,11 +17,11 @@ WITH first_replies AS (
 answered AS (
     SELECT m.tweet_id, m.brand_key, m.created_at, m.local_time, m.several,
            CASE WHEN $window_ms::BIGINT IS NULL
-                  OR epoch_ms(f.first_reply_at) - epoch_ms(m.created_at) <= $window_ms::BIGINT
+                  OR kwo_epoch_ms(f.first_reply_at) - kwo_epoch_ms(m.created_at) <= $window_ms::BIGINT
                 THEN f.first_reply_at END AS first_reply_at
     FROM mentions m
     LEFT JOIN first_replies f USING (tweet_id, brand_key)
 )
 SELECT tweet_id, brand_key, created_at, local_time, first_reply_at,
-       (epoch_ms(first_reply_at) - epoch_ms(created_at)) / 60000.0 AS response_minutes, several
+       (kwo_epoch_ms(first_reply_at) - kwo_epoch_ms(created_at)) / 60000.0 AS response_minutes, several
 FROM answered;

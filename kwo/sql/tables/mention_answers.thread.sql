@@ -5,7 +5,7 @@
 -- other pairs) come from mentions.
 -- Parameters: $window_ms (BIGINT or NULL for no window).
 -- when: mode=thread
--- depends: mentions, brand_replies, conversation_roots
+-- depends: mentions, brand_replies, conversation_roots, kwo_epoch_ms
 CREATE OR REPLACE TABLE mention_answers AS
 WITH mention_roots AS (
     SELECT m.tweet_id, m.brand_key, m.created_at, r.root
@@ -30,12 +30,12 @@ candidates AS (
 first_answers AS (
     SELECT c.tweet_id, c.brand_key, min(c.created_at) AS first_reply_at
     FROM candidates c JOIN mentions m USING (tweet_id, brand_key)
-    WHERE $window_ms::BIGINT IS NULL OR epoch_ms(c.created_at) - epoch_ms(m.created_at) <= $window_ms::BIGINT
+    WHERE $window_ms::BIGINT IS NULL OR kwo_epoch_ms(c.created_at) - kwo_epoch_ms(m.created_at) <= $window_ms::BIGINT
     GROUP BY c.tweet_id, c.brand_key
 )
 SELECT m.tweet_id, m.brand_key, m.created_at, m.local_time,
        f.first_reply_at,
-       (epoch_ms(f.first_reply_at) - epoch_ms(m.created_at)) / 60000.0 AS response_minutes,
+       (kwo_epoch_ms(f.first_reply_at) - kwo_epoch_ms(m.created_at)) / 60000.0 AS response_minutes,
        m.several
 FROM mentions m
 LEFT JOIN first_answers f USING (tweet_id, brand_key);

@@ -10,7 +10,7 @@
 -- condition tells open from closed, without a subquery per arrival.
 -- Pairs of brands without hours are absent (their closed share is unknown, not zero).
 -- Parameters: $tz.
--- depends: mention_answers, brands, brand_hours
+-- depends: mention_answers, brands, brand_hours, kwo_isodow
 CREATE OR REPLACE TABLE mention_closed AS
 WITH ordered AS (
     SELECT brand_key, weekday, start_min, end_min,
@@ -31,12 +31,12 @@ open_intervals AS (
 ),
 local_arrivals AS (
     SELECT a.tweet_id, a.brand_key, hour(a.local_time) AS hour,
-           CASE WHEN coalesce(b.tz, $tz) = $tz THEN a.local_time ELSE timezone(b.tz, a.created_at) END AS lt
+           CASE WHEN coalesce(b.tz, $tz) = $tz THEN a.local_time ELSE a.created_at AT TIME ZONE b.tz END AS lt
     FROM mention_answers a JOIN brands b USING (brand_key)
     WHERE b.has_hours
 ),
 arrivals AS (
-    SELECT tweet_id, brand_key, hour, isodow(lt) AS weekday, hour(lt) * 60 + minute(lt) AS minute_of_day
+    SELECT tweet_id, brand_key, hour, kwo_isodow(lt) AS weekday, hour(lt) * 60 + minute(lt) AS minute_of_day
     FROM local_arrivals
 )
 SELECT a.tweet_id, a.brand_key, a.hour, o.brand_key IS NULL AS closed

@@ -6,7 +6,7 @@
 -- grouped from mention_tweets_several. Storing 1.5M rows again cost more than the few queries
 -- that read this view spend on it (they read only the columns they use).
 -- Parameters: none.
--- depends: mention_answers, mention_tweets_several
+-- depends: mention_answers, mention_tweets_several, kwo_isodow
 CREATE OR REPLACE VIEW mention_tweets AS
 WITH per_tweet AS (
     SELECT tweet_id, created_at, local_time, 1::BIGINT AS brands_mentioned,
@@ -17,6 +17,6 @@ WITH per_tweet AS (
     SELECT tweet_id, created_at, local_time, brands_mentioned, answered, first_response_minutes
     FROM mention_tweets_several
 )
-SELECT tweet_id, created_at, local_time, hour(local_time) AS hour, isodow(local_time) AS weekday,
+SELECT tweet_id, created_at, local_time, hour(local_time) AS hour, kwo_isodow(local_time) AS weekday,
        brands_mentioned, answered, first_response_minutes
 FROM per_tweet;

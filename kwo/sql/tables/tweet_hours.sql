@@ -6,9 +6,9 @@
 -- max are taken over the microseconds, which DuckDB aggregates several times faster than the
 -- timestamps themselves. Tweets without a time are in no hour.
 -- Parameters: none.
--- depends: tweets
+-- depends: tweets, kwo_epoch_us
 CREATE OR REPLACE TABLE tweet_hours AS
 SELECT (us + 86400000000000000) // 3600000000 - 24000000 AS utc_hour,
        count(*) AS tweets, min(us) AS first_us, max(us) AS last_us
-FROM (SELECT epoch_us(created_at) AS us FROM tweets WHERE collected AND created_at IS NOT NULL)
+FROM (SELECT kwo_epoch_us(created_at) AS us FROM tweets WHERE collected AND created_at IS NOT NULL)
 GROUP BY 1;
