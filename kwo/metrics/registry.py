@@ -16,7 +16,16 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from .rows import AgentRow, BrandMonthRow, BrandRow, BrandWeekRow, BucketRow, HourRow, SectorRow, WeekdayHourRow
+from .rows import (
+    AgentRow,
+    BrandMonthRow,
+    BrandRow,
+    BrandWeekRow,
+    BucketRow,
+    HourRow,
+    SectorRow,
+    WeekdayHourRow,
+)
 
 
 @dataclass(frozen=True)
