@@ -218,6 +218,18 @@ def test_report_on_a_phone(browser, report_file, tmp_path):
         top = data["brands"][0]
         assert cells[0][0] == top["handle"] == "nachtbusnl" and cells[0][7] == f"{top['answered_pct']:.1f}%"
 
+        # the ranking too: its handle and answered % in view (the brand's name is left out there)
+        ranked = browser.execute_script("""
+            return Array.from(document.querySelectorAll('#answered-ranking-table tbody tr')).map(function (tr) {
+                var h = tr.querySelector('td[data-key="handle"]').getBoundingClientRect();
+                var p = tr.querySelector('td[data-key="answered_pct"]').getBoundingClientRect();
+                var n = tr.querySelector('td[data-key="name"]').getBoundingClientRect();
+                return [h.left, h.right, p.left, p.right, p.width, n.width];
+            });""")
+        assert len(ranked) == 100
+        for h_left, h_right, p_left, p_right, p_width, n_width in ranked:
+            assert 0 <= h_left < h_right <= 400 and 0 <= p_left and p_right <= 400 and p_width > 0 and n_width == 0
+
         shot = tmp_path / "phone.png"
         height = browser.execute_script("return document.documentElement.scrollHeight")
         browser.set_window_size(400, height)

@@ -16,7 +16,16 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from .rows import AgentRow, BrandMonthRow, BrandRow, BrandWeekRow, BucketRow, HourRow, SectorRow, WeekdayHourRow
+from .rows import (
+    AgentRow,
+    BrandMonthRow,
+    BrandRow,
+    BrandWeekRow,
+    BucketRow,
+    HourRow,
+    SectorRow,
+    WeekdayHourRow,
+)
 
 
 @dataclass(frozen=True)
@@ -139,7 +148,7 @@ register_metric(Metric(
 register_metric(Metric(
     "sectors", "metrics/sectors", SectorRow, "Per sector",
     commands=("answered",), key=("sector",), derived=("answered_pct_ci", "questions_answered_pct_ci"),
-    more=("metrics/sector_insights",),
+    more=("metrics/sector_insights", "metrics/sector_agents"),
     columns=(_c("sector", "sector", "str"), _c("brands", "brands"), _c("mention_tweets", "mention tweets"),
              _c("answered", "answered"), _c("answered_pct", "answered %", "pct"),
              _c("answered_pct_ci", "95% interval", "ci"), _c("mention_pairs", "pairs"),

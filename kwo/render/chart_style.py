@@ -134,7 +134,11 @@ def duration_unit(values: list[float]) -> tuple[float, str]:
 
 
 def bucket_label(bucket: str) -> str:
-    return bucket.replace("<=", "≤ ").replace(">", "> ")
+    """A response-time bucket as the band it is ("<=1 h" holds the answers after 30 min up to an
+    hour: "30 min to 1 h"), as every other format words it (kwo.metrics.bands)."""
+    from ..metrics.bands import BANDS
+
+    return next((b.band for b in BANDS if b.bucket == bucket), bucket)
 
 
 def month_ticks(months: list[str], most: int) -> tuple[list[int], list[str]]:

@@ -399,7 +399,7 @@ def _response_times_by_sector(fig, data: dict) -> None:
     ax.grid(False)
     for spine in ax.spines.values():
         spine.set_visible(False)
-    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=len(buckets), fontsize=8, handlelength=1.2,
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=4, fontsize=8, handlelength=1.2,
               columnspacing=1.0, borderaxespad=0.3)
 
 

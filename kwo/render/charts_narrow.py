@@ -224,7 +224,7 @@ def _response_times_by_sector(fig, data: dict) -> None:
     ax.grid(False)
     for spine in ax.spines.values():
         spine.set_visible(False)
-    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=3, fontsize=SMALL, handlelength=1.0,
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=2, fontsize=SMALL, handlelength=1.0,
               columnspacing=0.8, borderaxespad=0.3)
 
 

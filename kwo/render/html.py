@@ -45,6 +45,10 @@ _OWN_PARTS = ("hourly", "weekday_hourly", "response_times", "sectors", "brands")
 #: Per brand and month or ISO week: thousands of rows (100 brands x 52 weeks made the page 4 MB
 #: and stalled a browser); the HTML shows them as the trend chart, the other formats as tables.
 _CHART_ONLY = ("monthly", "weekly")
+#: Plain tables folded under a summary: one row per agent of every brand runs to hundreds of rows.
+_FOLDED = ("brand_agents",)
+#: Columns a phone (under 760 px) leaves out, so that the handle and answered % stay in view.
+_PHONE_HIDDEN = {"answered_ranking": ("name",)}
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -254,10 +258,17 @@ def _table(section: str, rows: list[dict]) -> dict:
     return {
         "id": section.replace("_", "-"),
         "title": SECTION_TITLES[section],
-        "columns": [{"key": c.key, "header": c.header, "num": c.kind != "str"} for c in cols],
+        "columns": [{"key": c.key, "header": c.header, "cls": _cell_class(section, c)} for c in cols],
         "rows": [[{"key": c.key, "value": r.get(c.key), "shown": _cell(r.get(c.key), c.kind, c.key),
-                   "num": c.kind != "str"} for c in cols] for r in rows],
+                   "cls": _cell_class(section, c)} for c in cols] for r in rows],
+        "folded": section in _FOLDED and len(rows) > 10,
     }
+
+
+def _cell_class(section: str, column) -> str:
+    """The class of a plain table's cells: numbers align right; some columns a phone leaves out."""
+    return " ".join(c for c, on in (("num", column.kind != "str"),
+                                    ("phone-hide", column.key in _PHONE_HIDDEN.get(section, ()))) if on)
 
 
 def _chart_title(name: str) -> str:

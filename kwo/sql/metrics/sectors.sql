@@ -6,12 +6,11 @@
 --   median_response_minutes   over the sector's answered pairs (quantile_cont's median, from
 --                             kwo_quantiles, spill-safe for large archives)
 --   proactive_replies, replies_parent_missing  by the sector's brands (distinct replies)
---   agents                    distinct signatures per brand of the sector, summed over its brands
---   signed_replies, signed_pct  the sector's replies of the period with a signature (distinct
---                             tweets, reply_signatures) and their share of the sector's replies
+--   (agents, signed_replies, signed_pct: sector_agents.sql; questions, hand-offs, business hours:
+--   sector_insights.sql)
 -- Ordered by mention tweets (most first), then sector.
 -- Parameters: none.
--- depends: brands, mention_answers, brand_reply_kinds, kwo_quantiles, reply_signatures
+-- depends: brands, mention_answers, brand_reply_kinds, kwo_quantiles
 WITH sector_keys AS (
     -- sectors as small integers, so that the per-tweet grouping below hashes integers, not text
     SELECT brand_key, dense_rank() OVER (ORDER BY sector) AS sector_key FROM brands
@@ -50,21 +49,6 @@ r AS (
     WHERE q.kind IN ('proactive', 'parent_missing')
     GROUP BY k.sector_key
 ),
-sr AS (
-    SELECT k.sector_key, count(DISTINCT q.tweet_id) AS replies
-    FROM brand_reply_kinds q JOIN sector_keys k USING (brand_key) GROUP BY k.sector_key
-),
-sa AS (
-    SELECT k.sector_key, count(DISTINCT q.signature) AS agents
-    FROM reply_signatures q JOIN sector_keys k USING (brand_key) GROUP BY k.sector_key, q.brand_key
-),
-sg AS (
-    SELECT sa.sector_key, sum(sa.agents)::BIGINT AS agents, any_value(ss.signed_replies) AS signed_replies
-    FROM sa JOIN (SELECT k.sector_key, count(DISTINCT q.tweet_id) AS signed_replies
-                  FROM reply_signatures q JOIN sector_keys k USING (brand_key) GROUP BY k.sector_key) ss
-         ON ss.sector_key = sa.sector_key
-    GROUP BY sa.sector_key
-),
 s AS (
     SELECT b.sector, any_value(k.sector_key) AS sector_key, count(*) AS brands
     FROM brands b JOIN sector_keys k USING (brand_key) GROUP BY b.sector
@@ -77,15 +61,10 @@ SELECT s.sector, s.brands,
        coalesce(p.answered_pairs, 0) AS answered_pairs,
        med.median AS median_response_minutes,
        coalesce(r.proactive_replies, 0) AS proactive_replies,
-       coalesce(r.replies_parent_missing, 0) AS replies_parent_missing,
-       coalesce(sg.agents, 0) AS agents,
-       coalesce(sg.signed_replies, 0) AS signed_replies,
-       100.0 * coalesce(sg.signed_replies, 0) / nullif(sr.replies, 0) AS signed_pct
+       coalesce(r.replies_parent_missing, 0) AS replies_parent_missing
 FROM s
 LEFT JOIN t USING (sector_key)
 LEFT JOIN p USING (sector_key)
 LEFT JOIN med USING (sector_key)
 LEFT JOIN r USING (sector_key)
-LEFT JOIN sr USING (sector_key)
-LEFT JOIN sg USING (sector_key)
 ORDER BY mention_tweets DESC, s.sector;
