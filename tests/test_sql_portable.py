@@ -26,6 +26,7 @@ _STRING = re.compile(r"'(?:[^']|'')*'")
 #: What breaks on Spark or gives other numbers there, as found in comment-free, lower-case text.
 CONSTRUCTS = {
     "isodow": r"\bisodow\s*\(",  # transpiles, shifts every weekday
+    "week()": r"(?<![.\w])(?:week|weekofyear|isoyear)\s*\(",  # Spark has no week(): kwo_isoweek
     "percentile_cont within group": r"\bpercentile_cont\b[^;]*?\bwithin\s+group\b",  # becomes PERCENTILE_APPROX
     "epoch()": r"\bepoch\s*\(",  # loses sub-second precision
     "quantile_cont on lists": r"\bquantile_cont\s*\([^()]*\[|list_aggregate\s*\([^;]*'quantile_cont'",
@@ -102,6 +103,7 @@ def test_no_construct_that_breaks_on_spark():
 
 @pytest.mark.parametrize(("sql", "expected"), [
     ("SELECT isodow(ts) FROM t", {"isodow"}),
+    ("SELECT week(d), kwo_isoweek(d) FROM t", {"week()"}),
     ("SELECT dayofweek(ts) FROM t -- not isodow(ts)", set()),
     ("SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY v) FROM t", {"percentile_cont within group"}),
     ("SELECT epoch(ts), epoch_ms(ts), epoch_us(ts) FROM t", {"epoch()", "epoch_ms(ts)", "epoch_us"}),

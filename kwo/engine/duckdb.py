@@ -111,11 +111,13 @@ def _remove_quietly(path: str) -> None:
 #: free of functions that sqlglot transpiles wrongly or not at all (tests/test_sql_portable.py).
 #: kwo_handle(h): a stored handle in the roster's form (lowercase); a plain alias, as parts store
 #: handles lowercase, which spares the report a lower() per mention. kwo_isodow: ISO weekday 1-7;
+#: kwo_isoweek: ISO week number 1-53 of a date;
 #: kwo_epoch_ms/us: an instant as epoch milli/microseconds; kwo_timestamptz_us/kwo_timestamp_us:
 #: epoch microseconds as an instant / as a wall-clock time.
 PRELUDE = (
     "CREATE OR REPLACE TEMP MACRO kwo_handle(h) AS h",
     "CREATE OR REPLACE TEMP MACRO kwo_isodow(t) AS isodow(t)",
+    "CREATE OR REPLACE TEMP MACRO kwo_isoweek(d) AS week(d)",
     "CREATE OR REPLACE TEMP MACRO kwo_epoch_ms(t) AS epoch_ms(t)",
     "CREATE OR REPLACE TEMP MACRO kwo_epoch_us(t) AS epoch_us(t)",
     "CREATE OR REPLACE TEMP MACRO kwo_timestamptz_us(us) AS make_timestamptz(us)",

@@ -44,6 +44,7 @@ _SPARK_TYPES = {"INTEGER": "INT", "BIGINT": "BIGINT", "VARCHAR": "STRING", "BOOL
 PRELUDE = (
     "CREATE OR REPLACE TEMPORARY FUNCTION kwo_handle(h STRING) RETURNS STRING RETURN h",
     "CREATE OR REPLACE TEMPORARY FUNCTION kwo_isodow(t TIMESTAMP) RETURNS INT RETURN weekday(t) + 1",
+    "CREATE OR REPLACE TEMPORARY FUNCTION kwo_isoweek(d DATE) RETURNS INT RETURN weekofyear(d)",
     "CREATE OR REPLACE TEMPORARY FUNCTION kwo_epoch_ms(t TIMESTAMP) RETURNS BIGINT RETURN unix_millis(t)",
     "CREATE OR REPLACE TEMPORARY FUNCTION kwo_epoch_us(t TIMESTAMP) RETURNS BIGINT RETURN unix_micros(t)",
     "CREATE OR REPLACE TEMPORARY FUNCTION kwo_timestamptz_us(us BIGINT) RETURNS TIMESTAMP RETURN timestamp_micros(us)",
@@ -79,12 +80,24 @@ def _sqlglot():
     return sqlglot
 
 
+def _quiet_query_errors() -> None:
+    """pyspark logs every failed statement as a JSON line with the JVM's stack trace on stderr;
+    kwo reports the failure itself, once, as "query NAME: message" (kwo.errors.QueryError)."""
+    try:
+        from pyspark.logger import PySparkLogger
+    except ImportError:  # pyspark before 4.0 has no such logger
+        return
+    for name in ("SQLQueryContextLogger", "DataFrameQueryContextLogger"):
+        PySparkLogger.getLogger(name).disabled = True
+
+
 def spark_session(master: str | None = None, remote: str | None = None, conf: dict | None = None):
     """A SparkSession for kwo and whether it was made here: the process's active session when it
     has one (a notebook's, spark-submit's, the test suite's), else one at Spark Connect ``remote``
     (sc://host), else at ``master`` (a URL as spark-submit takes it; default local[*]).
     UsageError when pyspark or Java is missing."""
     SparkSession = _pyspark()
+    _quiet_query_errors()
     active = SparkSession.getActiveSession()
     if active is not None:
         return active, False

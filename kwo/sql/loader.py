@@ -49,6 +49,7 @@ EXTERNAL = {
     "tweets": "the archive's view (kwo.engine.duckdb.connect_archive)",
     "kwo_handle": "function of the engine's prelude (kwo.engine.duckdb.PRELUDE, kwo.engine.spark.PRELUDE)",
     "kwo_isodow": "function of the engine's prelude (kwo.engine.duckdb.PRELUDE, kwo.engine.spark.PRELUDE)",
+    "kwo_isoweek": "function of the engine's prelude (kwo.engine.duckdb.PRELUDE, kwo.engine.spark.PRELUDE)",
     "kwo_epoch_ms": "function of the engine's prelude (kwo.engine.duckdb.PRELUDE, kwo.engine.spark.PRELUDE)",
     "kwo_epoch_us": "function of the engine's prelude (kwo.engine.duckdb.PRELUDE, kwo.engine.spark.PRELUDE)",
     "kwo_timestamptz_us": "function of the engine's prelude (kwo.engine.duckdb.PRELUDE, kwo.engine.spark.PRELUDE)",

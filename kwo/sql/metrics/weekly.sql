@@ -5,7 +5,7 @@
 --   mentions, answered, answered_pct, median_response_minutes   as in monthly
 -- Ordered by handle, then week.
 -- Parameters: none.
--- depends: brands, mention_answers, kwo_quantiles
+-- depends: brands, mention_answers, kwo_quantiles, kwo_isoweek
 WITH pairs AS (
     SELECT brand_key, CAST(date_trunc('week', local_time) AS DATE) AS monday, first_reply_at, response_minutes
     FROM mention_answers
@@ -20,7 +20,7 @@ vals AS (
 ),
 q AS (SELECT g, median FROM kwo_quantiles('vals'))
 SELECT b.handle,
-       CAST(year(c.monday + INTERVAL 3 DAY) AS VARCHAR) || '-W' || lpad(CAST(week(c.monday) AS VARCHAR), 2, '0') AS week,
+       CAST(year(c.monday + INTERVAL 3 DAY) AS VARCHAR) || '-W' || lpad(CAST(kwo_isoweek(c.monday) AS VARCHAR), 2, '0') AS week,
        CAST(c.monday AS VARCHAR) AS week_start,
        c.mentions, c.answered,
        100 * c.answered::DOUBLE / c.mentions AS answered_pct,
