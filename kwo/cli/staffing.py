@@ -85,7 +85,7 @@ def register(group: click.Group) -> None:
     @click.option("--output", "-o", "output", type=click.Path(dir_okay=False, writable=True, path_type=str),
                   help="Write to this file instead of standard output.")
     def staffing_command(archive, brands, only_brands, only_sectors, tz, since, until, window, thread, thresholds,
-                         fail_on, aht, target, within, fmt, output):
+                         fail_on, aht, target, within, fmt, output, engine=None, spark_master=None):
         """Agents needed per weekday and hour (Erlang C) against the agents seen replying.
 
         For each brand and each of the 168 weekday-hours (report time zone): the mean mentions
@@ -108,7 +108,7 @@ def register(group: click.Group) -> None:
         target_file = _output_target(output, archive) if output else None
         # --brand/--sector narrow the roster (kwo.roster_filter), so the rows are those brands'
         metrics = _open_metrics(archive, brands, tz, since, until, window, thread, thresholds, only_brands,
-                                only_sectors, tables=TABLES)
+                                only_sectors, tables=TABLES, engine=engine, spark_master=spark_master)
         try:
             result = staffing(metrics, aht=aht_min, target_pct=target_pct, within=within_min)
         except Exception:
