@@ -249,3 +249,52 @@ C_B2B = tuple(_compile(t) for t in _T_BRAND_TO_BRAND)
 ANSWERS = {s: (_T_ANSWER.get(s, ()) + _T_ANSWER_ANY["c"], _T_ANSWER_ANY["q"], _T_ANSWER_ANY["p"], T_ANSWER_FOLLOWUP)
            for s in SECTORS}
 
+
+# ---------------------------------------------------------------------------------------------
+# What the generator knows of its own texts (issue 19's insights, docs/methodology.md section 13).
+# truth.json counts questions and hand-offs from these marks, not by running kwo's rules.
+
+
+def _asks(text: str) -> bool:
+    """A template asks something when its author wrote a question mark (the templates hold no URL)."""
+    return "?" in text or "？" in text
+
+
+#: The reply bodies that move the conversation to a private channel: they ask for a DM (or say one
+#: came in and the answer follows there). Written out by hand: the generator knows what it says.
+HANDOFF_BODIES = frozenset({
+    "vervelend om te lezen! Stuur je ons een DM met je klantnummer? Dan kijken we even mee.",
+    "kun je ons via DM je postcode en huisnummer sturen?",
+    "dank voor je vraag. Stuur je ons een DM met je klantnummer?",
+    "dat kan! Stuur ons een DM, dan regelen we het.",
+    "dat is vervelend. Stuur ons een DM, dan zoeken we je overboeking op.",
+    "excuses! Stuur ons je ordernummer via DM, dan sturen we een nieuwe.",
+    "dank je, we hebben je DM ontvangen en reageren daar.",
+    "vervelend om te lezen! Stuur ons gerust een DM, dan zoeken we het uit.",
+    "excuses voor het ongemak! Stuur je ons een DM?",
+})
+#: Signatures that kwo's hand-off rule reads as the word PM, PB or DM (an agent's initials after
+#: '^': "^PM"). The rule counts them as hand-offs, so the truth does too (reported to the lead as a
+#: question about the rule: initials are not a request to go private).
+SIGNATURES_READ_AS_HANDOFF = frozenset({"^DM", "^PB", "^PM"})
+
+#: Question marks of the mention templates, in the order of C_MENTION, C_TWO, ...
+Q_MENTION = {s: tuple(_asks(t) for t in _T_MENTION.get(s, ()) + _T_MENTION_ANY) for s in SECTORS}
+Q_TWO = tuple(_asks(t) for t in _T_TWO)
+Q_FOLLOWUP = tuple(_asks(t) for t in _T_FOLLOWUP)
+Q_FOLLOWUP2 = tuple(_asks(t) for t in _T_FOLLOWUP2)
+Q_B2B = tuple(_asks(t) for t in _T_BRAND_TO_BRAND)
+Q_B2B_REPLY = tuple(_asks(t) for t in T_BRAND_TO_BRAND_REPLY)
+#: Hand-offs of the reply templates: by sector and tone (as ANSWERS), and the other kinds of reply.
+H_ANSWERS = {s: tuple(tuple(b in HANDOFF_BODIES for b in tone) for tone in ANSWERS[s]) for s in SECTORS}
+H_EXTRA = tuple(b in HANDOFF_BODIES for b in T_ANSWER_EXTRA)
+H_B2B_REPLY = tuple(b in HANDOFF_BODIES for b in T_BRAND_TO_BRAND_REPLY)
+H_PROACTIVE = tuple(b in HANDOFF_BODIES for b in T_PROACTIVE)
+H_THREAD = tuple(b in HANDOFF_BODIES for b in T_THREAD)
+H_PARENT_MISSING = tuple(b in HANDOFF_BODIES for b in T_PARENT_MISSING)
+_known = set(T_ANSWER_FOLLOWUP + T_PROACTIVE + T_PARENT_MISSING)
+for _v in _T_ANSWER.values():
+    _known.update(_v)
+for _v in _T_ANSWER_ANY.values():
+    _known.update(_v)
+assert HANDOFF_BODIES <= _known, HANDOFF_BODIES - _known  # a typo would silently count nothing
