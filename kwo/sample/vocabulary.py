@@ -239,15 +239,55 @@ def _compile(tpl: str) -> tuple:
     return tuple(int(p) if i % 2 else p for i, p in enumerate(parts))
 
 
-C_MENTION = {s: tuple(_compile(t[1:]) for t in _T_MENTION.get(s, ()) + _T_MENTION_ANY) for s in SECTORS}
-MENTION_TONE = {s: [_TONES.index(t[0]) for t in _T_MENTION.get(s, ()) + _T_MENTION_ANY] for s in SECTORS}
+# Variants a stream of their own (kwo.sample.wording) puts in place of some texts after the year is
+# drawn, so that every other figure stays what it was: (tone + template, asks something). They hold
+# what the insights' rules must get right (docs/methodology.md section 13): the full-width '？',
+# and a '?' inside a URL, which asks nothing, beside one that ends the sentence after a URL.
+MENTION_VARIANTS = (
+    ("q{0} hoe lang duurt het nog voordat jullie reageren？", True),
+    ("c{0} waarom werkt de app nu weer niet？", True),
+    ("c{0} volgens https://status.example.com/storing?regio=3 is alles in orde, maar ik heb niks", False),
+    ("p{0} gelukt met de uitleg op www.example.com/hulp?id=12 dank!", False),
+    ("c{0} zie example.com/faq?vraag=retour maar daar staat het niet", False),
+    ("q{0} geldt www.example.com/actie?id=7 ook voor mij?", True),
+    ("q{0} klopt deze pagina nog: https://example.com/faq?", True),
+)
+_T_MENTION_VARIANTS = tuple(t for t, _ in MENTION_VARIANTS)
+#: How many mention templates the year draws from (the variants come later, kwo.sample.wording).
+N_MENTION_BASE = {s: len(_T_MENTION.get(s, ()) + _T_MENTION_ANY) for s in SECTORS}
+C_MENTION = {s: tuple(_compile(t[1:]) for t in _T_MENTION.get(s, ()) + _T_MENTION_ANY + _T_MENTION_VARIANTS)
+             for s in SECTORS}
+MENTION_TONE = {s: [_TONES.index(t[0]) for t in _T_MENTION.get(s, ()) + _T_MENTION_ANY + _T_MENTION_VARIANTS]
+                for s in SECTORS}
 C_TWO = tuple(_compile(t) for t in _T_TWO)
 C_FOLLOWUP = tuple(_compile(t) for t in _T_FOLLOWUP)
 C_FOLLOWUP2 = tuple(_compile(t) for t in _T_FOLLOWUP2)
 C_B2B = tuple(_compile(t) for t in _T_BRAND_TO_BRAND)
 # Answers by sector and tone; tone 3 is the answer to a follow-up.
-ANSWERS = {s: (_T_ANSWER.get(s, ()) + _T_ANSWER_ANY["c"], _T_ANSWER_ANY["q"], _T_ANSWER_ANY["p"], T_ANSWER_FOLLOWUP)
-           for s in SECTORS}
+_BASE_ANSWERS = {s: (_T_ANSWER.get(s, ()) + _T_ANSWER_ANY["c"], _T_ANSWER_ANY["q"], _T_ANSWER_ANY["p"],
+                     T_ANSWER_FOLLOWUP) for s in SECTORS}
+#: Answer variants (kwo.sample.wording), after the answers of every tone but praise: (body, hands
+#: off). Four more wordings of a hand-off (PB, privébericht, English, "direct message"), one plain
+#: answer, and decoys that hand nothing off: a word containing dm ("admin", "dmv"), a hashtag #pm.
+ANSWER_VARIANTS = (
+    ("kun je ons een PB sturen? Dan zoeken we het uit.", True),
+    ("wil je ons een privébericht sturen met je gegevens?", True),
+    ("send us a DM with your order number and we will look into it.", True),
+    ("stuur ons gerust een direct message, dan helpen we je verder.", True),
+    ("je kunt ons ook bellen via het nummer op onze site.", False),
+    ("ik heb het doorgezet naar onze admin, je hoort snel van ons.", False),
+    ("dat regelen we dmv een nieuwe aanvraag op onze site.", False),
+    ("de updates over de storing vind je onder #pm op onze site.", False),
+)
+_T_ANSWER_VARIANTS = tuple(t for t, _ in ANSWER_VARIANTS)
+#: The tones whose answers get variants (praise is thanked, never sent to a private channel).
+VARIANT_TONES = (0, 1, 3)
+#: How many answers of each sector and tone the year draws from (the variants come later).
+N_ANSWER_BASE = {s: tuple(len(v) for v in _BASE_ANSWERS[s]) for s in SECTORS}
+ANSWERS = {s: tuple(v + _T_ANSWER_VARIANTS if tone in VARIANT_TONES else v
+                    for tone, v in enumerate(_BASE_ANSWERS[s])) for s in SECTORS}
+for _s in (*_T_MENTION_VARIANTS, *_T_ANSWER_VARIANTS):
+    check_text(_s)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -256,7 +296,9 @@ ANSWERS = {s: (_T_ANSWER.get(s, ()) + _T_ANSWER_ANY["c"], _T_ANSWER_ANY["q"], _T
 
 
 def _asks(text: str) -> bool:
-    """A template asks something when its author wrote a question mark (the templates hold no URL)."""
+    """A template asks something when its author wrote a question mark (the templates hold no URL;
+    the variants with one say themselves whether they ask)."""
+    assert "/" not in text and "www." not in text, text
     return "?" in text or "？" in text
 
 
@@ -279,14 +321,17 @@ HANDOFF_BODIES = frozenset({
 SIGNATURES_READ_AS_HANDOFF = frozenset({"^DM", "^PB", "^PM"})
 
 #: Question marks of the mention templates, in the order of C_MENTION, C_TWO, ...
-Q_MENTION = {s: tuple(_asks(t) for t in _T_MENTION.get(s, ()) + _T_MENTION_ANY) for s in SECTORS}
+Q_MENTION = {s: tuple(_asks(t) for t in _T_MENTION.get(s, ()) + _T_MENTION_ANY) + tuple(q for _, q in MENTION_VARIANTS)
+             for s in SECTORS}
 Q_TWO = tuple(_asks(t) for t in _T_TWO)
 Q_FOLLOWUP = tuple(_asks(t) for t in _T_FOLLOWUP)
 Q_FOLLOWUP2 = tuple(_asks(t) for t in _T_FOLLOWUP2)
 Q_B2B = tuple(_asks(t) for t in _T_BRAND_TO_BRAND)
 Q_B2B_REPLY = tuple(_asks(t) for t in T_BRAND_TO_BRAND_REPLY)
 #: Hand-offs of the reply templates: by sector and tone (as ANSWERS), and the other kinds of reply.
-H_ANSWERS = {s: tuple(tuple(b in HANDOFF_BODIES for b in tone) for tone in ANSWERS[s]) for s in SECTORS}
+_HANDOFF_VARIANTS = {b for b, h in ANSWER_VARIANTS if h}
+H_ANSWERS = {s: tuple(tuple(b in HANDOFF_BODIES or b in _HANDOFF_VARIANTS for b in tone) for tone in ANSWERS[s])
+             for s in SECTORS}
 H_EXTRA = tuple(b in HANDOFF_BODIES for b in T_ANSWER_EXTRA)
 H_B2B_REPLY = tuple(b in HANDOFF_BODIES for b in T_BRAND_TO_BRAND_REPLY)
 H_PROACTIVE = tuple(b in HANDOFF_BODIES for b in T_PROACTIVE)
