@@ -266,18 +266,21 @@ C_B2B = tuple(_compile(t) for t in _T_BRAND_TO_BRAND)
 # Answers by sector and tone; tone 3 is the answer to a follow-up.
 _BASE_ANSWERS = {s: (_T_ANSWER.get(s, ()) + _T_ANSWER_ANY["c"], _T_ANSWER_ANY["q"], _T_ANSWER_ANY["p"],
                      T_ANSWER_FOLLOWUP) for s in SECTORS}
-#: Answer variants (kwo.sample.wording), after the answers of every tone but praise: (body, hands
-#: off). Four more wordings of a hand-off (PB, privébericht, English, "direct message"), one plain
-#: answer, and decoys that hand nothing off: a word containing dm ("admin", "dmv"), a hashtag #pm.
+#: Answer variants (kwo.sample.wording), after the answers of every tone but praise: (body, what it
+#: is). Four more wordings of a hand-off (PB, privébericht, English, "direct message"), plain
+#: answers, and decoys that hand nothing off: a word containing dm ("admin", "dmv"), a hashtag #pm.
+#: (No "@dm_team": the templates hold no '@' but the mention slots, so a handle cannot be faked.)
 ANSWER_VARIANTS = (
-    ("kun je ons een PB sturen? Dan zoeken we het uit.", True),
-    ("wil je ons een privébericht sturen met je gegevens?", True),
-    ("send us a DM with your order number and we will look into it.", True),
-    ("stuur ons gerust een direct message, dan helpen we je verder.", True),
-    ("je kunt ons ook bellen via het nummer op onze site.", False),
-    ("ik heb het doorgezet naar onze admin, je hoort snel van ons.", False),
-    ("dat regelen we dmv een nieuwe aanvraag op onze site.", False),
-    ("de updates over de storing vind je onder #pm op onze site.", False),
+    ("kun je ons een PB sturen? Dan zoeken we het uit.", "handoff"),
+    ("wil je ons een privébericht sturen met je gegevens?", "handoff"),
+    ("send us a DM with your order number and we will look into it.", "handoff"),
+    ("stuur ons gerust een direct message, dan helpen we je verder.", "handoff"),
+    ("je kunt ons ook bellen via het nummer op onze site.", "plain"),
+    ("ik zoek het voor je uit en laat het je vandaag nog weten.", "plain"),
+    ("dat is vervelend, ik heb het direct voor je doorgezet.", "plain"),
+    ("ik heb het doorgezet naar onze admin, je hoort snel van ons.", "decoy"),
+    ("dat regelen we dmv een nieuwe aanvraag op onze site.", "decoy"),
+    ("de updates over de storing vind je onder #pm op onze site.", "decoy"),
 )
 _T_ANSWER_VARIANTS = tuple(t for t, _ in ANSWER_VARIANTS)
 #: The tones whose answers get variants (praise is thanked, never sent to a private channel).
@@ -329,7 +332,7 @@ Q_FOLLOWUP2 = tuple(_asks(t) for t in _T_FOLLOWUP2)
 Q_B2B = tuple(_asks(t) for t in _T_BRAND_TO_BRAND)
 Q_B2B_REPLY = tuple(_asks(t) for t in T_BRAND_TO_BRAND_REPLY)
 #: Hand-offs of the reply templates: by sector and tone (as ANSWERS), and the other kinds of reply.
-_HANDOFF_VARIANTS = {b for b, h in ANSWER_VARIANTS if h}
+_HANDOFF_VARIANTS = {b for b, what in ANSWER_VARIANTS if what == "handoff"}
 H_ANSWERS = {s: tuple(tuple(b in HANDOFF_BODIES or b in _HANDOFF_VARIANTS for b in tone) for tone in ANSWERS[s])
              for s in SECTORS}
 H_EXTRA = tuple(b in HANDOFF_BODIES for b in T_ANSWER_EXTRA)

@@ -7,16 +7,16 @@ fits). Only the template index of those tweets changes: every tweet, id, time, a
 agent is what it was, and so is every figure that does not read the text.
 
 The shares, and why:
-- Mentions: 8% take a variant of their tone. The templates alone make about half of the mentions a
-  question (the issue's "about half ask something"), more in sectors where people ask how things
-  work (insurance, government) than where they report an outage (telecom, transport); the variants
-  add the full-width '？' and URLs with a '?' in them, which the rule must read right.
-- Answers to mentions: Coosto's benchmark has about 22% of webcare answers move to a private
+- Mentions: 8% take a variant of their tone. The templates alone make a little over half of the
+  mentions a question (issue 19 asks for "about half ask something"), per sector from about 51% (transport, energy: more
+  outage complaints) to 59% (banking); the variants add the full-width '？' and URLs with a '?' in
+  them, which the rule must read right. On the KWO16 preset: 55.5% of the mention tweets ask.
+- Answers to mentions: Coosto's webcare benchmark, as issue 19 cites it, has about 22% of webcare answers move to a private
   channel; the templates alone hand off in about a third of the answers. So a hand-off answer keeps
-  its words with 65%, takes one of the four other hand-off wordings (PB, privébericht, English,
-  "direct message") with 20% and a plain answer with 15%: that lands near 28%, in the range such
-  benchmarks publish, with every wording well represented. 6% of the other answers (not praise) take
-  a decoy that must not count ("admin", "dmv", "#pm").
+  its words with 43%, takes one of the four other hand-off wordings (PB, privébericht, English,
+  "direct message") with 20% and a plain answer with 37%: about 22% of the replies to mentions
+  hand off, every wording well represented. 6% of the other answers (not praise) take a decoy that
+  must not count ("admin", "dmv", "#pm").
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from .vocabulary import (
 _STREAM = 0x5445_5854  # "TEXT": the variants' own random stream
 MENTION_VARIANT_SHARE = 0.08
 HANDOFF_OTHER_WORDING = 0.20  # a hand-off answer in one of the variant hand-off wordings
-HANDOFF_TO_PLAIN = 0.15  # ... or no hand-off at all
+HANDOFF_TO_PLAIN = 0.37  # ... or no hand-off at all
 DECOY_SHARE = 0.06  # a plain answer that takes a decoy
 
 
@@ -73,9 +73,8 @@ def vary_texts(kind: np.ndarray, tpl: np.ndarray, aux: np.ndarray, author: np.nd
     # Brand answers (aux is the tone; praise keeps its words).
     sel = np.flatnonzero((kind == R) & (author >= 0) & (author < k))
     u, pick = rng.random(len(sel)), rng.random(len(sel))
-    hand = [j for j, (_, h) in enumerate(ANSWER_VARIANTS) if h]
-    plain = [j for j, (b, h) in enumerate(ANSWER_VARIANTS) if not h and b.startswith("je kunt")]
-    decoy = [j for j, (b, h) in enumerate(ANSWER_VARIANTS) if not h and j not in plain]
+    hand, plain, decoy = ([j for j, (_, what) in enumerate(ANSWER_VARIANTS) if what == w]
+                          for w in ("handoff", "plain", "decoy"))
     for si, s in enumerate(SECTORS):
         for tone in VARIANT_TONES:
             here = np.flatnonzero((sector_idx[author[sel]] == si) & (aux[sel] == tone))
