@@ -135,12 +135,23 @@ _ADDITIVE = ("n_mentions", "n_answered", "per_hour", "ans_hour", "closed_hour", 
              "sector_mentions", "sector_answered", "sector_pairs", "sector_ans_pairs", "sector_proactive",
              "sector_missing", "kinds", "agent_replies", "agent_to_mention", "sector_signed",
              "n_questions", "n_questions_answered", "q_brand", "qa_brand", "sector_q", "sector_qa",
-             "handoff_brand", "sector_handoff")
+             "handoff_brand", "sector_handoff", "month_pairs", "month_ans_pairs")
 
 
 def add_figures(a: dict | None, b: dict) -> dict:
     """The figures of two disjoint sets of tweets together (every count in them is additive)."""
     return dict(b) if a is None else {key: a[key] + b[key] for key in _ADDITIVE}
+
+
+#: The months the trend counts: from January 2015 (a mention of 2016 late in a shard's draw is
+#: never earlier) for three years (answers and follow-ups run into 2017).
+MONTH0 = (2015 - 1970) * 12
+N_MONTHS = 36
+
+
+def _month_name(m: int) -> str:
+    y, mo = divmod(MONTH0 + m, 12)
+    return f"{1970 + y:04d}-{mo + 1:02d}"
 
 
 def _padded(rows) -> np.ndarray:
@@ -255,12 +266,20 @@ def count_figures(world: World, clock: Clock, open_mask: np.ndarray, resp) -> di
     ts_key = sorted_unique(pt * n_s + pair_sector)
     ts_ans = sorted_unique(pt[found] * n_s + pair_sector[found])
     rs = sector_of[rb]
+    # The trend: mention pairs per brand and local calendar month (months since MONTH0).
+    pair_month = (clock.to_local(t[pt]).astype("datetime64[s]").astype("datetime64[M]").astype(np.int64)
+                  - MONTH0)
+    if len(pair_month) and not (0 <= pair_month.min() and pair_month.max() < N_MONTHS):  # pragma: no cover
+        raise KwoError("kwo sample: internal error: a mention outside the months the truth counts")
+    bm = pb * N_MONTHS + pair_month
     question, handoff = text_marks(world)
     qp = question[pt]
     ts_q = question[ts_key // n_s]
     ts_qa = question[ts_ans // n_s]
     hr = handoff[ridx] & to_mention
     return {
+        "month_pairs": np.bincount(bm, minlength=k * N_MONTHS),
+        "month_ans_pairs": np.bincount(bm[found], minlength=k * N_MONTHS),
         "n_questions": int(question[mt].sum()), "n_questions_answered": int((question[mt] & mt_answered).sum()),
         "q_brand": np.bincount(pb[qp], minlength=k), "qa_brand": np.bincount(pb[qp & found], minlength=k),
         "sector_q": np.bincount(ts_key[ts_q] % n_s, minlength=n_s),
@@ -381,6 +400,13 @@ def truth_json(figs: dict, resp, brand_list: list[SampleBrand], seed: int, tweet
         })
     sectors.sort(key=lambda r: (-r["mention_tweets"], r["sector"]))
 
+    # The trend per brand and month (kwo's monthly section; the medians are not counted here).
+    mp, ma = figs["month_pairs"].reshape(k, N_MONTHS), figs["month_ans_pairs"].reshape(k, N_MONTHS)
+    monthly = sorted(({"handle": br.handle.lower(), "month": _month_name(m), "mentions": int(mp[i, m]),
+                       "answered": int(ma[i, m]), "answered_pct": _pct(ma[i, m], mp[i, m])}
+                      for i, br in enumerate(brand_list) for m in np.flatnonzero(mp[i])),
+                     key=lambda r: (r["handle"], r["month"]))
+
     kinds = {name: int(c) for name, c in zip(KIND_NAMES, figs["kinds"], strict=True)}
     med, p90 = resp.stats("total")
     return {
@@ -411,6 +437,7 @@ def truth_json(figs: dict, resp, brand_list: list[SampleBrand], seed: int, tweet
         "brands": brands,
         "sectors": sectors,
         "brand_agents": brand_agents,
+        "monthly": monthly,
         "kinds": kinds,
         "kwo16": {"mention_tweets": KWO16_MENTION_TWEETS, "answered_pct": KWO16_ANSWERED_PCT,
                   "proactive_replies": KWO16_PROACTIVE, "peak_hour": KWO16_PEAK_HOUR,
