@@ -167,8 +167,8 @@ register_metric(Metric(
 
 register_metric(Metric(
     "monthly", "metrics/monthly", BrandMonthRow, "Trend per brand and month",
-    commands=("brands",), derived=("answered_pct_ci",),
-    # no key yet: the sample's truth.json does not count the trend, so the demo does not compare it
+    commands=("brands",), key=("handle", "month"), derived=("answered_pct_ci",),
+    # the sample's truth.json counts mentions, answered and answered_pct per brand and month
     columns=(_c("handle", "handle", "str"), _c("month", "month", "str"), _c("mentions", "mentions"),
              _c("answered", "answered"), _c("answered_pct", "answered %", "pct"),
              _c("answered_pct_ci", "95% interval", "ci"),

@@ -43,6 +43,12 @@ UTC with the tz database. Answers wait for the team's opening hours (brands.csv)
 delay around a brand's median and a long tail of hours to days. Tweets are stamped on whole seconds
 and their snowflake ids carry that time.
 
+Texts: each kind has templates (:mod:`.vocabulary`) that mark what they are; truth.json counts
+the questions and DM hand-offs of issue 19 from those marks, not by kwo's rules. After the year is
+drawn, streams of their own pick which agent on shift signs a reply (:mod:`.shifts`) and put
+variants in place of some texts (:mod:`.wording`: the full-width '？', a '?' inside a URL, other
+hand-off wordings and decoys), so nothing else changes.
+
 ``--format parquet`` (:mod:`kwo.sample.parquet_writer`) writes the same tweets straight into a kwo archive
 (month Parquet parts and manifest.json), rendered column by column, in shards above 1.6 million
 mention tweets so that 100 million fit in bounded memory.
@@ -53,7 +59,7 @@ whatever the number of worker processes.
 The package, in the order of the pipeline: :mod:`.plan` (the counts), :mod:`.vocabulary` and
 :mod:`.brands` (names, texts, the roster), :mod:`.clock` (local time), :mod:`.accounts` and
 :mod:`.world` (the accounts, the events), :mod:`.truth` (truth.json), :mod:`.json_writers` and :mod:`.parquet_writer` (the files),
-:mod:`.files` (brands.csv, truth.json and an earlier run's files); :func:`generate` runs them.
+:mod:`.shifts` and :mod:`.wording` (agents, text variants), :mod:`.files` (brands.csv, truth.json and an earlier run's files); :func:`generate` runs them.
 """
 
 from __future__ import annotations

@@ -14,18 +14,43 @@ from .clock import Clock
 from .plan import (
     BUCKET_EDGES,
     BUCKETS,
+    C1,
+    C2,
     DEL,
+    F1,
+    F2,
     KIND_NAMES,
     KWO16_ANSWERED_PCT,
     KWO16_MENTION_TWEETS,
     KWO16_PEAK_HOUR,
     KWO16_PROACTIVE,
     MP,
+    RDUP,
+    RSELF,
     RT,
     TZ_NAME,
+    XR,
     YEAR,
+    P,
+    R,
+    X,
 )
-from .vocabulary import SECTORS
+from .vocabulary import (
+    H_ANSWERS,
+    H_B2B_REPLY,
+    H_EXTRA,
+    H_PARENT_MISSING,
+    H_PROACTIVE,
+    H_THREAD,
+    Q_B2B,
+    Q_B2B_REPLY,
+    Q_FOLLOWUP,
+    Q_FOLLOWUP2,
+    Q_MENTION,
+    Q_TWO,
+    SECTORS,
+    SIGNATURES_READ_AS_HANDOFF,
+)
 from .world import World
 
 # ---------------------------------------------------------------------------------------------
@@ -108,12 +133,65 @@ _ADDITIVE = ("n_mentions", "n_answered", "per_hour", "ans_hour", "closed_hour", 
              "buckets", "n_pairs", "n_ans_pairs", "per_brand", "ans_brand", "closed_brand", "brand_replies",
              "replies_to_mentions", "proactive_replies", "replies_parent_missing", "replies_to_self",
              "sector_mentions", "sector_answered", "sector_pairs", "sector_ans_pairs", "sector_proactive",
-             "sector_missing", "kinds", "agent_replies", "agent_to_mention", "sector_signed")
+             "sector_missing", "kinds", "agent_replies", "agent_to_mention", "sector_signed",
+             "n_questions", "n_questions_answered", "q_brand", "qa_brand", "sector_q", "sector_qa",
+             "handoff_brand", "sector_handoff", "month_pairs", "month_ans_pairs")
 
 
 def add_figures(a: dict | None, b: dict) -> dict:
     """The figures of two disjoint sets of tweets together (every count in them is additive)."""
     return dict(b) if a is None else {key: a[key] + b[key] for key in _ADDITIVE}
+
+
+#: The months the trend counts: from January 2015 (a mention of 2016 late in a shard's draw is
+#: never earlier) for three years (answers and follow-ups run into 2017).
+MONTH0 = (2015 - 1970) * 12
+N_MONTHS = 36
+
+
+def _month_name(m: int) -> str:
+    y, mo = divmod(MONTH0 + m, 12)
+    return f"{1970 + y:04d}-{mo + 1:02d}"
+
+
+def _padded(rows) -> np.ndarray:
+    """Rows of booleans of unequal length as one array (False where a row is short)."""
+    out = np.zeros((len(rows), max((len(r) for r in rows), default=0) or 1), dtype=bool)
+    for i, r in enumerate(rows):
+        out[i, :len(r)] = r
+    return out
+
+
+def text_marks(world: World) -> tuple[np.ndarray, np.ndarray]:
+    """Which events are questions and which hand off to a private channel, from the templates the
+    generator chose (kwo.sample.vocabulary's marks of its own texts), one boolean per event."""
+    ev, brands = world.ev, world.brands
+    kind, tpl, aux, author, m1 = ev["kind"], ev["tpl"].astype(np.int64), ev["aux"], ev["author"], ev["m1"]
+    sector_of = np.array([SECTORS.index(b.sector) for b in brands])
+    question = np.zeros(len(kind), dtype=bool)
+    handoff = np.zeros(len(kind), dtype=bool)
+    sel = np.flatnonzero(kind == C1)
+    question[sel] = _padded([Q_MENTION[s] for s in SECTORS])[sector_of[m1[sel]], tpl[sel]]
+    for kd, marks in ((C2, Q_TWO), (F1, Q_FOLLOWUP), (F2, Q_FOLLOWUP2), (X, Q_B2B), (XR, Q_B2B_REPLY)):
+        sel = np.flatnonzero(kind == kd)
+        question[sel] = np.array(marks, dtype=bool)[tpl[sel]]
+    sel = np.flatnonzero(kind == R)
+    answers = np.zeros((len(SECTORS), 4, max(len(t) for s in SECTORS for t in H_ANSWERS[s])), dtype=bool)
+    for si, s in enumerate(SECTORS):
+        for tone, marks in enumerate(H_ANSWERS[s]):
+            answers[si, tone, :len(marks)] = marks
+    handoff[sel] = answers[sector_of[author[sel]], aux[sel], tpl[sel]]
+    for kd, marks in ((RDUP, H_EXTRA), (XR, H_B2B_REPLY), (P, H_PROACTIVE), (RSELF, H_THREAD),
+                      (MP, H_PARENT_MISSING)):
+        sel = np.flatnonzero(kind == kd)
+        handoff[sel] = np.array(marks, dtype=bool)[tpl[sel]]
+    # An agent's initials that read as PM, PB or DM (kwo.sample.vocabulary.SIGNATURES_READ_AS_HANDOFF)
+    sig_base, n_sig = _agent_index(brands)
+    if n_sig:
+        read = np.array([a in SIGNATURES_READ_AS_HANDOFF for b in brands for a in b.agents], dtype=bool)
+        sel = np.flatnonzero(np.isin(kind, (R, RDUP, XR, P, RSELF, MP)) & (author >= 0) & (author < len(brands)))
+        handoff[sel] |= read[sig_base[author[sel]] + ev["agent"][sel].astype(np.int64)]
+    return question, handoff
 
 
 def count_figures(world: World, clock: Clock, open_mask: np.ndarray, resp) -> dict:
@@ -188,7 +266,25 @@ def count_figures(world: World, clock: Clock, open_mask: np.ndarray, resp) -> di
     ts_key = sorted_unique(pt * n_s + pair_sector)
     ts_ans = sorted_unique(pt[found] * n_s + pair_sector[found])
     rs = sector_of[rb]
+    # The trend: mention pairs per brand and local calendar month (months since MONTH0).
+    pair_month = (clock.to_local(t[pt]).astype("datetime64[s]").astype("datetime64[M]").astype(np.int64)
+                  - MONTH0)
+    if len(pair_month) and not (0 <= pair_month.min() and pair_month.max() < N_MONTHS):  # pragma: no cover
+        raise KwoError("kwo sample: internal error: a mention outside the months the truth counts")
+    bm = pb * N_MONTHS + pair_month
+    question, handoff = text_marks(world)
+    qp = question[pt]
+    ts_q = question[ts_key // n_s]
+    ts_qa = question[ts_ans // n_s]
+    hr = handoff[ridx] & to_mention
     return {
+        "month_pairs": np.bincount(bm, minlength=k * N_MONTHS),
+        "month_ans_pairs": np.bincount(bm[found], minlength=k * N_MONTHS),
+        "n_questions": int(question[mt].sum()), "n_questions_answered": int((question[mt] & mt_answered).sum()),
+        "q_brand": np.bincount(pb[qp], minlength=k), "qa_brand": np.bincount(pb[qp & found], minlength=k),
+        "sector_q": np.bincount(ts_key[ts_q] % n_s, minlength=n_s),
+        "sector_qa": np.bincount(ts_ans[ts_qa] % n_s, minlength=n_s),
+        "handoff_brand": np.bincount(rb[hr], minlength=k), "sector_handoff": np.bincount(rs[hr], minlength=n_s),
         "n_mentions": n_mentions, "n_answered": n_answered,
         "per_hour": np.bincount(mt_hour, minlength=24), "ans_hour": np.bincount(mt_hour[mt_answered], minlength=24),
         "closed_hour": np.bincount(pair_hour[closed], minlength=24), "pairs_hour": np.bincount(pair_hour, minlength=24),
@@ -212,6 +308,14 @@ def count_figures(world: World, clock: Clock, open_mask: np.ndarray, resp) -> di
         "agent_to_mention": np.bincount(flat_agent[to_mention], minlength=n_sig),
         "sector_signed": np.bincount(rs[signed], minlength=n_s),
     }
+
+
+def _insights(questions, answered, handoffs, replies_to_mentions) -> dict:
+    """The question and hand-off figures of a brand, a sector or the whole archive (methodology
+    section 13): each reply has one author, so a sector's hand-offs are its brands' added up."""
+    return {"question_tweets": int(questions), "questions_answered": int(answered),
+            "questions_answered_pct": _pct(answered, questions),
+            "dm_handoff_replies": int(handoffs), "dm_handoff_pct": _pct(handoffs, replies_to_mentions)}
 
 
 def truth_json(figs: dict, resp, brand_list: list[SampleBrand], seed: int, tweets: int, fmt: str) -> dict:
@@ -269,6 +373,8 @@ def truth_json(figs: dict, resp, brand_list: list[SampleBrand], seed: int, tweet
         row.update({name: int(figs[name][i]) for name in reply_names})
         row.update({"hours": br.hours, "tz": br.tz, "mentions_while_closed": int(closed_brand[i]),
                     "closed_pct": _pct(closed_brand[i], per_brand[i]),
+                    **_insights(figs["q_brand"][i], figs["qa_brand"][i], figs["handoff_brand"][i],
+                                figs["replies_to_mentions"][i]),
                     "agents": len(agents_of[i]), "signed_replies": signed_brand[i],
                     "signed_pct": _pct(signed_brand[i], figs["brand_replies"][i])})
         brands.append(row)
@@ -286,11 +392,20 @@ def truth_json(figs: dict, resp, brand_list: list[SampleBrand], seed: int, tweet
             "median_response_minutes": resp.stats("sector", si)[0],
             "proactive_replies": int(figs["sector_proactive"][si]),
             "replies_parent_missing": int(figs["sector_missing"][si]),
+            **_insights(figs["sector_q"][si], figs["sector_qa"][si], figs["sector_handoff"][si],
+                        figs["replies_to_mentions"][sector_of == si].sum()),
             "agents": sum(len(agents_of[i]) for i in np.flatnonzero(sector_of == si)),
             "signed_replies": int(figs["sector_signed"][si]),
             "signed_pct": _pct(figs["sector_signed"][si], figs["brand_replies"][sector_of == si].sum()),
         })
     sectors.sort(key=lambda r: (-r["mention_tweets"], r["sector"]))
+
+    # The trend per brand and month (kwo's monthly section; the medians are not counted here).
+    mp, ma = figs["month_pairs"].reshape(k, N_MONTHS), figs["month_ans_pairs"].reshape(k, N_MONTHS)
+    monthly = sorted(({"handle": br.handle.lower(), "month": _month_name(m), "mentions": int(mp[i, m]),
+                       "answered": int(ma[i, m]), "answered_pct": _pct(ma[i, m], mp[i, m])}
+                      for i, br in enumerate(brand_list) for m in np.flatnonzero(mp[i])),
+                     key=lambda r: (r["handle"], r["month"]))
 
     kinds = {name: int(c) for name, c in zip(KIND_NAMES, figs["kinds"], strict=True)}
     med, p90 = resp.stats("total")
@@ -310,6 +425,8 @@ def truth_json(figs: dict, resp, brand_list: list[SampleBrand], seed: int, tweet
             "peak_hour": peak, "peak_hour_mentions": int(per_hour[peak]),
             "median_response_minutes": med, "p90_response_minutes": p90,
             "mean_response_minutes": resp.mean(),
+            **_insights(figs["n_questions"], figs["n_questions_answered"], figs["handoff_brand"].sum(),
+                        figs["replies_to_mentions"].sum()),
             "agents": sum(len(per) for per in agents_of),
             "signed_replies": sum(signed_brand),
             "signed_pct": _pct(sum(signed_brand), figs["brand_replies"].sum()),
@@ -320,6 +437,7 @@ def truth_json(figs: dict, resp, brand_list: list[SampleBrand], seed: int, tweet
         "brands": brands,
         "sectors": sectors,
         "brand_agents": brand_agents,
+        "monthly": monthly,
         "kinds": kinds,
         "kwo16": {"mention_tweets": KWO16_MENTION_TWEETS, "answered_pct": KWO16_ANSWERED_PCT,
                   "proactive_replies": KWO16_PROACTIVE, "peak_hour": KWO16_PEAK_HOUR,

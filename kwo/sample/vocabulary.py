@@ -239,13 +239,110 @@ def _compile(tpl: str) -> tuple:
     return tuple(int(p) if i % 2 else p for i, p in enumerate(parts))
 
 
-C_MENTION = {s: tuple(_compile(t[1:]) for t in _T_MENTION.get(s, ()) + _T_MENTION_ANY) for s in SECTORS}
-MENTION_TONE = {s: [_TONES.index(t[0]) for t in _T_MENTION.get(s, ()) + _T_MENTION_ANY] for s in SECTORS}
+# Variants a stream of their own (kwo.sample.wording) puts in place of some texts after the year is
+# drawn, so that every other figure stays what it was: (tone + template, asks something). They hold
+# what the insights' rules must get right (docs/methodology.md section 13): the full-width '？',
+# and a '?' inside a URL, which asks nothing, beside one that ends the sentence after a URL.
+MENTION_VARIANTS = (
+    ("q{0} hoe lang duurt het nog voordat jullie reageren？", True),
+    ("c{0} waarom werkt de app nu weer niet？", True),
+    ("c{0} volgens https://status.example.com/storing?regio=3 is alles in orde, maar ik heb niks", False),
+    ("p{0} gelukt met de uitleg op www.example.com/hulp?id=12 dank!", False),
+    ("c{0} zie example.com/faq?vraag=retour maar daar staat het niet", False),
+    ("q{0} geldt www.example.com/actie?id=7 ook voor mij?", True),
+    ("q{0} klopt deze pagina nog: https://example.com/faq?", True),
+)
+_T_MENTION_VARIANTS = tuple(t for t, _ in MENTION_VARIANTS)
+#: How many mention templates the year draws from (the variants come later, kwo.sample.wording).
+N_MENTION_BASE = {s: len(_T_MENTION.get(s, ()) + _T_MENTION_ANY) for s in SECTORS}
+C_MENTION = {s: tuple(_compile(t[1:]) for t in _T_MENTION.get(s, ()) + _T_MENTION_ANY + _T_MENTION_VARIANTS)
+             for s in SECTORS}
+MENTION_TONE = {s: [_TONES.index(t[0]) for t in _T_MENTION.get(s, ()) + _T_MENTION_ANY + _T_MENTION_VARIANTS]
+                for s in SECTORS}
 C_TWO = tuple(_compile(t) for t in _T_TWO)
 C_FOLLOWUP = tuple(_compile(t) for t in _T_FOLLOWUP)
 C_FOLLOWUP2 = tuple(_compile(t) for t in _T_FOLLOWUP2)
 C_B2B = tuple(_compile(t) for t in _T_BRAND_TO_BRAND)
 # Answers by sector and tone; tone 3 is the answer to a follow-up.
-ANSWERS = {s: (_T_ANSWER.get(s, ()) + _T_ANSWER_ANY["c"], _T_ANSWER_ANY["q"], _T_ANSWER_ANY["p"], T_ANSWER_FOLLOWUP)
-           for s in SECTORS}
+_BASE_ANSWERS = {s: (_T_ANSWER.get(s, ()) + _T_ANSWER_ANY["c"], _T_ANSWER_ANY["q"], _T_ANSWER_ANY["p"],
+                     T_ANSWER_FOLLOWUP) for s in SECTORS}
+#: Answer variants (kwo.sample.wording), after the answers of every tone but praise: (body, what it
+#: is). Four more wordings of a hand-off (PB, privébericht, English, "direct message"), plain
+#: answers, and decoys that hand nothing off: a word containing dm ("admin", "dmv"), a hashtag #pm.
+#: (No "@dm_team": the templates hold no '@' but the mention slots, so a handle cannot be faked.)
+ANSWER_VARIANTS = (
+    ("kun je ons een PB sturen? Dan zoeken we het uit.", "handoff"),
+    ("wil je ons een privébericht sturen met je gegevens?", "handoff"),
+    ("send us a DM with your order number and we will look into it.", "handoff"),
+    ("stuur ons gerust een direct message, dan helpen we je verder.", "handoff"),
+    ("je kunt ons ook bellen via het nummer op onze site.", "plain"),
+    ("ik zoek het voor je uit en laat het je vandaag nog weten.", "plain"),
+    ("dat is vervelend, ik heb het direct voor je doorgezet.", "plain"),
+    ("ik heb het doorgezet naar onze admin, je hoort snel van ons.", "decoy"),
+    ("dat regelen we dmv een nieuwe aanvraag op onze site.", "decoy"),
+    ("de updates over de storing vind je onder #pm op onze site.", "decoy"),
+)
+_T_ANSWER_VARIANTS = tuple(t for t, _ in ANSWER_VARIANTS)
+#: The tones whose answers get variants (praise is thanked, never sent to a private channel).
+VARIANT_TONES = (0, 1, 3)
+#: How many answers of each sector and tone the year draws from (the variants come later).
+N_ANSWER_BASE = {s: tuple(len(v) for v in _BASE_ANSWERS[s]) for s in SECTORS}
+ANSWERS = {s: tuple(v + _T_ANSWER_VARIANTS if tone in VARIANT_TONES else v
+                    for tone, v in enumerate(_BASE_ANSWERS[s])) for s in SECTORS}
+for _s in (*_T_MENTION_VARIANTS, *_T_ANSWER_VARIANTS):
+    check_text(_s)
 
+
+# ---------------------------------------------------------------------------------------------
+# What the generator knows of its own texts (issue 19's insights, docs/methodology.md section 13).
+# truth.json counts questions and hand-offs from these marks, not by running kwo's rules.
+
+
+def _asks(text: str) -> bool:
+    """A template asks something when its author wrote a question mark (the templates hold no URL;
+    the variants with one say themselves whether they ask)."""
+    assert "/" not in text and "www." not in text, text
+    return "?" in text or "？" in text
+
+
+#: The reply bodies that move the conversation to a private channel: they ask for a DM (or say one
+#: came in and the answer follows there). Written out by hand: the generator knows what it says.
+HANDOFF_BODIES = frozenset({
+    "vervelend om te lezen! Stuur je ons een DM met je klantnummer? Dan kijken we even mee.",
+    "kun je ons via DM je postcode en huisnummer sturen?",
+    "dank voor je vraag. Stuur je ons een DM met je klantnummer?",
+    "dat kan! Stuur ons een DM, dan regelen we het.",
+    "dat is vervelend. Stuur ons een DM, dan zoeken we je overboeking op.",
+    "excuses! Stuur ons je ordernummer via DM, dan sturen we een nieuwe.",
+    "dank je, we hebben je DM ontvangen en reageren daar.",
+    "vervelend om te lezen! Stuur ons gerust een DM, dan zoeken we het uit.",
+    "excuses voor het ongemak! Stuur je ons een DM?",
+})
+#: Signatures that kwo's hand-off rule reads as the word PM, PB or DM (an agent's initials after
+#: '^': "^PM"). The rule counts them as hand-offs, so the truth does too (reported to the lead as a
+#: question about the rule: initials are not a request to go private).
+SIGNATURES_READ_AS_HANDOFF = frozenset({"^DM", "^PB", "^PM"})
+
+#: Question marks of the mention templates, in the order of C_MENTION, C_TWO, ...
+Q_MENTION = {s: tuple(_asks(t) for t in _T_MENTION.get(s, ()) + _T_MENTION_ANY) + tuple(q for _, q in MENTION_VARIANTS)
+             for s in SECTORS}
+Q_TWO = tuple(_asks(t) for t in _T_TWO)
+Q_FOLLOWUP = tuple(_asks(t) for t in _T_FOLLOWUP)
+Q_FOLLOWUP2 = tuple(_asks(t) for t in _T_FOLLOWUP2)
+Q_B2B = tuple(_asks(t) for t in _T_BRAND_TO_BRAND)
+Q_B2B_REPLY = tuple(_asks(t) for t in T_BRAND_TO_BRAND_REPLY)
+#: Hand-offs of the reply templates: by sector and tone (as ANSWERS), and the other kinds of reply.
+_HANDOFF_VARIANTS = {b for b, what in ANSWER_VARIANTS if what == "handoff"}
+H_ANSWERS = {s: tuple(tuple(b in HANDOFF_BODIES or b in _HANDOFF_VARIANTS for b in tone) for tone in ANSWERS[s])
+             for s in SECTORS}
+H_EXTRA = tuple(b in HANDOFF_BODIES for b in T_ANSWER_EXTRA)
+H_B2B_REPLY = tuple(b in HANDOFF_BODIES for b in T_BRAND_TO_BRAND_REPLY)
+H_PROACTIVE = tuple(b in HANDOFF_BODIES for b in T_PROACTIVE)
+H_THREAD = tuple(b in HANDOFF_BODIES for b in T_THREAD)
+H_PARENT_MISSING = tuple(b in HANDOFF_BODIES for b in T_PARENT_MISSING)
+_known = set(T_ANSWER_FOLLOWUP + T_PROACTIVE + T_PARENT_MISSING)
+for _v in _T_ANSWER.values():
+    _known.update(_v)
+for _v in _T_ANSWER_ANY.values():
+    _known.update(_v)
+assert HANDOFF_BODIES <= _known, HANDOFF_BODIES - _known  # a typo would silently count nothing

@@ -43,14 +43,14 @@ from .plan import (
     round_half_up,
 )
 from .vocabulary import (
-    ANSWERS,
     C_B2B,
     C_FOLLOWUP,
     C_FOLLOWUP2,
-    C_MENTION,
     C_TWO,
     EMOJI,
     MENTION_TONE,
+    N_ANSWER_BASE,
+    N_MENTION_BASE,
     SECTORS,
     SOURCES_BRAND,
     SOURCES_CUSTOMER,
@@ -273,7 +273,7 @@ class WorldGenerator:
         brand2[is_double] = self.other_brand(brand1[is_double], 0.6)
         author = self.customers(n_roots)
         tpl = np.where(is_double, self.tpl(n_roots, len(C_TWO)),
-                       (rng.random(n_roots) * np.array([len(C_MENTION[s]) for s in SECTORS])[self.sector_idx[brand1]])
+                       (rng.random(n_roots) * np.array([N_MENTION_BASE[s] for s in SECTORS])[self.sector_idx[brand1]])
                        .astype(np.int64))
         deco = np.where(rng.random(n_roots) < 0.12, rng.integers(1, len(EMOJI), n_roots), 0)
         root0 = b.add(C1, t_root, author, m1=brand1, m2=brand2, tpl=tpl, deco=deco)
@@ -299,7 +299,7 @@ class WorldGenerator:
         for si, sname in enumerate(SECTORS):
             tone_of[si, :len(MENTION_TONE[sname])] = MENTION_TONE[sname]
         r_tone = np.where(is_double[r_root], 1, tone_of[self.sector_idx[brand1[r_root]], tpl[r_root]])
-        n_answers = np.array([[len(v) for v in ANSWERS[sname]] for sname in SECTORS])
+        n_answers = np.array([N_ANSWER_BASE[sname] for sname in SECTORS])
         r_tpl = (rng.random(len(r_root)) * n_answers[self.sector_idx[r_brand], r_tone]).astype(np.int64)
         r0 = b.add(R, r_t, r_brand, parent=root0 + r_root, m1=author[r_root], aux=r_tone, tpl=r_tpl,
                    agent=self.agents(r_brand), deco=rng.random(len(r_root)) < 0.6)
@@ -486,6 +486,11 @@ def finish_events(gen: WorldGenerator, ev: dict[str, np.ndarray], fmt: str) -> d
     n_agents = np.array([len(b.agents) for b in gen.brands])
     out["agent"] = shift_agents(kind, out["t"], out["author"], out["agent"], n_agents, gen.clock, gen.seed,
                                 gen.shard).astype(out["agent"].dtype)
+    # Questions and hand-offs in other words: variants drawn from a stream of their own (kwo.sample.wording).
+    from .wording import vary_texts
+
+    out["tpl"] = vary_texts(kind, out["tpl"], out["aux"], out["author"], out["m1"], gen.sector_idx, gen.seed,
+                            gen.shard).astype(out["tpl"].dtype)
     return out
 
 
