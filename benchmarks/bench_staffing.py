@@ -1,12 +1,11 @@
-"""`kwo staffing` on the KWO16 archive (issue 20: under 2 s including start-up), and the report
-time of this tree against a baseline tree (the signatures table costs every report a scan of the
-reply texts).
+"""`kwo staffing` on the KWO16 archive (issue 20: under 2 s including start-up) and `kwo report`
+on it (issue 19: under 2 s), each against a baseline tree in the same run, and the start-up alone.
 
 The archive is the KWO16 default sample written as an archive directly:
 
     kwo sample --out /tmp/kwo16s -f parquet -q
-    git worktree add /work/stf-before main        # the baseline tree, for --baseline
-    python benchmarks/bench_staffing.py --archive /tmp/kwo16s --repeat 5 --baseline /work/stf-before
+    git worktree add /work/spd-before main        # the baseline tree, for --baseline
+    python benchmarks/bench_staffing.py --archive /tmp/kwo16s --repeat 5 --baseline /work/spd-before
 
 Every run is a whole process (start-up included); the commands alternate round by round, so load
 drift hits them alike; the table gives each one's median and every run's time.
@@ -39,12 +38,15 @@ def main() -> None:
         # editable install of this tree (PYTHONPATH does not beat its import hook)
         return [PYTHON, "-m", "kwo", *cmd], str(tree)
 
-    commands = {"kwo staffing (json)": kwo(ROOT, "staffing", *figures, "--aht", "4m", "--target", "80",
-                                           "--within", "60m", "-f", "json", "-o", os.devnull),
-                "kwo report (json), this tree": kwo(ROOT, "report", *figures, "-f", "json", "-o", os.devnull)}
+    staffing = ["staffing", *figures, "--aht", "4m", "--target", "80", "--within", "60m", "-f", "json", "-o", os.devnull]
+    report = ["report", *figures, "-f", "json", "-o", os.devnull]
+    commands = {"kwo staffing (json), this tree": kwo(ROOT, *staffing),
+                "kwo report (json), this tree": kwo(ROOT, *report),
+                # the start-up alone: Python, click and the imports every command pays
+                "kwo --version (start-up), this tree": kwo(ROOT, "--version")}
     if args.baseline:
-        commands["kwo report (json), baseline"] = kwo(Path(args.baseline), "report", *figures, "-f", "json",
-                                                      "-o", os.devnull)
+        commands["kwo staffing (json), baseline"] = kwo(Path(args.baseline), *staffing)
+        commands["kwo report (json), baseline"] = kwo(Path(args.baseline), *report)
     times: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(args.repeat):
         for name, (cmd, cwd) in commands.items():
@@ -54,9 +56,11 @@ def main() -> None:
     for name, ts in times.items():
         print(f"| {name} | {statistics.median(ts):.2f} | {', '.join(f'{t:.2f}' for t in ts)} |")
     if args.baseline:
-        ratio = statistics.median(times["kwo report (json), this tree"]) / statistics.median(
-            times["kwo report (json), baseline"])
-        print(f"\nreport time ratio this tree / baseline: {ratio:.2f}")
+        print()
+        for what in ("staffing", "report"):
+            ratio = statistics.median(times[f"kwo {what} (json), this tree"]) / statistics.median(
+                times[f"kwo {what} (json), baseline"])
+            print(f"{what} time ratio this tree / baseline: {ratio:.2f}")
 
 
 if __name__ == "__main__":

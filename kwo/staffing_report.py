@@ -33,7 +33,7 @@ from .errors import UsageError
 from .staffing import agents_needed_cells
 
 #: The report tables staffing reads (kwo staffing builds only these and what they read).
-TABLES = ("mention_answers", "reply_signatures", "tweet_hours")
+TABLES = ("mentions", "reply_signatures", "tweet_hours")
 CELLS = 168  # 7 weekdays x 24 hours, Monday 00:00 first
 TOP = 10  # the most understaffed hours listed
 

@@ -45,7 +45,7 @@ def _connection(groups: list[list[float | None]], macro: str = QUANTILES) -> duc
     con.execute("CREATE TEMP TABLE brand_authored (tweet_id BIGINT, brand_key INTEGER, collected BOOLEAN)")
     con.execute("CREATE TEMP TABLE mentioned (tweet_id BIGINT, brand_key INTEGER)")
     con.execute("CREATE TEMP TABLE reply_signatures (tweet_id BIGINT, brand_key INTEGER, created_at TIMESTAMPTZ, "
-                "in_reply_to_tweet_id BIGINT, kind VARCHAR, several BOOLEAN, signature VARCHAR)")
+                "in_reply_to_tweet_id BIGINT, several BOOLEAN, signature VARCHAR)")
     run_statement(con, macro)  # the kwo_quantiles macro the queries call
     brands = [(i, f"b{i}", f"B{i}", SECTORS[i % len(SECTORS)], None, None, None, False) for i in range(len(groups))]
     if brands:
