@@ -12,7 +12,7 @@
 -- (the hour shifted by a million days to floor before 1970 as well): date_trunc and date_diff
 -- over TIMESTAMPTZ go through the ICU calendar, twice as slow here.
 -- Parameters: none.
--- depends: brands, reply_signatures, brand_reply_kinds, mention_answers, kwo_quantiles
+-- depends: brands, reply_signatures, brand_reply_kinds, mention_answers, kwo_quantiles, kwo_epoch_us, kwo_epoch_ms
 WITH agents AS (
     SELECT brand_key, signature, dense_rank() OVER (ORDER BY brand_key, signature) AS agent_key
     FROM (SELECT DISTINCT brand_key, signature FROM reply_signatures) d
@@ -21,7 +21,7 @@ counts AS (
     SELECT s.brand_key, s.signature,
            count(*) AS replies,
            count(*) FILTER (WHERE k.kind = 'to_mention') AS replies_to_mentions,
-           count(DISTINCT (epoch_us(s.created_at) + 86400000000000000) // 3600000000) AS hours_active
+           count(DISTINCT (kwo_epoch_us(s.created_at) + 86400000000000000) // 3600000000) AS hours_active
     FROM reply_signatures s
     -- the kind of each signed reply (the same rows: both hold the brand replies of the period)
     JOIN brand_reply_kinds k ON k.tweet_id = s.tweet_id AND k.brand_key = s.brand_key
@@ -30,7 +30,7 @@ counts AS (
 vals AS (
     -- the response times per agent, for kwo_quantiles
     SELECT a.agent_key AS g,
-           CAST(epoch_ms(s.created_at) - epoch_ms(m.created_at) AS DOUBLE) / 60000 AS v
+           CAST(kwo_epoch_ms(s.created_at) - kwo_epoch_ms(m.created_at) AS DOUBLE) / 60000 AS v
     FROM reply_signatures s
     JOIN mention_answers m ON m.tweet_id = s.in_reply_to_tweet_id AND m.brand_key = s.brand_key
     JOIN agents a ON a.brand_key = s.brand_key AND a.signature = s.signature

@@ -10,11 +10,11 @@
 -- The pairs are read from mentions, not mention_answers (the same rows, with the answers):
 -- kwo staffing then skips building the answers.
 -- Parameters: none.
--- depends: mentions, staffing_hours
+-- depends: mentions, staffing_hours, kwo_epoch_us
 WITH per_hour AS (
-    SELECT brand_key, (epoch_us(created_at) + 86400000000000000) // 3600000000 - 24000000 AS utc_hour, count(*) AS n
+    SELECT brand_key, (kwo_epoch_us(created_at) + 86400000000000000) // 3600000000 - 24000000 AS utc_hour, count(*) AS n
     FROM mentions
-    GROUP BY brand_key, (epoch_us(created_at) + 86400000000000000) // 3600000000 - 24000000
+    GROUP BY brand_key, (kwo_epoch_us(created_at) + 86400000000000000) // 3600000000 - 24000000
 )
 SELECT p.brand_key, h.cell, sum(p.n) AS mentions
 FROM per_hour p JOIN staffing_hours h ON h.utc_hour = p.utc_hour
