@@ -410,6 +410,20 @@ def test_a_forced_format_that_quarantines_every_record_is_an_error(realdata, tmp
     assert (got.tweets_written, got.quarantined) == (1, 1)
 
 
+def test_a_forced_format_that_reads_nothing_of_an_unknown_file_is_an_error(tmp_path, kwo_cli):
+    """A CSV of no known shape forced through --format v1: every line would be quarantined, so it
+    is the wrong format (issue 18), an error naming the file and no archive left behind."""
+    odd = tmp_path / "export.csv"
+    odd.write_text("datum;bericht\n2016-03-01;hallo\n2016-03-02;dag\n", encoding="utf-8")
+    archive = tmp_path / "archive"
+    r = kwo_cli("ingest", odd, "--format", "v1", "-a", archive, code=1)
+    # the v1 reader sees one JSON document (not JSON lines) that does not parse: one record
+    assert r.stderr == (f"Error: {odd}: --format v1 could not read any of its 1 record (all would be quarantined), "
+                        "and its content looks like none of the formats kwo reads (kwo ingest --help lists them). "
+                        "Nothing was ingested.\n")
+    assert not archive.exists()
+
+
 def test_a_failed_first_ingest_leaves_no_directory(tmp_path, kwo_cli):
     garbage = tmp_path / "garbage.bin"
     garbage.write_bytes(b"\x00\x01 not tweets\n")

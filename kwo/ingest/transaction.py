@@ -58,13 +58,18 @@ def writing(archive: str | os.PathLike):
 
 def _check_forced_format(path: str, fmt: str, outs: list[Outcome]) -> None:
     """A --format that quarantines every record of an input whose content looks like another
-    format is the wrong format, not bad data: an error that names that format, and nothing is
-    written. (Records of the forced format that are all broken are quarantined, as always.)"""
+    format, or like no format at all, is the wrong format, not bad data: an error that names the
+    likely format (or says there is none), and nothing is written. (Records of the forced format
+    that are all broken are quarantined, as always.)"""
     quarantined = sum(o.quarantined for o in outs)
     likely = outs[0].detected
-    if not quarantined or any(o.rows or o.notices for o in outs) or not likely or likely == fmt:
+    if not quarantined or any(o.rows or o.notices for o in outs) or likely == fmt:
         return
     records = f"{quarantined:,} record{'s' if quarantined != 1 else ''}"
+    if not likely:  # content of no format kwo knows: as `--format auto` would say, not a quarantine
+        raise InputError(path, f"--format {fmt} could not read any of its {records} (all would be quarantined), "
+                               "and its content looks like none of the formats kwo reads (kwo ingest --help "
+                               "lists them). Nothing was ingested.")
     raise InputError(path, f"--format {fmt} could not read any of its {records} (all would be quarantined); it "
                            f"looks like {likely} ({get_format(likely).description}): use --format {likely}, or --format auto. "
                            "Nothing was ingested.")
