@@ -177,6 +177,22 @@ def test_an_engine_folder_overrides_a_statement(monkeypatch, tmp_path):
     assert load_query("metrics/x", "spark").endswith("SELECT 2")
 
 
+def test_one_engine_text_serves_every_alternative(monkeypatch, tmp_path):
+    """spark/tables/q.sql replaces tables/q.a.sql and tables/q.b.sql; the build still picks one of
+    them by the shared files' -- when: lines, and a variant's own engine text wins."""
+    (tmp_path / "tables").mkdir()
+    (tmp_path / "spark" / "tables").mkdir(parents=True)
+    for variant in ("a", "b", "c"):
+        (tmp_path / "tables" / f"q.{variant}.sql").write_text(f"-- depends: none\n-- when: k={variant}\nSELECT '{variant}'")
+    (tmp_path / "spark" / "tables" / "q.sql").write_text("-- depends: none\nSELECT 'spark'")
+    (tmp_path / "spark" / "tables" / "q.c.sql").write_text("-- depends: none\n-- when: k=c\nSELECT 'spark c'")
+    monkeypatch.setattr(loader, "sql_root", lambda: tmp_path)
+    assert [load_query(f"tables/q.{v}", "spark")[-9:] for v in "abc"] == ["T 'spark'", "T 'spark'", "'spark c'"]
+    assert load_query("tables/q.a").endswith("SELECT 'a'")
+    assert build_order("tables", {"k": "b"}, engine="spark") == ["tables/q.b"]
+    assert build_order("tables", {"k": "a"}, engine="spark") == ["tables/q.a"]
+
+
 def test_any_sub_folder_is_found(monkeypatch, tmp_path):
     """A folder of its own (ingest's merge statements: kwo/sql/ingest/) needs no registration."""
     (tmp_path / "ingest").mkdir()

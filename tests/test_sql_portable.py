@@ -18,7 +18,7 @@ import pytest
 sqlglot = pytest.importorskip("sqlglot", reason="sqlglot is in the test extra (pip install 'kwo[test]')")
 from sqlglot import ErrorLevel  # noqa: E402
 
-from kwo.sql.loader import ENGINES, sql_root  # noqa: E402
+from kwo.sql.loader import ENGINES, engine_text_path, sql_root  # noqa: E402
 
 _COMMENT = re.compile(r"--[^\n]*")
 _STRING = re.compile(r"'(?:[^']|'')*'")
@@ -76,7 +76,7 @@ def _spark_files() -> list[str]:
 
 
 def _has_spark_override(name: str) -> bool:
-    return (sql_root() / "spark" / f"{name}.sql").is_file()
+    return engine_text_path(name, "spark") is not None
 
 
 @pytest.mark.parametrize("name", _shared_files())
@@ -129,9 +129,12 @@ def test_found_constructs(sql, expected):
 
 @pytest.mark.parametrize("name", _spark_files())
 def test_spark_texts_are_for_a_shared_statement_and_portable(name):
-    """A file of kwo/sql/spark/ replaces a shared one (never a statement of its own), and uses none
-    of the constructs either: it is transpiled the same way."""
-    assert (sql_root() / f"{name}.sql").is_file(), f"spark/{name}: no shared statement {name} to replace"
+    """A file of kwo/sql/spark/ replaces a shared one or all alternatives of one (never a statement
+    of its own), and uses none of the constructs either: it is transpiled the same way."""
+    replaced = [n for n in _shared_files() if engine_text_path(n, "spark") == sql_root() / "spark" / f"{name}.sql"]
+    assert replaced, f"spark/{name}: no shared statement {name} to replace"
+    if replaced != [name]:  # the text of several alternatives: the shared files make the choice
+        assert "-- when:" not in (sql_root() / "spark" / f"{name}.sql").read_text(encoding="utf-8")
     uses = found_constructs((sql_root() / "spark" / f"{name}.sql").read_text(encoding="utf-8"))
     assert not uses - HANDLED_BY_THE_ENGINE, f"spark/{name}: {sorted(uses - HANDLED_BY_THE_ENGINE)}"
 
@@ -140,7 +143,7 @@ def test_spark_texts_are_for_a_shared_statement_and_portable(name):
 REPORT_FOLDERS = ("tables", "metrics", "caveats")
 
 
-@pytest.mark.parametrize("name", [n for n in sorted(set(_shared_files()) - set(_spark_files())) + [f"spark/{n}" for n in _spark_files()]
+@pytest.mark.parametrize("name", [n for n in [n for n in _shared_files() if not _has_spark_override(n)] + [f"spark/{n}" for n in _spark_files()]
                                   if n.removeprefix("spark/").split("/")[0] in REPORT_FOLDERS])
 def test_the_spark_engine_transpiles_every_statement(name):
     """What kwo.engine.spark sends to Spark for each report statement (no JVM needed): a query, or
@@ -162,7 +165,7 @@ def test_the_spark_engine_transpiles_every_statement(name):
 def _spark_macros() -> tuple:
     from kwo.engine.spark import _MACRO_RE, _strip_comments
 
-    text = (sql_root() / "spark" / "tables" / "kwo_quantiles.spill_safe.sql").read_text(encoding="utf-8")
+    text = (sql_root() / "spark" / "tables" / "kwo_quantiles.sql").read_text(encoding="utf-8")
     name, param, body = _MACRO_RE.match(_strip_comments(text)).groups()
     return ((name.lower(), (param, body.replace(f"query_table({param})", param))),)
 

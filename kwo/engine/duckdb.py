@@ -113,7 +113,10 @@ def _remove_quietly(path: str) -> None:
 #: handles lowercase, which spares the report a lower() per mention. kwo_isodow: ISO weekday 1-7;
 #: kwo_isoweek: ISO week number 1-53 of a date;
 #: kwo_epoch_ms/us: an instant as epoch milli/microseconds; kwo_timestamptz_us/kwo_timestamp_us:
-#: epoch microseconds as an instant / as a wall-clock time.
+#: epoch microseconds as an instant / as a wall-clock time; kwo_utc_hour: the UTC clock hour of an
+#: instant, in hours since 1970, in integer arithmetic on a time shifted a million days so that the
+#: division floors before 1970 too (back to year -768); date_diff('hour', ...) gave the same hours
+#: at three times the cost (1.5M replies: 0.33 s against 0.12 s).
 PRELUDE = (
     "CREATE OR REPLACE TEMP MACRO kwo_handle(h) AS h",
     "CREATE OR REPLACE TEMP MACRO kwo_isodow(t) AS isodow(t)",
@@ -122,6 +125,7 @@ PRELUDE = (
     "CREATE OR REPLACE TEMP MACRO kwo_epoch_us(t) AS epoch_us(t)",
     "CREATE OR REPLACE TEMP MACRO kwo_timestamptz_us(us) AS make_timestamptz(us)",
     "CREATE OR REPLACE TEMP MACRO kwo_timestamp_us(us) AS make_timestamp(us)",
+    "CREATE OR REPLACE TEMP MACRO kwo_utc_hour(t) AS (epoch_us(t) + 86400000000000000) // 3600000000 - 24000000",
 )
 
 

@@ -50,6 +50,8 @@ PRELUDE = (
     "CREATE OR REPLACE TEMPORARY FUNCTION kwo_timestamptz_us(us BIGINT) RETURNS TIMESTAMP RETURN timestamp_micros(us)",
     "CREATE OR REPLACE TEMPORARY FUNCTION kwo_timestamp_us(us BIGINT) RETURNS TIMESTAMP_NTZ "
     "RETURN CAST(timestamp_micros(us) AS TIMESTAMP_NTZ)",
+    "CREATE OR REPLACE TEMPORARY FUNCTION kwo_utc_hour(t TIMESTAMP) RETURNS BIGINT "
+    "RETURN (unix_micros(t) + 86400000000000000) div 3600000000 - 24000000",
 )
 
 #: Spark's defaults stop a recursive CTE at depth 100 and 1M rows; the thread walk goes to 1,000

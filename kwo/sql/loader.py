@@ -7,9 +7,12 @@ The files are package data of kwo, one statement a file, a comment on top saying
     caveats/NAME.sql            one caveat check a file (kwo.caveats)
     FOLDER/NAME.sql             any other folder is found the same way (ingest/: the ingest merge)
     ENGINE/FOLDER/NAME.sql      an engine's own text of a statement (ENGINE one of ENGINES): wins
-                                over FOLDER/NAME.sql when that engine runs it. Today every file is
-                                DuckDB's dialect and there is no override; a second engine puts
-                                only the statements whose text differs under its folder.
+                                over FOLDER/NAME.sql when that engine runs it. The shared files are
+                                DuckDB's dialect; an engine puts only the statements whose text
+                                differs under its folder. ENGINE/FOLDER/BASE.sql (no variant)
+                                serves every alternative FOLDER/BASE.VARIANT.sql that has no text of
+                                its own there: one Spark text for both kwo_quantiles macros. Which
+                                alternative a build takes is always the shared files' choice.
 
 A statement's name is its path without ``.sql``: ``metrics/hourly``, ``tables/mention_answers.thread``.
 
@@ -34,7 +37,7 @@ from __future__ import annotations
 
 import heapq
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
@@ -54,6 +57,7 @@ EXTERNAL = {
     "kwo_epoch_us": "function of the engine's prelude (kwo.engine.duckdb.PRELUDE, kwo.engine.spark.PRELUDE)",
     "kwo_timestamptz_us": "function of the engine's prelude (kwo.engine.duckdb.PRELUDE, kwo.engine.spark.PRELUDE)",
     "kwo_timestamp_us": "function of the engine's prelude (kwo.engine.duckdb.PRELUDE, kwo.engine.spark.PRELUDE)",
+    "kwo_utc_hour": "function of the engine's prelude (kwo.engine.duckdb.PRELUDE, kwo.engine.spark.PRELUDE)",
     "brands": "the roster (kwo.metrics.tables.register_roster)",
     "brand_handles": "the roster (kwo.metrics.tables.register_roster)",
     "brand_hours": "the roster (kwo.metrics.tables.register_roster)",
@@ -83,10 +87,20 @@ def _check_name(name: str) -> None:
         raise QueryError(f"not a query name: {name!r}")
 
 
+def engine_text_path(name: str, engine: str, root: Path | None = None) -> Path | None:
+    """The file of ``engine``'s own text of statement ``name``, if it has one: ENGINE/NAME.sql, or
+    ENGINE/FOLDER/BASE.sql for every alternative FOLDER/BASE.VARIANT.sql."""
+    root = root or sql_root()
+    folder, _, stem = name.rpartition("/")
+    for path in (root / engine / f"{name}.sql", root / engine / folder / f"{stem.split('.', 1)[0]}.sql"):
+        if path.is_file():
+            return path
+    return None
+
+
 @cache
 def _read(root: str, name: str, engine: str) -> str:
-    own = Path(root) / engine / f"{name}.sql"
-    path = own if own.is_file() else Path(root) / f"{name}.sql"
+    path = engine_text_path(name, engine, Path(root)) or Path(root) / f"{name}.sql"
     try:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -140,7 +154,12 @@ def parse_header(name: str, sql: str) -> Statement:
 
 
 def statement(name: str, engine: str = DEFAULT_ENGINE) -> Statement:
-    return parse_header(name, load_query(name, engine))
+    """``name``'s header, as ``engine`` runs it: its dependencies from the engine's text, the
+    ``-- when:`` choice from the shared file (an engine's text may serve several alternatives)."""
+    s = parse_header(name, load_query(name, engine))
+    if engine != DEFAULT_ENGINE:
+        s = replace(s, when=parse_header(name, load_query(name)).when)
+    return s
 
 
 def statement_names(folder: str) -> list[str]:

@@ -30,8 +30,8 @@ proactive AS MATERIALIZED (
 ),
 numeric_mentions AS (
     SELECT DISTINCT parent, handle
-    FROM (SELECT t.tweet_id AS parent, kwo_handle(unnest(t.mentions).handle) AS handle
-          FROM tweets t SEMI JOIN proactive p ON p.parent = t.tweet_id)
+    FROM (SELECT t.tweet_id AS parent, kwo_handle(u.m.handle) AS handle  -- lateral: as Spark can
+          FROM tweets t SEMI JOIN proactive p ON p.parent = t.tweet_id CROSS JOIN unnest(t.mentions) AS u(m))
     WHERE regexp_full_match(handle, '[0-9]+')
 ),
 replies_to AS (

@@ -6,9 +6,9 @@
 -- Parameters: $limit.
 -- depends: tweets, kwo_handle
 WITH m AS (
-    SELECT tweet_id, kwo_handle(unnest(mentions).handle) AS handle
-    FROM tweets
-    WHERE collected AND NOT coalesce(is_retweet, false) AND array_length(mentions) > 0
+    SELECT t.tweet_id, kwo_handle(u.m.handle) AS handle
+    FROM tweets t CROSS JOIN unnest(t.mentions) AS u(m)  -- a lateral join: Spark has no unnest(l).field
+    WHERE t.collected AND NOT coalesce(t.is_retweet, false)
 )
 SELECT handle, count(DISTINCT tweet_id) AS tweets
 FROM m

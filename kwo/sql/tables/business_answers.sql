@@ -10,10 +10,10 @@
 -- before the brand opens again took 0 business minutes.
 -- Two equality joins (one per end) and no grouping: a stretch that is absent (NULL) adds 0.
 -- Parameters: none.
--- depends: mention_answers, brand_clocks, brand_open_spans
+-- depends: mention_answers, brand_clocks, brand_open_spans, kwo_epoch_ms
 CREATE TABLE business_answers AS
 WITH pairs AS (
-    SELECT a.tweet_id, a.brand_key, c.clock, epoch_ms(a.created_at) AS asked_ms, epoch_ms(a.first_reply_at) AS answered_ms
+    SELECT a.tweet_id, a.brand_key, c.clock, kwo_epoch_ms(a.created_at) AS asked_ms, kwo_epoch_ms(a.first_reply_at) AS answered_ms
     FROM mention_answers a JOIN brand_clocks c USING (brand_key)
     WHERE a.first_reply_at IS NOT NULL
 )

@@ -12,14 +12,15 @@
 -- several: whether the tweet may have other pairs (it has several mentions, or its one mention
 -- names two brands); false means this row is the tweet's only pair, so later tables that need one
 -- row per tweet skip the grouping for it (mention_tweets, sectors).
+-- The list is unnested by a lateral join, which Spark runs too (it has no unnest(..., recursive));
+-- DuckDB runs it as fast as unnest in the select list (2.67M mentions: 0.11 s both).
 -- Parameters: none.
 -- depends: tweets, kwo_handle, brands, brand_handles
 CREATE OR REPLACE TABLE mentioned AS
 WITH unnested AS (
-    SELECT tweet_id, created_at, collected, coalesce(is_retweet, false) AS is_retweet,
-           len(mentions) > 1 AS several, unnest(mentions, recursive := true)
-    FROM tweets
-    WHERE len(mentions) > 0
+    SELECT t.tweet_id, t.created_at, t.collected, coalesce(t.is_retweet, false) AS is_retweet,
+           array_length(t.mentions) > 1 AS several, u.m.user_id AS user_id, u.m.handle AS handle
+    FROM tweets t CROSS JOIN unnest(t.mentions) AS u(m)
 ),
 keyed AS (
     SELECT u.tweet_id, u.created_at, u.collected, u.is_retweet, u.several,

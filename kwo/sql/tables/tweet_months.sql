@@ -7,7 +7,7 @@
 -- straddle a local month boundary (zones whose offset is not a whole number of hours) are
 -- converted tweet by tweet; without such hours the semi join has an empty side and reads nothing.
 -- Parameters: $tz.
--- depends: tweet_hours, tweets, kwo_epoch_us, kwo_timestamptz_us
+-- depends: tweet_hours, tweets, kwo_utc_hour, kwo_timestamptz_us
 CREATE OR REPLACE TABLE tweet_months AS
 WITH placed AS MATERIALIZED (
     SELECT utc_hour, tweets,
@@ -19,7 +19,7 @@ split AS (SELECT utc_hour FROM placed WHERE at_start <> at_end),
 one_by_one AS (
     SELECT date_trunc('month', t.created_at AT TIME ZONE $tz) AS month, count(*) AS tweets
     FROM tweets t
-    SEMI JOIN split s ON s.utc_hour = (kwo_epoch_us(t.created_at) + 86400000000000000) // 3600000000 - 24000000
+    SEMI JOIN split s ON s.utc_hour = kwo_utc_hour(t.created_at)
     WHERE t.collected
     GROUP BY 1
 )

@@ -1,7 +1,8 @@
 -- kwo_quantiles (Spark's text; a table macro over vals, columns (g, v): Spark has none, so
 -- kwo.engine.spark puts its text in place of each kwo_quantiles('vals')): the median and p90 per
--- group g as DuckDB's quantile_cont gives them, for both choices of the quantiles. The same
--- positions as kwo/sql/tables/kwo_quantiles.spill_safe.sql: the values at floor(h) and ceil(h) of
+-- group g as DuckDB's quantile_cont gives them. One text serves both alternatives of the shared
+-- files (in_memory and spill_safe: Spark spills either way). The same positions as
+-- kwo/sql/tables/kwo_quantiles.spill_safe.sql: the values at floor(h) and ceil(h) of
 -- the group's sorted values, h = (n - 1) * q, from running counts over the distinct values. The
 -- median is lo + (hi - lo) * 0.5, quantile_cont's own formula (exact whatever the FMA: * 0.5 is
 -- exact); p90 comes as its neighbours and fraction, which kwo.engine.spark interpolates with
@@ -9,7 +10,6 @@
 -- Returns one row per group g: g, median, p90__lo, p90__hi, p90__frac.
 -- Parameters: none.
 -- provides: kwo_quantiles
--- when: quantiles=spill_safe
 -- depends: none
 CREATE OR REPLACE TEMP MACRO kwo_quantiles(vals) AS TABLE
 SELECT g,

@@ -1,8 +1,0 @@
--- span (Spark: unix_millis for DuckDB's epoch_ms, which sqlglot turns into its reverse): the first mention and the last answer (epoch milliseconds) of the answered mention pairs
--- of brands with opening hours: the days kwo.metrics.business_hours turns the roster's hours
--- into UTC stretches for (brand_open_spans). NULLs without such pairs.
--- Parameters: none.
--- depends: mention_answers, brands
-SELECT unix_millis(min(a.created_at)) AS first_ms, unix_millis(max(a.first_reply_at)) AS last_ms
-FROM mention_answers a JOIN brands b USING (brand_key)
-WHERE b.has_hours AND a.first_reply_at IS NOT NULL;
