@@ -11,6 +11,7 @@ the same run:
 - ``pyarrow.json``: ``pyarrow.json.read_json`` with an explicit schema of every field kwo reads
   (benchmarks/peer_ingest.py ``_full_columns``), decode only: no check, no canonical row.
 - ``duckdb``: ``read_json`` with those typed columns, one thread, fetched as Arrow: decode only.
+- ``duckdb+checks``: the same plus a lower bound of the checks in Arrow compute (``_some_checks``).
 
 A fast path would add the vector checks and the canonical columns to the two native decoders,
 so it can only win if their decode alone is well under kwo's whole reader.
@@ -61,6 +62,46 @@ def run_duckdb(path: str) -> int:
     return con.read_json(path, format="newline_delimited", columns=_full_columns()).arrow().read_all().num_rows
 
 
+_DIGITS = r"^[0-9]{1,19}$"
+_TWITTER_TIME = "%a %b %d %H:%M:%S +0000 %Y"
+
+
+def _some_checks(t: pa.Table | pa.StructArray) -> None:
+    """A lower bound of a vectorised path's own work on one level of tweets: the id checks and
+    casts, the time parse, lowercased handles, the mention lists flattened and checked. Missing
+    (so a real path costs more): the text choice and html unescape, the source labels, the
+    collected/context rows, the shape checks that decide the per-chunk fallback."""
+    import pyarrow.compute as pc
+
+    def col(name):
+        return t[name] if isinstance(t, pa.Table) else pc.struct_field(t, name)
+
+    for name in ("id_str", "in_reply_to_status_id_str", "quoted_status_id_str"):
+        ids = col(name)
+        pc.all(pc.match_substring_regex(ids, _DIGITS))
+        pc.cast(ids, pa.int64())
+    pc.strptime(col("created_at"), format=_TWITTER_TIME, unit="ms")
+    user = col("user")
+    pc.utf8_lower(pc.struct_field(user, "screen_name"))
+    pc.all(pc.match_substring_regex(pc.struct_field(user, "id_str"), _DIGITS))
+    pc.utf8_lower(col("in_reply_to_screen_name"))
+    for entities in (col("entities"), pc.struct_field(col("extended_tweet"), "entities")):
+        mentions = pc.list_flatten(pc.struct_field(entities, "user_mentions"))
+        pc.all(pc.match_substring_regex(pc.struct_field(mentions, "id_str"), _DIGITS))
+        pc.utf8_lower(pc.struct_field(mentions, "screen_name"))
+
+
+def run_duckdb_checked(path: str) -> int:
+    import duckdb
+
+    con = duckdb.connect(config={"threads": 1})
+    table = con.read_json(path, format="newline_delimited", columns=_full_columns()).arrow().read_all()
+    _some_checks(table)
+    for nested in ("retweeted_status", "quoted_status"):
+        _some_checks(table[nested].combine_chunks())
+    return table.num_rows
+
+
 def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("file")
@@ -68,7 +109,8 @@ def main() -> None:
     args = p.parse_args()
     schema = _arrow_schema()
     runs = {"kwo": lambda: run_kwo(args.file), "pyarrow.json": lambda: run_pyarrow(args.file, schema),
-            "duckdb": lambda: run_duckdb(args.file)}
+            "duckdb": lambda: run_duckdb(args.file),
+            "duckdb+checks": lambda: run_duckdb_checked(args.file)}
     times: dict[str, list[float]] = {name: [] for name in runs}
     rows: dict[str, int] = {}
     for _ in range(args.repeat):
@@ -77,10 +119,10 @@ def main() -> None:
             rows[name] = fn()
             times[name].append(time.process_time() - start)
     base = statistics.median(times["kwo"])
-    print(f"{'contestant':<14} {'rows':>8} {'CPU s (median)':>15} {'kwo / it':>9}")
+    print(f"{'contestant':<15} {'rows':>8} {'CPU s (median)':>15} {'kwo / it':>9}")
     for name, ts in times.items():
         med = statistics.median(ts)
-        print(f"{name:<14} {rows[name]:>8} {med:>15.2f} {base / med:>8.2f}x")
+        print(f"{name:<15} {rows[name]:>8} {med:>15.2f} {base / med:>8.2f}x")
 
 
 if __name__ == "__main__":
