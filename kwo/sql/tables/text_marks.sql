@@ -24,16 +24,15 @@ WITH marked AS (
            CASE
                WHEN NOT (contains(text, '?') OR contains(text, '？')) THEN false
                WHEN NOT (contains(text, '/') OR contains(text, 'www.') OR contains(text, 'WWW.')) THEN true
-               ELSE contains(regexp_replace(text,
+               ELSE regexp_matches(regexp_replace(text,
                         '(?i)((https?://|www\.)|\b[a-z0-9][a-z0-9-]*(\.[a-z0-9-]+)*\.[a-z]{2,}/)\S*[^\s?？!.,;:)"'']',
-                        '', 'g'), '?')
-                    OR contains(regexp_replace(text,
-                        '(?i)((https?://|www\.)|\b[a-z0-9][a-z0-9-]*(\.[a-z0-9-]+)*\.[a-z]{2,}/)\S*[^\s?？!.,;:)"'']',
-                        '', 'g'), '？')
+                        '', 'g'), '[?？]')
            END AS question,
-           in_reply_to_tweet_id IS NOT NULL AND regexp_matches(text,
+           -- CASE, not AND: DuckDB evaluates both sides of an AND in a select list, so AND ran the
+           -- pattern on every collected tweet (1.5M more on KWO16, 0.13 s); CASE runs it on replies only
+           CASE WHEN in_reply_to_tweet_id IS NULL THEN false ELSE regexp_matches(text,
                '(?i)((^|[^\w@#])(dm|dms|dm''en|dm’en|dmmen|dmen|pb|pm)\b)|direct messages?|priv[eé][ -]?bericht|(twitter|x)\.com/messages/compose|x\.com/i/chat'
-           ) AS handoff
+           ) END AS handoff
     FROM tweets
     WHERE collected
 )
