@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from .archive.url import local_folder
 from .errors import OutputError, UsageError
 
 MANIFEST = "manifest.json"  # kwo.archive.MANIFEST, repeated so that this module imports no DuckDB
@@ -82,7 +83,10 @@ def check_output(path: str, *, archives: Iterable[str | os.PathLike] = (), what:
         raise UsageError(f"{what} {path}: is a directory name; give a file name")
     real = os.path.realpath(path)
     for archive in archives:
-        root = os.path.realpath(archive)
+        folder = local_folder(archive)  # a file:// URL's folder; None: a URL of another file system
+        if folder is None:
+            continue
+        root = os.path.realpath(folder)
         if real == root or real.startswith(root.rstrip(os.sep) + os.sep):
             raise UsageError(f"{what} {path}: is inside the archive {archive}; kwo does not write into an "
                              "archive (choose a path outside it)")

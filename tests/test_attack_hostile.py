@@ -689,6 +689,23 @@ def test_spill_folders_of_dead_runs_are_removed_and_nothing_else(hostile, tmp_pa
         os.close(held)
 
 
+def test_a_dead_runs_empty_spark_warehouse_goes_with_its_folder_and_a_full_one_stays(tmp_path):
+    """A local Spark session keeps its (empty) warehouse folder in kwo's process folder
+    (kwo.engine.spark); the cleaning after a killed run removes it only while it is empty."""
+    from kwo.engine.spill import clean_dead_folders
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = int(gone.stdout)
+    empty, full = tmp_path / f"kwo-spill-{dead}-0123abcd", tmp_path / f"kwo-spill-{dead}-89abcdef"
+    for folder in (empty, full):
+        (folder / "spark-warehouse").mkdir(parents=True)
+        (folder / ".kwo-lock").touch()
+    (full / "spark-warehouse" / "table.parquet").write_text("somebody's")
+    assert clean_dead_folders(str(tmp_path)) == [str(empty)]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [full.name]
+    assert (full / "spark-warehouse" / "table.parquet").read_text() == "somebody's"
+
+
 def test_a_killed_query_leaves_spill_files_that_the_next_run_removes(hostile, tmp_path):
     import signal
     import time

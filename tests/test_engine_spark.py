@@ -118,6 +118,65 @@ def test_sample_archive_equals_duckdb(spark, tmp_path):
     assert '"median_response_minutes"' in out
 
 
+def test_a_local_session_keeps_its_files_out_of_the_working_directory(spark, handmade_archive, tmp_path,
+                                                                      monkeypatch):
+    """Spark's default warehouse is ./spark-warehouse, in the user's folder; kwo's session puts it
+    in kwo's own temporary folder and starts the JVM with kwo's errors-only log settings."""
+    from pathlib import Path
+
+    from kwo.engine.spill import process_folder
+
+    archive, roster = handmade_archive
+    monkeypatch.chdir(tmp_path)
+    run_kwo("report", "-a", archive, "-b", roster, "--engine", "spark", "--format", "json")
+    assert list(tmp_path.iterdir()) == []
+    warehouse = spark.conf.get("spark.sql.warehouse.dir")
+    assert warehouse.removeprefix("file:") == str(Path(process_folder()) / "spark-warehouse")
+    java = spark.sparkContext.getConf().get("spark.driver.defaultJavaOptions")
+    assert java.startswith("-Dlog4j2.configurationFile=file:")
+    settings = Path(java.split("=file:", 1)[1]).read_text()
+    assert "rootLogger.level = error" in settings
+
+
+def test_an_archive_at_a_url_gives_the_same_report(spark, handmade_archive):
+    """--archive URL (here file://, which Spark reads through Hadoop as it reads s3a:// or hdfs://):
+    the manifest read by Spark, the parts it lists, the same figures and fingerprint."""
+    import json
+    from pathlib import Path
+
+    archive, roster = handmade_archive
+    url = Path(archive).as_uri()
+    args = ("-b", roster, "--format", "json", "--engine", "spark")
+    by_path = json.loads(run_kwo("report", "-a", archive, *args).stdout)
+    by_url = json.loads(run_kwo("report", "-a", url, *args).stdout)
+    assert by_url["parameters"]["archive"] == url
+    assert by_url["parameters"]["archive_fingerprint"] == by_path["parameters"]["archive_fingerprint"]
+    for report in (by_path, by_url):
+        del report["parameters"]["archive"]
+    assert by_url == by_path
+    assert by_url["totals"]["mention_tweets"] == hm.EXPECTED_TOTALS["mention_tweets"]
+
+
+def test_a_url_without_an_archive_is_a_kwo_error(spark, tmp_path):
+    url = tmp_path.as_uri()
+    out = run_kwo("report", "-a", url, "-b", tmp_path / "none.csv", "--engine", "spark", code=1)
+    assert out.output.startswith(f"Error: {url}/manifest.json: cannot be read, so {url} is no kwo archive "
+                                 "that Spark reaches (")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_url_archive_with_a_linked_month_is_refused(spark, tmp_path):
+    """Hadoop's local file system follows links; kwo checks a file:// archive's parts as its own."""
+    import shutil as sh
+
+    archive, roster = hm.build_archive(tmp_path / "a", hm.ROWS, hm.ROSTER_CSV)
+    month = next((archive / "tweets").iterdir())
+    sh.move(month, tmp_path / "elsewhere")
+    month.symlink_to(tmp_path / "elsewhere")
+    out = run_kwo("report", "-a", archive.as_uri(), "-b", roster, "--engine", "spark", code=1)
+    assert f"tweets/{month.name} is a symbolic link; kwo does not follow links inside an archive" in out.output
+
+
 def test_missing_java_or_pyspark_is_a_kwo_error(monkeypatch, handmade_archive):
     """Without a session in the process and without java, a clear error, no traceback."""
     import kwo.engine.spark as ks

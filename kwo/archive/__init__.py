@@ -35,6 +35,7 @@ from .layout import (
     shown,
 )
 from .lock import read_manifest_bytes
+from .url import is_url
 from .manifest import FORMAT_VERSION, Manifest, parse_manifest
 
 __all__ = ["FORMAT_VERSION", "MANIFEST", "Archive", "Manifest", "damaged_archive", "fsync_dir", "holds_data"]
@@ -45,6 +46,9 @@ class Archive:
     through its absolute form."""
 
     def __init__(self, path: str | os.PathLike, *, must_exist: bool = True):
+        if is_url(path):  # else Path() would take "s3a://b/a" for the local folder ./s3a:/b/a
+            raise ArchiveError(f"{shown(str(path))}: an archive at a URL is read by the report commands with "
+                               "--engine spark only; this command needs an archive folder on this machine")
         self.path = Path(path)
         self.root = absolute(path)
         if must_exist:

@@ -29,8 +29,10 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import warnings
 from datetime import datetime
 from functools import cache
+from pathlib import Path
 
 from ..errors import QueryError, UsageError
 
@@ -114,16 +116,37 @@ def spark_session(master: str | None = None, remote: str | None = None, conf: di
         builder = builder.master(master).config("spark.ui.enabled", "false") \
             .config("spark.ui.showConsoleProgress", "false")
         if master.startswith("local"):
-            builder = builder.config("spark.sql.shuffle.partitions", str(LOCAL_SHUFFLE_PARTITIONS))
+            for key, value in _local_conf().items():
+                builder = builder.config(key, value)
     for key, value in (conf or {}).items():
         builder = builder.config(key, value)
     try:
-        spark = builder.getOrCreate()
+        with warnings.catch_warnings():
+            # pyspark warns on every start that it does not know pandas 3 (kwo passes no pandas)
+            warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
+            spark = builder.getOrCreate()
         spark.sparkContext.setLogLevel("ERROR")
         return spark, True
     except Exception as exc:  # the JVM did not start: say so, without pyspark's traceback
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise UsageError(f"--engine spark: could not start Spark ({first})") from None
+
+
+def _local_conf() -> dict:
+    """What a local session kwo starts itself sets besides Spark's defaults:
+
+    - spark.sql.warehouse.dir in kwo's own temporary folder (kwo.engine.spill, removed at exit):
+      Spark's default makes a ``spark-warehouse/`` folder in the working directory, which is the
+      user's, and kwo keeps no Spark tables;
+    - the JVM's log to errors only (spark_log4j2.properties beside this module), through
+      spark.driver.defaultJavaOptions, so that extraJavaOptions a user sets still apply;
+    - few shuffle partitions (LOCAL_SHUFFLE_PARTITIONS)."""
+    from .spill import spark_warehouse_dir
+
+    log4j = Path(__file__).with_name("spark_log4j2.properties")
+    return {"spark.sql.shuffle.partitions": str(LOCAL_SHUFFLE_PARTITIONS),
+            "spark.sql.warehouse.dir": spark_warehouse_dir(),
+            "spark.driver.defaultJavaOptions": f"-Dlog4j2.configurationFile={log4j.as_uri()}"}
 
 
 def _configure(spark) -> None:
@@ -369,9 +392,47 @@ def open_archive(arch, *, manifest, settings=None, spark=None) -> SparkEngine:
     return engine
 
 
+def open_url_archive(url: str, *, settings=None, spark=None):
+    """A Spark engine over the archive at ``url`` (s3a://, hdfs://, abfss://, file://; see
+    kwo.archive.url) and the manifest it was opened at: the manifest is read once, by Spark, and
+    checked as a local one is; the ``tweets`` view is exactly its parts, never a glob of the folder.
+
+    A file:// archive is a folder on this machine, so its parts get the local checks too (no
+    symbolic link on the way, a whole Parquet file): Hadoop's file system follows links. Object
+    stores have no links to follow."""
+    from ..archive import Archive
+    from ..archive.manifest import parse_manifest
+    from ..archive.url import local_folder, part_url
+    from ..errors import ArchiveError
+
+    own = False
+    if spark is None:
+        spark, own = spark_session(getattr(settings, "spark_master", None), getattr(settings, "spark_remote", None))
+    engine = SparkEngine(spark, own=own)
+    try:
+        where = part_url(url, "manifest.json")
+        try:
+            rows = spark.read.text(_hadoop_path(where), wholetext=True).collect()
+        except Exception as exc:
+            raise ArchiveError(f"{where}: cannot be read, so {url} is no kwo archive that Spark reaches "
+                               f"({_first_line(exc)})") from None
+        manifest = parse_manifest(rows[0][0].encode("utf-8") if rows else b"", where, url)
+        folder = local_folder(url)
+        if folder is not None:
+            local = Archive(folder)
+            local.read_manifest()  # refuses a linked manifest.json
+            for part in manifest.parts:
+                local.check_part(part["path"])
+        engine.register_parts([_hadoop_path(part_url(url, p["path"])) for p in manifest.parts])
+    except BaseException:
+        engine.close()
+        raise
+    return engine, manifest
+
+
 def _hadoop_path(path: str) -> str:
     # Spark expands glob characters in the paths it reads: escape them, so a part is only itself.
     return re.sub(r"([\\*?\[\]{}])", r"\\\1", path)
 
 
-__all__ = ["PRELUDE", "SparkEngine", "open_archive", "spark_session"]
+__all__ = ["PRELUDE", "SparkEngine", "open_archive", "open_url_archive", "spark_session"]

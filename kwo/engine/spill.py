@@ -1,4 +1,5 @@
-"""Where DuckDB spills to, and the cleaning up after runs that died.
+"""Where DuckDB spills to (and a local Spark session puts its warehouse), and the cleaning up after
+runs that died.
 
 Every kwo process that opens a DuckDB connection gets one folder under the system temp dir,
 ``kwo-spill-<pid>-<8 hex>/``, made by kwo (mode 0700) and holding ``.kwo-lock``, a file the
@@ -32,6 +33,8 @@ PREFIX = "kwo-spill-"
 LOCK = ".kwo-lock"
 _NAME = re.compile(rf"{PREFIX}(\d+)-[0-9a-f]{{8}}")
 _CONNECTION_DIR = re.compile(r"c\d+")
+#: A local Spark session's warehouse folder (kwo.engine.spark): Spark makes it, empty.
+WAREHOUSE = "spark-warehouse"
 _SCRATCH = re.compile(r"scratch-\d+\.duckdb(\.wal)?")
 _DUCKDB_FILE = re.compile(r"duckdb_temp.*")
 
@@ -69,6 +72,11 @@ def connection_spill_dir() -> str:
 def scratch_path() -> str:
     """A fresh path for a scratch database file."""
     return os.path.join(process_folder(), f"scratch-{next(_counter)}.duckdb")
+
+
+def spark_warehouse_dir() -> str:
+    """The folder a local Spark session may make as its warehouse (kwo keeps no tables in it)."""
+    return os.path.join(process_folder(), WAREHOUSE)
 
 
 def clean_dead_folders(directory: str | None = None) -> list[str]:
@@ -113,7 +121,7 @@ def _empty_folder(path: str) -> bool:
             continue
         if _SCRATCH.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
             os.unlink(entry.path)
-        elif _CONNECTION_DIR.fullmatch(entry.name) and entry.is_dir(follow_symlinks=False):
+        elif (_CONNECTION_DIR.fullmatch(entry.name) or entry.name == WAREHOUSE) and entry.is_dir(follow_symlinks=False):
             for inner in os.scandir(entry.path):
                 if _DUCKDB_FILE.fullmatch(inner.name) and inner.is_file(follow_symlinks=False):
                     os.unlink(inner.path)
@@ -159,4 +167,5 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-__all__ = ["LOCK", "PREFIX", "clean_dead_folders", "connection_spill_dir", "process_folder", "scratch_path"]
+__all__ = ["LOCK", "PREFIX", "WAREHOUSE", "clean_dead_folders", "connection_spill_dir", "process_folder", "scratch_path",
+           "spark_warehouse_dir"]

@@ -291,9 +291,20 @@ def open_metrics(
     """Open the archive, load (or derive) the roster and build the report tables. The result is a
     context manager: ``with open_metrics(...) as m:`` closes its connection at the end."""
     from ..archive import Archive
+    from ..archive.url import is_url
+    from ..archive.layout import shown
 
     settings = settings or Settings()
 
+    if is_url(archive):  # s3a://, hdfs://, file://: Spark reads it (kwo.archive.url)
+        if settings.engine != "spark":
+            raise UsageError(f"--archive {shown(str(archive))}: an archive at a URL is read with --engine spark "
+                             "(the default engine, DuckDB, reads archive folders on this machine)")
+        from ..engine.spark import open_url_archive
+
+        engine, manifest = open_url_archive(str(archive), settings=settings)
+        scratch = True
+        return _with_roster(engine, brands, options, archive, manifest, scratch, tables)
     arch = Archive(archive)
     manifest = arch.read_manifest()  # the snapshot whose fingerprint is printed
     if settings.engine == "spark":
@@ -307,6 +318,10 @@ def open_metrics(
         limit = memory_limit(settings.memory_limit)
         scratch = wants_scratch(sum(p.get("rows", 0) for p in manifest.parts), limit, settings.scratch)
         engine = open_archive(arch, manifest=manifest, threads=threads, memory_limit=limit, scratch=scratch)
+    return _with_roster(engine, brands, options, archive, manifest, scratch, tables)
+
+
+def _with_roster(engine, brands, options, archive, manifest, scratch: bool, tables) -> Metrics:
     try:
         roster = resolve_roster(engine, brands)
     except BaseException:
