@@ -35,8 +35,8 @@ from .layout import (
     shown,
 )
 from .lock import read_manifest_bytes
-from .url import is_url
 from .manifest import FORMAT_VERSION, Manifest, parse_manifest
+from .url import is_url
 
 __all__ = ["FORMAT_VERSION", "MANIFEST", "Archive", "Manifest", "damaged_archive", "fsync_dir", "holds_data"]
 

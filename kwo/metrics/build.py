@@ -291,8 +291,8 @@ def open_metrics(
     """Open the archive, load (or derive) the roster and build the report tables. The result is a
     context manager: ``with open_metrics(...) as m:`` closes its connection at the end."""
     from ..archive import Archive
-    from ..archive.url import is_url
     from ..archive.layout import shown
+    from ..archive.url import is_url
 
     settings = settings or Settings()
 
