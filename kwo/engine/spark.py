@@ -278,7 +278,7 @@ class SparkEngine:
         macro = _MACRO_RE.match(_strip_comments(sql))
         if macro:  # a table macro: kept, and put in place where a statement calls it
             name_, param, body = macro.groups()
-            self._macros[name_.lower()] = (param, body.replace(f"query_table({param})", param))
+            self._macros[name_.lower()] = (param, macro_body(param, body))
             return
         text = self._spark_text(name, sql)
         if not isinstance(text, tuple):
@@ -317,6 +317,11 @@ class SparkEngine:
         """The Spark text of a kwo statement: a query's text, or (kind, table, query text) for a
         CREATE TABLE/VIEW."""
         return _transpile(sql, tuple(sorted(self._macros.items())))
+
+
+def macro_body(param: str, body: str) -> str:
+    """A table macro's body as the query put in place of its call (no statement's semicolon)."""
+    return body.strip().removesuffix(";").replace(f"query_table({param})", param)
 
 
 _MACRO_RE = re.compile(r"\s*CREATE\s+OR\s+REPLACE\s+TEMP\s+MACRO\s+(\w+)\((\w+)\)\s+AS\s+TABLE\s(.*)", re.I | re.S)

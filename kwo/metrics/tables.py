@@ -116,7 +116,9 @@ def register_views(engine: Engine, roster: Roster, params: ViewParameters, *,
     ``only``: build just these tables and what they read (kwo staffing needs a few).
     """
     engine = as_engine(engine)
-    order = statements(params.mode, spill_safe=spill_safe)
+    # Only DuckDB has the in-memory quantile macro (quantile_cont over a list of fractions); the
+    # spill-safe one is portable (Spark spills either way).
+    order = statements(params.mode, spill_safe=spill_safe or engine.name != "duckdb")
     if only is not None:
         order = needed_statements(order, only)
     # Only the statements (timezone($tz, ...)) should ever turn instants into wall-clock time.

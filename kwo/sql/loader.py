@@ -11,8 +11,8 @@ The files are package data of kwo, one statement a file, a comment on top saying
                                 DuckDB's dialect; an engine puts only the statements whose text
                                 differs under its folder. ENGINE/FOLDER/BASE.sql (no variant)
                                 serves every alternative FOLDER/BASE.VARIANT.sql that has no text of
-                                its own there: one Spark text for both kwo_quantiles macros. Which
-                                alternative a build takes is always the shared files' choice.
+                                its own there. Which alternative a build takes is always the shared
+                                files' choice.
 
 A statement's name is its path without ``.sql``: ``metrics/hourly``, ``tables/mention_answers.thread``.
 
