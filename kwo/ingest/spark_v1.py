@@ -72,7 +72,7 @@ _OBJ_KEYS = "user|extended_tweet|entities|retweeted_status|quoted_status"
 _DOUBTS = "|".join([
     rf'"(?:{_STR_KEYS})"\s*:\s*[^\s"n]',  # msgspec wants a string (or null) there; Spark takes any value
     # msgspec takes an int, float, string or null; beyond int64 or a float: unsure (not used by kwo either)
-    rf'"(?:{_NUM_KEYS})"\s*:\s*(?!-?[0-9]{{1,18}}\s*[,}}\]]|"|null)',
+    rf'"(?:{_NUM_KEYS})"\s*:\s*+(?!-?[0-9]{{1,18}}\s*[,}}\]]|"|null)',
     rf'"(?:{_OBJ_KEYS})"\s*:\s*[^\s{{n]',
     r'"user_mentions"\s*:\s*[^\s\[n]',
     r'"(?:[^"\\]|\\.)*\\u[0-9a-fA-F]{4}(?:[^"\\]|\\.)*"\s*:',  # a key spelled with \u escapes
