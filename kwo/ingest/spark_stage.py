@@ -143,7 +143,8 @@ def _write_rows(parsed, inputs: list[Task], labels, target: Path) -> None:
     from . import spark_v1
 
     paths = F.create_map(*[F.lit(x) for t in inputs for x in (t.index, t.path)])
-    rows = (parsed.where(F.col("input").isin([t.index for t in inputs]) & (F.col("kind") == "tweet"))
+    # Every line of these inputs is a sure tweet or notice: the checks are not run again.
+    rows = (parsed.where(F.col("input").isin([t.index for t in inputs]) & F.col("rows").isNotNull())
             .select("input", "block", "mid", F.posexplode("rows").alias("slot", "r"))
             .where(F.col("r").isNotNull()))
     line = F.col("block") + F.expr(f"mid & {(1 << _IN_SPLIT_BITS) - 1}")
