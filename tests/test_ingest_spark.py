@@ -269,3 +269,21 @@ def test_compressed_input_is_read_by_kwo_and_the_cli_says_so(spark, tmp_path):
 def test_spark_master_needs_the_spark_engine(tmp_path):
     out = run_kwo("ingest", "x.jsonl", "-a", tmp_path / "a", "--spark-master", "local[2]", code=2)
     assert "--spark-master goes with --engine spark" in out.output
+
+
+def test_missing_java_is_a_kwo_error(monkeypatch, tmp_path):
+    """Without a session in the process and without java: kwo's clear error, nothing written."""
+    import kwo.engine.spark as ks
+
+    class NoSession:
+        @staticmethod
+        def getActiveSession():
+            return None
+
+    path = _lines(tmp_path / "t.jsonl", _tweet(1))
+    monkeypatch.setattr(ks, "_pyspark", lambda: NoSession)
+    monkeypatch.setenv("PATH", "/nonexistent")
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    out = run_kwo("ingest", path, "-a", tmp_path / "a", "--engine", "spark", code=2)
+    assert "--engine spark needs a Java runtime" in out.output
+    assert not (tmp_path / "a").exists()
