@@ -10,7 +10,7 @@ import click
 from ..errors import KwoError, UsageError
 from ..safe_text import visible
 from ..version import __version__
-from .options import FormatChoice, archive_option, stderr_is_terminal
+from .options import Choice, FormatChoice, archive_option, spark_master_option, stderr_is_terminal
 
 
 class KwoGroup(click.Group):
@@ -74,7 +74,12 @@ def cli():
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary (errors still go to stderr).")
 @click.option("--wait", "wait", type=click.FloatRange(min=0), default=60, show_default=True, metavar="SECONDS",
               help="When another kwo ingest is writing to the archive, wait this long for it to finish.")
-def ingest(inputs, archive, fmt, account, strict, as_json, workers, quiet, wait):
+@click.option("--engine", type=Choice(["duckdb", "spark"]), default="duckdb", show_default=True,
+              help="Who parses the inputs: kwo's readers, or Apache Spark (pip install 'kwo[spark]' and Java 17; "
+              "SPARK_REMOTE=sc://host for Spark Connect) for plain v1.1 JSON-lines files; kwo's readers take "
+              "the other inputs and any file Spark cannot read exactly as they do. The same archive.")
+@spark_master_option
+def ingest(inputs, archive, fmt, account, strict, as_json, workers, quiet, wait, engine, spark_master):
     """Read tweet dumps into the archive (created if missing).
 
     INPUT is a file (.json, .jsonl, .csv, .js; optionally .gz/.bz2/.zst), a .zip (each
@@ -83,24 +88,40 @@ def ingest(inputs, archive, fmt, account, strict, as_json, workers, quiet, wait)
     records_read = tweets_written + duplicates + notices + quarantined.
 
     \b
-    Example:
+    Examples:
       kwo ingest dump-2016-*.jsonl.gz --archive kwo16
+      kwo ingest stream-*.jsonl --archive kwo16 --engine spark --spark-master 'local[4]'
     """
     from ..ingest import ingest as run_ingest
     from ..settings import Settings
     from .progress import ingest_progress
 
-    workers = workers or Settings.from_environ().workers
+    if spark_master and engine != "spark":
+        raise UsageError("--spark-master goes with --engine spark")
+    settings = Settings.from_environ(engine=engine if engine == "spark" else None, spark_master=spark_master)
+    workers = workers or settings.workers
     with ingest_progress(enabled=not quiet and not as_json and stderr_is_terminal()) as progress:
         result = run_ingest(list(inputs), archive, fmt=fmt, strict=strict, account=account,
                             progress=progress, workers=workers, wait=wait,
-                            on_wait=None if quiet else _say_waiting(archive))
+                            on_wait=None if quiet else _say_waiting(archive), engine=engine,
+                            spark_master=settings.spark_master, spark_remote=settings.spark_remote)
     if as_json:
         click.echo(json.dumps(result.as_dict()))
     elif not quiet:
         from .ingest_summary import render_ingest_summary
 
         render_ingest_summary(result)
+        _say_read_by_kwo(result.read_by_kwo)
+
+
+def _say_read_by_kwo(read_by_kwo: dict[str, str] | None) -> None:
+    """--engine spark: how many inputs kwo's own reader read, and why (on stderr)."""
+    if not read_by_kwo:
+        return
+    n = len(read_by_kwo)
+    click.echo(f"{n} input{'s' if n != 1 else ''} read by kwo's reader, not Spark:", err=True)
+    for path, why in read_by_kwo.items():
+        click.echo(f"  {visible(path)}: {why}", err=True)
 
 
 def _say_waiting(archive: str):

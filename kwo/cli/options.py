@@ -50,5 +50,13 @@ def archive_option(required: bool = True):
     )
 
 
+SPARK_MASTER_HELP = "With --engine spark: the master (local[4], spark://host:7077, yarn; default local[*])."
+
+
+def spark_master_option(fn):
+    """``--spark-master URL``, as the report and ingest take it."""
+    return click.option("--spark-master", "spark_master", metavar="URL", help=SPARK_MASTER_HELP)(fn)
+
+
 def stderr_is_terminal() -> bool:
     return sys.stderr.isatty()

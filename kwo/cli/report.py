@@ -11,7 +11,7 @@ import sys
 import click
 
 from ..metrics import DEFAULT_TZ
-from .options import Choice
+from .options import Choice, spark_master_option
 
 
 def figure_options(fn):
@@ -82,8 +82,7 @@ def figure_options(fn):
             help="SQL engine: duckdb (default, embedded) or spark (Apache Spark, pip install 'kwo[spark]' "
             "and Java 17; SPARK_REMOTE=sc://host for Spark Connect). The same figures.",
         ),
-        click.option("--spark-master", "spark_master", metavar="URL",
-                     help="With --engine spark: the master (local[4], spark://host:7077, yarn; default local[*])."),
+        spark_master_option,
         click.option(
             "--fail-on",
             "fail_on",

@@ -50,8 +50,16 @@ def ingest(
     wait: float = 0.0,
     on_wait=None,
     tuning: IngestTuning = DEFAULT_TUNING,
+    engine: str = "duckdb",
+    spark_master: str | None = None,
+    spark_remote: str | None = None,
 ) -> IngestResult:
     """Ingest dump files (or ``-`` for stdin) into ``archive``; see the module docstring.
+
+    ``engine="spark"``: Spark parses the plain v1.1 JSON-lines inputs it can read exactly as kwo
+    does (kwo.ingest.spark_stage), kwo's readers the others (``result.read_by_kwo`` says which and
+    why); the archive is the one the default ingest writes. The session: the process's active
+    one, else one at ``spark_remote`` (Spark Connect) or ``spark_master`` (default local[*]).
 
     ``workers`` processes parse in parallel (default: the number of CPUs).
     When another ingest is writing to the archive, wait up to ``wait`` seconds for it to finish
@@ -68,9 +76,24 @@ def ingest(
     _check_inputs(inputs)
     entries = expand_inputs(list(inputs))  # a zip's members are inputs of their own
     workers = workers or default_workers()
-    with writing(archive), Transaction(archive, wait=wait, on_wait=on_wait, tuning=tuning) as t:
-        t.stage_inputs(entries, fmt=fmt, strict=strict, account=account, progress=progress, workers=workers)
-        return t.commit(threads=workers)
+    if engine not in ("duckdb", "spark"):
+        raise KwoError(f"unknown engine {engine!r}; choose duckdb or spark")
+    spark, own = None, False
+    if engine == "spark":
+        from ..engine.spark import spark_session
+
+        spark, own = spark_session(spark_master, spark_remote)
+    try:
+        with writing(archive), Transaction(archive, wait=wait, on_wait=on_wait, tuning=tuning) as t:
+            t.stage_inputs(entries, fmt=fmt, strict=strict, account=account, progress=progress, workers=workers,
+                           spark=spark)
+            if own:  # the merge is DuckDB's: give the JVM's memory back first
+                spark.stop()
+                own = False
+            return t.commit(threads=workers)
+    finally:
+        if own:
+            spark.stop()
 
 
 def ingest_batches(

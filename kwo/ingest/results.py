@@ -65,6 +65,9 @@ class IngestResult:
     # Files in the archive's folders that kwo did not write (a README, a copied Parquet file):
     # never removed, reported in the summary.
     left_alone: list[str] = field(default_factory=list)
+    # --engine spark: the inputs kwo's own reader read, each with the reason Spark did not
+    # (None: not run on Spark)
+    read_by_kwo: dict[str, str] | None = None
 
     @property
     def files(self) -> int:
@@ -92,4 +95,5 @@ class IngestResult:
             "per_file": [f.shown() for f in self.per_file],
             "quarantine_file": self.quarantine_file,
             "left_alone": self.left_alone,
+            **({} if self.read_by_kwo is None else {"read_by_kwo": self.read_by_kwo}),
         }

@@ -92,6 +92,7 @@ class Transaction:
         # (spill file of a task, line ends before its byte range): quarantine entries on disk
         self.quarantine: list[tuple[str, int]] = []
         self.left_alone: list[str] = []  # files in the archive's folders that kwo did not write
+        self.spark_staged = None  # with --engine spark: what Spark staged (kwo.ingest.spark_stage.SparkStaged)
         self.progress = NoProgress()
         self._lock: WriterLock | None = None
         self._journal: RunJournal | None = None
@@ -163,17 +164,28 @@ class Transaction:
 
     # -- staging
     def stage_inputs(self, inputs: Sequence[str | Member], *, fmt: str, strict: bool, account: str | None,
-                     progress, workers: int) -> None:
+                     progress, workers: int, spark=None) -> None:
         """Plan the tasks (kwo.ingest.plan) and run them, inline or in worker processes.
-        An input is a path, ``-``, or a member of a zip (kwo.io.zip), named ``PATH!member``."""
+        An input is a path, ``-``, or a member of a zip (kwo.io.zip), named ``PATH!member``.
+        With a SparkSession ``spark``, Spark stages the inputs it can (kwo.ingest.spark_stage:
+        whole files, Spark splits them itself) and kwo's readers the rest."""
         self.progress = progress
         p = plan(inputs, self.manifest, self.staging, fmt=fmt, strict=strict, account=account,
-                 workers=workers, tuning=self.tuning)
+                 workers=1 if spark is not None else workers, tuning=self.tuning)
+        results: dict[int, FileResult] = dict(p.skipped)
+        if spark is not None:
+            from .spark_stage import stage_on_spark
+
+            progress.phase("parsing on Spark")
+            on_spark = stage_on_spark(spark, p.tasks, self.staging)
+            results.update(on_spark.results)
+            self.staged.extend(on_spark.files)
+            self.spark_staged = on_spark
+            p.tasks = on_spark.left
         if p.parallel(workers, self.tuning):
             outcomes, hashes = run_pool(p, workers, progress)
         else:
             outcomes, hashes = run_inline(p.tasks, progress), {}
-        results: dict[int, FileResult] = dict(p.skipped)
         by_input: dict[int, list[Outcome]] = {}
         for o in outcomes:
             by_input.setdefault(o.task.index, []).append(o)
@@ -255,8 +267,11 @@ class Transaction:
         publish(self.root, manifest, started_from=self._started_from, tmp_dir=self.staging,
                 before_rename=self._journal.mark_publish)
         self._published = True
-        return IngestResult(per_file=self.results, archive=str(self.archive.path), quarantine_file=quarantine_file,
-                            left_alone=self.left_alone)
+        result = IngestResult(per_file=self.results, archive=str(self.archive.path), quarantine_file=quarantine_file,
+                              left_alone=self.left_alone)
+        if self.spark_staged is not None:
+            result.read_by_kwo = {self.results[i].path: why for i, why in sorted(self.spark_staged.why_left.items())}
+        return result
 
     def _part_metadata(self, **extra: str) -> dict[str, str]:
         """What a part says about itself (kwo repair reads it when the manifest is lost): the
